@@ -1,0 +1,18 @@
+"""allocator: who can govern a hung council or parliament.
+
+    >>> import allocator
+    >>> instance = allocator.load("instances/worcester-2016.yaml")
+    >>> result = allocator.solve(instance)
+    >>> result.status, result.count
+"""
+
+from .errors import InstanceError, Problem, UsageError
+from .loader import from_dict, load, loads
+from .model import Instance
+from .result import Allocation, Coalition, Deadlock, MemberRange, Result
+from .solve import iter_allocations, solve
+
+__all__ = [
+    "Allocation", "Coalition", "Deadlock", "Instance", "InstanceError", "MemberRange",
+    "Problem", "Result", "UsageError", "from_dict", "iter_allocations", "load", "loads", "solve",
+]

@@ -1,0 +1,127 @@
+"""Complete enumeration of allocations: solutions of the full model, decoded and put in order."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+
+from .encoding import CABINET, OPPOSITION, SUPPORT, Encoding, Literal
+from .result import Allocation
+from .search import Search, value_reader
+
+#: roles per party, members per party, holder index per post, per portfolio, programme flags
+Raw = tuple[tuple[int, ...], tuple[int, ...], tuple[int, ...], tuple[int, ...], tuple[bool, ...]]
+
+
+def _index(lit: Literal) -> int | bool:
+    return lit if isinstance(lit, bool) else lit.index
+
+
+@dataclass
+class Decoder:
+    """Turns a CP-SAT solution vector into allocations (or coalitions) of one encoding."""
+
+    encoding: Encoding
+
+    def __post_init__(self) -> None:
+        enc = self.encoding
+        k = len(enc.parties)
+        self.role_indexes = [
+            [_index(lit) for lit in role] for role in enc.role_vars[:3]
+        ]
+        flat_roles = [i for role in self.role_indexes for i in role if not isinstance(i, bool)]
+        self._roles = value_reader(flat_roles)
+        self._abstain_known = any(not isinstance(i, bool) for i in self.role_indexes[2])
+        self._programme_lits = list(enc.programme.items())
+        self._programme = value_reader(
+            [lit.index for _, lit in self._programme_lits if not isinstance(lit, bool)]
+        )
+        if not enc.roles_only:
+            self._members = value_reader([v.index for v in enc.members])
+            self._posts = [value_reader([v.index for v in row]) for row in enc.holders.values()]
+            self._portfolios = [
+                value_reader([v.index for v in row]) for row in enc.portfolio_holders.values()
+            ]
+        self.k = k
+
+    def roles(self, solution: Sequence[int]) -> tuple[int, ...]:
+        values = self._roles(solution)
+        k = self.k
+        cab, sup = values[:k], values[k:2 * k]
+        abst = values[2 * k:] if self._abstain_known else (0,) * k
+        return tuple(
+            CABINET if cab[i] else SUPPORT if sup[i] else 2 if abst[i] else OPPOSITION
+            for i in range(k)
+        )
+
+    def programme(self, solution: Sequence[int]) -> tuple[bool, ...]:
+        values = iter(self._programme(solution))
+        return tuple(lit if isinstance(lit, bool) else bool(next(values))
+                     for _, lit in self._programme_lits)
+
+    def raw(self, solution: Sequence[int]) -> Raw:
+        return (
+            self.roles(solution),
+            self._members(solution),
+            tuple(row(solution).index(1) for row in self._posts),
+            tuple(row(solution).index(1) for row in self._portfolios),
+            self.programme(solution),
+        )
+
+    # --- to result objects --------------------------------------------------------------------
+
+    def parties_in(self, roles: tuple[int, ...], role: int) -> tuple[str, ...]:
+        return tuple(p for p, r in zip(self.encoding.parties, roles, strict=True) if r == role)
+
+    def common(self, roles: tuple[int, ...], programme: tuple[bool, ...]) -> dict[str, object]:
+        """The fields an allocation and a coalition share, all derived from the roles."""
+        enc = self.encoding
+        cabinet_seats = sum(s for s, r in zip(enc.seats, roles, strict=True) if r == CABINET)
+        helpers = any(r in (SUPPORT, 2) for r in roles)
+        return {
+            "support": self.parties_in(roles, SUPPORT),
+            "abstain": self.parties_in(roles, 2),
+            "opposition": self.parties_in(roles, OPPOSITION),
+            "programme": tuple(p for (p, _), on in zip(self._programme_lits, programme,
+                                                       strict=True) if on),
+            "form": "majority" if cabinet_seats >= enc.quota and not helpers else "minority",
+            "seats": sum(s for s, r in zip(enc.seats, roles, strict=True)
+                         if r in (CABINET, SUPPORT)),
+        }
+
+    def allocation(self, raw: Raw) -> Allocation:
+        roles, members, posts, portfolios, programme = raw
+        enc = self.encoding
+        return Allocation(
+            cabinet={p: members[i] for i, p in enumerate(enc.parties) if roles[i] == CABINET},
+            posts={post: enc.parties[h] for post, h in zip(enc.posts, posts, strict=True)},
+            portfolios={name: enc.parties[h]
+                        for name, h in zip(enc.portfolio_names, portfolios, strict=True)},
+            **self.common(roles, programme),  # type: ignore[arg-type]
+        )
+
+
+def role_key(roles: tuple[int, ...]) -> tuple[object, ...]:
+    """The start of SPEC §2's order: cabinet size, then cabinet, supporter, abstainer indexes."""
+    def members(role: int) -> tuple[int, ...]:
+        return tuple(i for i, r in enumerate(roles) if r == role)
+
+    cabinet = members(CABINET)
+    return (len(cabinet), cabinet, members(SUPPORT), members(2))
+
+
+def order_key(raw: Raw) -> tuple[object, ...]:
+    """SPEC §2's order of allocations."""
+    roles, members, posts, portfolios, _ = raw
+    return (*role_key(roles), members, posts, portfolios)
+
+
+def search(encoding: Encoding, *, limit: int | None = None,
+           time_limit: float | None = None) -> tuple[Search[Raw], Decoder]:
+    decoder = Decoder(encoding)
+    return Search(encoding.model, decoder.raw, limit=limit, time_limit=time_limit), decoder
+
+
+def in_order(raws: list[Raw], decoder: Decoder) -> Iterator[Allocation]:
+    for raw in sorted(raws, key=order_key):
+        yield decoder.allocation(raw)

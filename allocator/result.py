@@ -1,0 +1,81 @@
+"""What a solve returns: allocations or coalitions, a status, and (on deadlock) an explanation.
+
+Plain frozen dataclasses, so that the library hands users typed objects and the renderers turn
+them into JSON, CSV or a table without knowing anything about CP-SAT.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+Status = Literal["feasible", "deadlock", "unknown"]
+Form = Literal["majority", "minority"]
+
+
+@dataclass(frozen=True)
+class Allocation:
+    """One government (SPEC §2): who sits in cabinet with how many members, who holds what."""
+
+    cabinet: dict[str, int]
+    support: tuple[str, ...]
+    abstain: tuple[str, ...]
+    opposition: tuple[str, ...]
+    posts: dict[str, str]
+    portfolios: dict[str, str]
+    programme: tuple[str, ...]
+    form: Form
+    seats: int
+
+
+@dataclass(frozen=True)
+class MemberRange:
+    min: int
+    max: int
+
+
+@dataclass(frozen=True)
+class Coalition:
+    """One (cabinet, support, abstain) with the range of every split and post it allows."""
+
+    cabinet: dict[str, MemberRange]
+    support: tuple[str, ...]
+    abstain: tuple[str, ...]
+    opposition: tuple[str, ...]
+    posts: dict[str, tuple[str, ...]]
+    portfolios: dict[str, tuple[str, ...]]
+    programme: tuple[str, ...]
+    form: Form
+    seats: int
+
+
+@dataclass(frozen=True)
+class Deadlock:
+    """Why no allocation exists; None fields mean the explanation was not computed."""
+
+    conflict: list[str] | None = None
+    relaxations: list[dict[str, object]] | None = None
+
+
+@dataclass
+class Result:
+    """The outcome of a solve; `complete` is False when a limit or an interrupt cut it short."""
+
+    instance: str
+    scenario: str | None
+    level: Literal["allocation", "coalition"]
+    investiture: str
+    status: Status = "unknown"
+    complete: bool = False
+    allocations: list[Allocation] = field(default_factory=list)
+    coalitions: list[Coalition] = field(default_factory=list)
+    deadlock: Deadlock | None = None
+    stopped_by: str | None = None  # "limit", "time limit" or "interrupt"
+
+    @property
+    def items(self) -> list[Allocation] | list[Coalition]:
+        return self.allocations if self.level == "allocation" else self.coalitions
+
+    @property
+    def count(self) -> int:
+        return len(self.items)
