@@ -49,14 +49,12 @@ def apply_scenario(instance: Instance, scenario: Scenario) -> Instance:
         update["seats"] = scenario.seats
     if scenario.majority is not None:
         update["majority"] = scenario.majority
-    if scenario.cabinet is not None:
-        update["cabinet"] = instance.cabinet.model_copy(
-            update=scenario.cabinet.model_dump(exclude_none=True, exclude_unset=True)
-        )
-    if scenario.government is not None:
-        update["government"] = instance.government.model_copy(
-            update=scenario.government.model_dump(exclude_none=True, exclude_unset=True)
-        )
+    for key in ("cabinet", "government"):
+        override = getattr(scenario, key)
+        if override is not None:
+            given = {f: getattr(override, f) for f in override.model_fields_set
+                     if getattr(override, f) is not None}
+            update[key] = getattr(instance, key).model_copy(update=given)
     kept = [d for d in instance.demands if d.id not in set(scenario.drop)]
     taken = {d.id for d in instance.demands if d.id}
     update["demands"] = kept + with_ids(scenario.add, taken)

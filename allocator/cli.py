@@ -1,0 +1,203 @@
+"""The `allocator` command (SPEC §5): the last step of the pipeline, and the only one that exits.
+
+Exit status: 0 allocations found, 3 deadlock proven, 4 limit reached without an answer,
+2 bad input or usage, 1 internal error.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import tempfile
+import time
+import traceback
+from collections.abc import Callable
+from pathlib import Path
+from typing import IO, Any, NoReturn
+
+import click
+
+from . import render
+from .errors import InstanceError, UsageError
+from .loader import load
+from .model import Instance
+from .result import Allocation, Coalition, Result
+from .scenarios import resolve
+from .solve import solve as solve_instance
+
+EXIT = {"feasible": 0, "deadlock": 3, "unknown": 4}
+
+
+def _fail(message: str, code: int = 2) -> NoReturn:
+    click.echo(message, err=True)
+    sys.exit(code)
+
+
+def _load(path: str) -> Instance:
+    try:
+        return load(path)
+    except InstanceError as exc:
+        _fail(f"{path}: {len(exc.problems)} problem(s) found\n{exc}")
+
+
+class Sink:
+    """Where output goes: stdout as it comes, or a file that appears whole or not at all."""
+
+    def __init__(self, out: str | None) -> None:
+        self.path = Path(out) if out else None
+        self.stream: IO[str]
+        if self.path is None:
+            self.stream = sys.stdout
+        else:
+            directory = self.path.resolve().parent
+            if not directory.is_dir():
+                _fail(f"--out: the folder {directory} does not exist")
+            fd, self._temp = tempfile.mkstemp(prefix=f".{self.path.name}.", dir=directory)
+            self.stream = os.fdopen(fd, "w", encoding="utf-8", newline="")
+
+    def write(self, text: str) -> None:
+        self.stream.write(text)
+
+    def flush(self) -> None:
+        self.stream.flush()
+
+    def close(self, keep: bool = True) -> None:
+        if self.path is None:
+            self.stream.flush()
+            return
+        self.stream.close()
+        if keep:
+            os.replace(self._temp, self.path)
+        else:
+            os.unlink(self._temp)
+
+
+class Progress:
+    """A counter on stderr, redrawn at most twice a second, only when stderr is a terminal."""
+
+    def __init__(self, noun: str) -> None:
+        self.enabled = sys.stderr.isatty()
+        self.noun = noun
+        self.count = 0
+        self.started = self.shown = time.monotonic()
+
+    def tick(self) -> None:
+        self.count += 1
+        if self.enabled and self.count % 256 == 0:
+            now = time.monotonic()
+            if now - self.shown > 0.5:
+                self.shown = now
+                sys.stderr.write(f"\r{self.count:,} {self.noun}s found "
+                                 f"({now - self.started:.1f} s)")
+                sys.stderr.flush()
+
+    def done(self) -> None:
+        if self.enabled and self.shown != self.started:
+            sys.stderr.write("\r\033[K")
+            sys.stderr.flush()
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="allocator")
+def main() -> None:
+    """Who can govern a hung council or parliament: every feasible cabinet allocation, or a
+    proof that none exists."""
+
+
+def _guard(run: Callable[[], int]) -> NoReturn:
+    """Map user mistakes to exit 2 and anything unexpected to exit 1, never a bare traceback."""
+    try:
+        code = run()
+    except UsageError as exc:
+        _fail(f"error: {exc}")
+    except (KeyboardInterrupt, BrokenPipeError):
+        sys.exit(130)
+    except Exception as exc:  # an internal error: say so plainly, details on request
+        if os.environ.get("ALLOCATOR_DEBUG"):
+            traceback.print_exc()
+        _fail(f"internal error: {type(exc).__name__}: {exc}\n"
+              "(set ALLOCATOR_DEBUG=1 to see the traceback; please report it)", 1)
+    sys.exit(code)
+
+
+@main.command()
+@click.argument("file", type=click.Path(dir_okay=False))
+@click.option("--scenario", help="Solve the named scenario of the instance.")
+@click.option("--level", type=click.Choice(["allocation", "coalition"]), default="allocation",
+              show_default=True, help="List allocations, or each (cabinet, support) once.")
+@click.option("--format", "fmt", type=click.Choice(render.FORMATS), default="table",
+              show_default=True)
+@click.option("--limit", type=click.IntRange(min=1), help="Stop after N allocations.")
+@click.option("--time-limit", type=click.FloatRange(min=0, min_open=True), metavar="S",
+              help="Stop after S seconds and report what was found.")
+@click.option("--out", type=click.Path(dir_okay=False), help="Write to PATH (whole or not at all).")
+def solve(file: str, scenario: str | None, level: str, fmt: str, limit: int | None,
+          time_limit: float | None, out: str | None) -> None:
+    """Every feasible allocation of FILE, or a proof of deadlock."""
+    instance = _load(file)
+
+    def run() -> int:
+        problem = resolve(instance, scenario)  # an unknown scenario fails before any output
+        sink = Sink(out)
+        progress = Progress(level)
+
+        def found(item: Allocation | Coalition) -> None:
+            progress.tick()
+            if fmt == "jsonl":
+                sink.write(render.jsonl_line(item, problem.government.investiture))
+                if out is None:
+                    sink.flush()
+
+        try:
+            result = solve_instance(instance, scenario, level=level,  # type: ignore[arg-type]
+                                    limit=limit, time_limit=time_limit, on_found=found)
+        except BaseException:
+            sink.close(keep=False)
+            raise
+        finally:
+            progress.done()
+        sink.write(_render(result, fmt, problem))
+        sink.close()
+        if not result.complete and result.status != "deadlock":
+            click.echo(render.status_line(result), err=True)
+        return EXIT[result.status]
+
+    _guard(run)
+
+
+def _render(result: Result, fmt: str, problem: Instance) -> str:
+    if fmt == "json":
+        return render.to_json(result)
+    if fmt == "jsonl":
+        return render.jsonl_summary(result)  # the items were streamed as they were found
+    if fmt == "csv":
+        return render.to_csv(result, problem.party_ids, problem.cabinet.all_posts,
+                             list(problem.cabinet.portfolios))
+    return render.to_table(result)
+
+
+@main.command()
+@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
+def validate(files: tuple[str, ...]) -> None:
+    """Check instance files and report every problem found."""
+    failed = 0
+    for path in files:
+        try:
+            instance = load(path)
+        except InstanceError as exc:
+            failed += 1
+            click.echo(f"{path}: {len(exc.problems)} problem(s)\n{exc}", err=True)
+            continue
+        click.echo(f"{path}: ok ({len(instance.parties)} parties, {len(instance.demands)} "
+                   f"demands, {len(instance.scenarios)} scenarios)")
+    sys.exit(2 if failed else 0)
+
+
+@main.command()
+def schema() -> None:
+    """Print the JSON Schema of the instance format (for editors checking YAML files)."""
+    document: dict[str, Any] = Instance.model_json_schema(by_alias=True)
+    document = {"$schema": "https://json-schema.org/draft/2020-12/schema",
+                "title": "allocator instance", **document}
+    click.echo(json.dumps(document, indent=2, sort_keys=True))

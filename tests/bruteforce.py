@@ -1,0 +1,261 @@
+"""An independent brute-force enumerator, written plainly from SPEC.md.
+
+It shares no code with the `allocator` package: it reads the instance as a plain dict, tries
+every combination of roles, member counts, post holders and portfolio holders, and keeps those
+that satisfy the base rules and every demand in force. Only for small instances.
+"""
+
+from __future__ import annotations
+
+import itertools
+from fractions import Fraction
+
+ALWAYS_TYPES = {"refuse_support", "role", "equal_split", "proportional", "distinct_posts",
+                "max_cabinet_parties", "minimal_winning", "connected"}
+DEFAULT_WHEN = {"requires_form": "involved", "requires_policy": "involved",
+                "opposes_policy": "involved"}
+
+
+def effective(inst: dict, scenario: str | None) -> dict:
+    """The instance with the named scenario applied (overrides, drops, then additions)."""
+    inst = dict(inst)
+    inst["cabinet"] = dict(inst["cabinet"])
+    inst["government"] = dict(inst.get("government") or {})
+    if scenario is None:
+        return inst
+    sc = next(s for s in inst["scenarios"] if s["name"] == scenario)
+    for key in ("seats", "majority"):
+        if key in sc:
+            inst[key] = sc[key]
+    inst["cabinet"].update(sc.get("cabinet") or {})
+    inst["government"].update(sc.get("government") or {})
+    dropped = set(sc.get("drop") or [])
+    inst["demands"] = [d for d in inst.get("demands", []) if d.get("id") not in dropped]
+    inst["demands"] = inst["demands"] + list(sc.get("add") or [])
+    return inst
+
+
+def allocations(raw: dict, scenario: str | None = None, drop: frozenset = frozenset()) -> list:
+    """Every allocation, as comparable tuples, in SPEC order. `drop`: demand indexes left out."""
+    inst = effective(raw, scenario)
+    parties = [p["id"] for p in inst["parties"]]
+    seats = {p["id"]: p["seats"] for p in inst["parties"]}
+    total = inst.get("seats", sum(seats.values()))
+    quota = inst.get("majority", total // 2 + 1)
+    unlisted = total - sum(seats.values())
+    cab = inst["cabinet"]
+    size = cab["size"]
+    lo, hi = (size, size) if isinstance(size, int) else (size["min"], size["max"])
+    mpp = cab.get("min_per_party", 1)
+    posts = ["leader"] + [p for p in cab.get("posts", ["leader"]) if p != "leader"]
+    portfolios = list(cab.get("portfolios", []))
+    forms = inst["government"].get("forms", ["majority", "minority"])
+    investiture = inst["government"].get("investiture", "absolute")
+    policies = [p["id"] for p in inst.get("policies", [])]
+    demands = [d for i, d in enumerate(inst.get("demands", [])) if i not in drop]
+
+    role_options = ["C", "S", "O"] if investiture == "absolute" else ["C", "S", "A", "O"]
+    found = []
+    for roles_tuple in itertools.product(role_options, repeat=len(parties)):
+        role = dict(zip(parties, roles_tuple))
+        C = [p for p in parties if role[p] == "C"]
+        S = [p for p in parties if role[p] == "S"]
+        A = [p for p in parties if role[p] == "A"]
+        O = [p for p in parties if role[p] == "O"]
+        if not C:
+            continue
+        form = government_form(C, S, A, O, seats, quota, unlisted, investiture)
+        if form is None or form not in forms:
+            continue
+        gov_seats = sum(seats[p] for p in C + S)
+        for n_c in itertools.product(range(mpp, hi + 1), repeat=len(C)):
+            if not lo <= sum(n_c) <= hi:
+                continue
+            n = {p: 0 for p in parties}
+            n.update(zip(C, n_c))
+            for post_holders in itertools.product(C, repeat=len(posts)):
+                if any(post_holders.count(p) > n[p] for p in C):
+                    continue
+                for pf_holders in itertools.product(C, repeat=len(portfolios)):
+                    if any(pf_holders.count(p) > n[p] for p in C):
+                        continue
+                    alloc = {
+                        "role": role, "C": C, "S": S, "A": A, "n": n, "form": form,
+                        "posts": dict(zip(posts, post_holders)),
+                        "portfolios": dict(zip(portfolios, pf_holders)),
+                    }
+                    programme = programme_of(demands, alloc, policies)
+                    if conflicted(programme, inst.get("policy_conflicts", [])):
+                        continue
+                    if all(satisfied(d, alloc, inst, programme, seats, quota)
+                           for d in demands if in_force(d, role)):
+                        found.append(as_tuple(alloc, parties, posts, portfolios, programme,
+                                              gov_seats))
+    return sorted(found, key=lambda a: order(a, parties))
+
+
+def government_form(C, S, A, O, seats, quota, unlisted, investiture):
+    """'majority', 'minority', or None if the investiture rule fails."""
+    w = lambda group: sum(seats[p] for p in group)  # noqa: E731
+    votes_for, against = w(C) + w(S), w(O) + unlisted
+
+    def gets_in(votes_for, against):
+        if investiture == "absolute":
+            return votes_for >= quota
+        if investiture == "relative":
+            return votes_for > against
+        return against < quota
+
+    if not gets_in(votes_for, against):
+        return None
+    if w(C) >= quota and not S and not A:
+        return "majority"
+    if w(C) >= quota:
+        return None  # a cabinet that holds a majority has neither supporters nor abstainers
+    for p in S:
+        if gets_in(votes_for - seats[p], against + seats[p]):
+            return None  # this supporter is not needed
+    for p in A:
+        if gets_in(votes_for, against + seats[p]):
+            return None  # this abstainer is not needed
+    return "minority"
+
+
+def in_force(d, role):
+    party = d.get("party")
+    if party is None or d["type"] in ALWAYS_TYPES:
+        return True
+    when = d.get("when", DEFAULT_WHEN.get(d["type"], "cabinet"))
+    if when == "cabinet":
+        return role[party] == "C"
+    return role[party] in ("C", "S")
+
+
+def programme_of(demands, alloc, policies):
+    chosen = set()
+    for d in demands:
+        if d["type"] == "requires_policy" and in_force(d, alloc["role"]):
+            chosen |= set(d["policies"])
+    return [p for p in policies if p in chosen]
+
+
+def conflicted(programme, conflicts):
+    return any(a in programme and b in programme and a != b
+               for group in conflicts for a in group for b in group)
+
+
+def weight(party: dict, basis: str) -> Fraction:
+    return Fraction(str(party["votes"])) if basis == "votes" else Fraction(party["seats"])
+
+
+def satisfied(d, a, inst, programme, seats, quota) -> bool:
+    t, role, n = d["type"], a["role"], a["n"]
+    me = d.get("party")
+    if t == "veto_leader":
+        return a["posts"]["leader"] not in d["of"]
+    if t == "veto_post":
+        return a["posts"][d["post"]] not in d["of"]
+    if t == "requires_post":
+        return a["posts"][d["post"]] == me
+    if t == "requires_portfolio":
+        return a["portfolios"][d["portfolio"]] == me
+    if t == "refuse_partner":
+        names = {"cabinet": "C", "support": "S"}
+        return all(role[x] not in {names[r] for r in d.get("as", ["cabinet"])} for x in d["with"])
+    if t == "requires_partner":
+        return all(role[x] == "C" for x in d["with"])
+    if t == "requires_form":
+        return a["form"] == d["form"]
+    if t == "refuse_support":
+        return not (role[me] == "S" and any(role[x] == "C" for x in d["of"]))
+    if t in ("min_partners", "max_partners"):
+        when = d.get("when", "cabinet")
+        group = a["C"] if when == "cabinet" else a["C"] + a["S"]
+        partners = len([p for p in group if p != me])
+        return partners >= d["count"] if t == "min_partners" else partners <= d["count"]
+    if t == "min_portfolios":
+        return n[me] >= d["count"]
+    if t == "max_portfolios":
+        return n[me] <= d["count"]
+    if t == "requires_policy":
+        return True
+    if t == "opposes_policy":
+        return not any(p in programme for p in d["policies"])
+    if t == "role":
+        names = {"C": "cabinet", "S": "support", "A": "abstain", "O": "opposition"}
+        return names[role[me]] in d["in"]
+    if t == "equal_split":
+        return len({n[p] for p in d["parties"] if role[p] == "C"}) <= 1
+    if t == "proportional":
+        return proportional(d, a, inst)
+    if t == "distinct_posts":
+        holders = [a["posts"][p] for p in dict.fromkeys(d["posts"])]
+        return len(set(holders)) == len(holders)
+    if t == "max_cabinet_parties":
+        return len(a["C"]) <= d["count"]
+    if t == "minimal_winning":
+        group = a["C"] + a["S"]
+        total = sum(seats[p] for p in group)
+        return all(total - seats[p] < quota for p in group)
+    if t == "connected":
+        pos = {p["id"]: Fraction(str(p["position"])) for p in inst["parties"]}
+        inside = a["C"] + a["S"]
+        for r in pos:
+            if r in inside:
+                continue
+            if any(pos[p] < pos[r] < pos[q] for p in inside for q in inside):
+                return False
+        return True
+    raise AssertionError(f"unknown demand type {t}")
+
+
+def proportional(d, a, inst) -> bool:
+    role, n = a["role"], a["n"]
+    scope = d.get("parties") or [p["id"] for p in inst["parties"]]
+    info = {p["id"]: p for p in inst["parties"]}
+    T = [p for p in dict.fromkeys(scope) if role[p] == "C"]
+    if not T:
+        return True
+    w = {p: weight(info[p], d.get("basis", "seats")) for p in T}
+    N, W = sum(n[p] for p in T), sum(w.values())
+    method = d.get("method", "share")
+    if method == "share":
+        tol = Fraction(str(d.get("tolerance", 1)))
+        return all(abs(n[p] * W - N * w[p]) <= tol * W for p in T)
+    if method == "dhondt":
+        return all(w[p] * n[q] <= w[q] * (n[p] + 1) for p in T for q in T)
+    if method == "sainte_lague":
+        return all(w[p] * (2 * n[q] - 1) <= w[q] * (2 * n[p] + 1)
+                   for p in T for q in T if n[q] >= 1)
+    # hamilton
+    if W == 0:
+        return False
+    quota = {p: N * w[p] / W for p in T}
+    import math
+    floor = {p: math.floor(quota[p]) for p in T}
+    if any(n[p] not in (floor[p], math.ceil(quota[p])) for p in T):
+        return False
+    remainder = {p: quota[p] - floor[p] for p in T}
+    up = [p for p in T if n[p] > quota[p]]
+    down = [p for p in T if n[p] <= quota[p]]
+    return all(remainder[u] >= remainder[v] for u in up for v in down)
+
+
+def as_tuple(alloc, parties, posts, portfolios, programme, gov_seats):
+    return (
+        tuple((p, alloc["n"][p]) for p in parties if p in alloc["C"]),
+        tuple(alloc["S"]), tuple(alloc["A"]),
+        tuple((p, alloc["posts"][p]) for p in posts),
+        tuple((p, alloc["portfolios"][p]) for p in portfolios),
+        tuple(programme), alloc["form"], gov_seats,
+    )
+
+
+def order(a, parties):
+    """SPEC §2: cabinet size; cabinet, supporter, abstainer indexes; n; posts; portfolios."""
+    idx = {p: i for i, p in enumerate(parties)}
+    cabinet, support, abstain, posts, portfolios = a[0], a[1], a[2], a[3], a[4]
+    n = dict(cabinet)
+    return (len(cabinet), [idx[p] for p, _ in cabinet], [idx[p] for p in support],
+            [idx[p] for p in abstain], [n.get(p, 0) for p in parties],
+            [idx[h] for _, h in posts], [idx[h] for _, h in portfolios])
