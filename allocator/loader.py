@@ -82,9 +82,8 @@ def _validate(tree: Any, filename: str | None) -> Instance:
         instance = instance.model_copy(update={"demands": with_ids(instance.demands, set())})
         problems = list(_reference_problems(instance))
     if problems:
-        raise InstanceError(
-            [Problem(p.message, p.path, filename, _line(tree, p.path)) for p in problems]
-        )
+        located = [Problem(p.message, p.path, filename, _line(tree, p.path)) for p in problems]
+        raise InstanceError(sorted(located, key=lambda p: p.line or 0))
     return instance
 
 
@@ -141,7 +140,8 @@ def _pydantic_problems(exc: ValidationError, data: Any) -> list[Problem]:
     """pydantic's errors, re-addressed to the user's own paths and worded for people."""
     by_path: dict[Path, list[str]] = {}
     for error in exc.errors():
-        path, kind = _user_path(error["loc"], data), error["type"]
+        kind = error["type"]
+        path = _user_path(error["loc"], data, keeps_last=kind in ("missing", "extra_forbidden"))
         if kind == "extra_forbidden":
             parent = _parent_fields(path, data)
             message = f"unknown key {path[-1]!r}" + (f" ({known(parent)})" if parent else "")
@@ -165,7 +165,9 @@ def _pydantic_problems(exc: ValidationError, data: Any) -> list[Problem]:
     problems = []
     for path, messages in by_path.items():
         expected = [m for m in messages if m.startswith("expected ")]
-        if len(expected) > 1:  # one per branch of a union: say them as one alternative
+        if len(expected) < len(messages):  # a union branch that fit the shape said more
+            messages = [m for m in messages if m not in expected]
+        elif len(expected) > 1:  # one per branch of a union: say them as one alternative
             got = expected[0].split(", got ", 1)[1]
             kinds = " or ".join(m[len("expected "):].split(", got ")[0] for m in expected)
             messages = [m for m in messages if m not in expected] + [f"expected {kinds}, got {got}"]
@@ -173,14 +175,17 @@ def _pydantic_problems(exc: ValidationError, data: Any) -> list[Problem]:
     return problems
 
 
-def _user_path(loc: tuple[Any, ...], data: Any) -> Path:
-    """Drop the parts of pydantic's location that name union branches, not keys of the file."""
+def _user_path(loc: tuple[Any, ...], data: Any, keeps_last: bool) -> Path:
+    """Drop the parts of pydantic's location that name union branches, not keys of the file.
+
+    `keeps_last`: the error is about a key that is absent (missing) or should be (unknown).
+    """
     path: list[str | int] = []
     node = data
     for i, part in enumerate(loc):
         last = i == len(loc) - 1
         if isinstance(node, Mapping):
-            if part in node or last:
+            if part in node or (last and keeps_last):
                 path.append(part)
                 node = node.get(part)
             elif part in ("with_", "as_", "in_") and part[:-1] in node:
@@ -189,8 +194,6 @@ def _user_path(loc: tuple[Any, ...], data: Any) -> Path:
         elif isinstance(node, list) and isinstance(part, int):
             path.append(part)
             node = node[part] if part < len(node) else None
-        elif last and not isinstance(part, int) and part not in DEMAND_TYPES:
-            path.append(part)
     return tuple(path)
 
 
@@ -232,7 +235,11 @@ def _reference_problems(instance: Instance) -> Iterator[Problem]:
                 yield Problem(f"unknown demand {dropped!r} ({known(demand_ids)})", at + ("drop", j))
         effective = apply_scenario(instance, scenario)
         added = effective.demands[len(effective.demands) - len(scenario.add):]
-        yield from _duplicates("demand ids", [d.id for d in effective.demands], at + ("add",))
+        kept = [d.id for d in effective.demands[:len(effective.demands) - len(added)]]
+        for j, demand in enumerate(added):
+            if demand.id in kept:
+                yield Problem(f"{demand.id!r} is already a demand of the instance; drop it "
+                              "first or choose another id", at + ("add", j, "id"))
         yield from _instance_problems(
             effective, at, [(j, d) for j, d in enumerate(added)], ("add",)
         )
@@ -253,10 +260,6 @@ def _instance_problems(
     instance: Instance, at: Path, demands: list[tuple[int, DemandBase]], demand_key: Path
 ) -> Iterator[Problem]:
     """Problems of the cabinet, policies and the given demands against one (effective) instance."""
-    low, high = instance.cabinet.size_range
-    if low > high:
-        yield Problem(f"the size range is empty (min {low} > max {high}); swap them",
-                      at + ("cabinet", "size"))
     policies = [p.id for p in instance.policies]
     if not at:
         for i, group in enumerate(instance.policy_conflicts):
@@ -275,7 +278,7 @@ def _demand_problems(instance: Instance, demand: DemandBase, at: Path) -> Iterat
     if demand.party is not None:
         yield from _ref("party", demand.party, parties, at + ("party",))
     elif demand.needs_party:
-        yield Problem(f"a {refs['type']} demand needs the `party` it belongs to", at)
+        yield Problem(f"a `{refs['type']}` demand needs the `party` it belongs to", at)
     for key in ("by", "of", "with", "parties"):
         for j, pid in enumerate(refs.get(key) or []):
             yield from _ref("party", pid, parties, at + (key, j))
@@ -284,7 +287,8 @@ def _demand_problems(instance: Instance, demand: DemandBase, at: Path) -> Iterat
             ):
                 yield Problem(f"{pid!r} cannot name itself here", at + (key, j))
     if demand.when is not None and demand.default_when is None:
-        yield Problem(f"a {refs['type']} demand is always in force; remove `when`", at + ("when",))
+        yield Problem(f"a `{refs['type']}` demand is always in force; remove `when`",
+                      at + ("when",))
     elif demand.when is not None and demand.party is None:
         yield Problem("`when` needs the `party` whose role it refers to", at + ("when",))
     posts = instance.cabinet.all_posts

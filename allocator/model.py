@@ -42,6 +42,13 @@ class SizeRange(Strict):
     min: int = Field(ge=0)
     max: int = Field(ge=0)
 
+    @model_validator(mode="after")
+    def _not_empty(self) -> SizeRange:
+        if self.min > self.max:
+            raise ValueError(f"the size range is empty (min {self.min} > max {self.max}); "
+                             "swap them")
+        return self
+
 
 class Cabinet(Strict):
     size: int | SizeRange = Field(description="an integer, or {min, max}")
