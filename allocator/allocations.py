@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
-from .encoding import CABINET, OPPOSITION, SUPPORT, Encoding, Literal
+from .encoding import ABSTAIN, CABINET, OPPOSITION, SUPPORT, Encoding, Literal
 from .result import Allocation
 from .search import Search, value_reader
 
@@ -50,7 +50,7 @@ class Decoder:
         cab, sup = values[:k], values[k:2 * k]
         abst = values[2 * k:] if self._abstain_known else (0,) * k
         return tuple(
-            CABINET if cab[i] else SUPPORT if sup[i] else 2 if abst[i] else OPPOSITION
+            CABINET if cab[i] else SUPPORT if sup[i] else ABSTAIN if abst[i] else OPPOSITION
             for i in range(k)
         )
 
@@ -70,23 +70,23 @@ class Decoder:
 
     # --- to result objects --------------------------------------------------------------------
 
-    def parties_in(self, roles: tuple[int, ...], role: int) -> tuple[str, ...]:
-        return tuple(p for p, r in zip(self.encoding.parties, roles, strict=True) if r == role)
-
     def common(self, roles: tuple[int, ...], programme: tuple[bool, ...]) -> dict[str, object]:
         """The fields an allocation and a coalition share, all derived from the roles."""
         enc = self.encoding
-        cabinet_seats = sum(s for s, r in zip(enc.seats, roles, strict=True) if r == CABINET)
-        helpers = any(r in (SUPPORT, 2) for r in roles)
+        groups: tuple[list[str], ...] = ([], [], [], [])
+        seats = [0, 0, 0, 0]
+        for name, role, w in zip(enc.parties, roles, enc.seats, strict=True):
+            groups[role].append(name)
+            seats[role] += w
+        helpers = bool(groups[SUPPORT] or groups[ABSTAIN])
         return {
-            "support": self.parties_in(roles, SUPPORT),
-            "abstain": self.parties_in(roles, 2),
-            "opposition": self.parties_in(roles, OPPOSITION),
+            "support": tuple(groups[SUPPORT]),
+            "abstain": tuple(groups[ABSTAIN]),
+            "opposition": tuple(groups[OPPOSITION]),
             "programme": tuple(p for (p, _), on in zip(self._programme_lits, programme,
                                                        strict=True) if on),
-            "form": "majority" if cabinet_seats >= enc.quota and not helpers else "minority",
-            "seats": sum(s for s, r in zip(enc.seats, roles, strict=True)
-                         if r in (CABINET, SUPPORT)),
+            "form": "majority" if seats[CABINET] >= enc.quota and not helpers else "minority",
+            "seats": seats[CABINET] + seats[SUPPORT],
         }
 
     def allocation(self, raw: Raw) -> Allocation:
@@ -107,7 +107,7 @@ def role_key(roles: tuple[int, ...]) -> tuple[object, ...]:
         return tuple(i for i, r in enumerate(roles) if r == role)
 
     cabinet = members(CABINET)
-    return (len(cabinet), cabinet, members(SUPPORT), members(2))
+    return (len(cabinet), cabinet, members(SUPPORT), members(ABSTAIN))
 
 
 def order_key(raw: Raw) -> tuple[object, ...]:

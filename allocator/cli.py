@@ -6,13 +6,14 @@ Exit status: 0 allocations found, 3 deadlock proven, 4 limit reached without an 
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 import sys
 import tempfile
 import time
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import IO, Any, NoReturn
 
@@ -103,6 +104,7 @@ class Progress:
 def main() -> None:
     """Who can govern a hung council or parliament: every feasible cabinet allocation, or a
     proof that none exists."""
+    gc.disable()  # a short run building acyclic results: collection only rescans them
 
 
 def _guard(run: Callable[[], int]) -> NoReturn:
@@ -157,7 +159,8 @@ def solve(file: str, scenario: str | None, level: str, fmt: str, limit: int | No
             raise
         finally:
             progress.done()
-        sink.write(_render(result, fmt, problem))
+        for chunk in _render(result, fmt, problem):
+            sink.write(chunk)
         sink.close()
         if not result.complete and result.status != "deadlock":
             click.echo(render.status_line(result), err=True)
@@ -166,15 +169,16 @@ def solve(file: str, scenario: str | None, level: str, fmt: str, limit: int | No
     _guard(run)
 
 
-def _render(result: Result, fmt: str, problem: Instance) -> str:
+def _render(result: Result, fmt: str, problem: Instance) -> Iterator[str]:
     if fmt == "json":
-        return render.to_json(result)
-    if fmt == "jsonl":
-        return render.jsonl_summary(result)  # the items were streamed as they were found
-    if fmt == "csv":
-        return render.to_csv(result, problem.party_ids, problem.cabinet.all_posts,
-                             list(problem.cabinet.portfolios))
-    return render.to_table(result)
+        yield from render.json_chunks(result)
+    elif fmt == "jsonl":
+        yield render.jsonl_summary(result)  # the items were streamed as they were found
+    elif fmt == "csv":
+        yield render.to_csv(result, problem.party_ids, problem.cabinet.all_posts,
+                            list(problem.cabinet.portfolios))
+    else:
+        yield render.to_table(result)
 
 
 @main.command()

@@ -31,7 +31,7 @@ Slot = int | None  # a party index, or None for "any cabinet party no allocation
 
 @dataclass
 class _Answer:
-    ranges: dict[Slot, tuple[int, int]]
+    ranges: dict[Slot, MemberRange]
     posts: list[set[Slot]]
     portfolios: list[set[Slot]]
 
@@ -91,16 +91,15 @@ class CoalitionAnalyst:
             return None
 
         parties = self.instance.party_ids
-        def slot(i: int) -> Slot:
-            return i if i in named else None
+        slots = [(parties[i], i if i in named else None) for i in cabinet]
 
         def holders(able: set[Slot]) -> tuple[str, ...]:
-            return tuple(parties[i] for i in cabinet if slot(i) in able)
+            return tuple(name for name, s in slots if s in able)
 
         posts = self.phase1.encoding.posts
         portfolios = self.phase1.encoding.portfolio_names
         return Coalition(
-            cabinet={parties[i]: MemberRange(*answer.ranges[slot(i)]) for i in cabinet},
+            cabinet={name: answer.ranges[s] for name, s in slots},
             posts={p: holders(a) for p, a in zip(posts, answer.posts, strict=True)},
             portfolios={p: holders(a) for p, a in zip(portfolios, answer.portfolios,
                                                       strict=True)},
@@ -136,7 +135,7 @@ class CoalitionAnalyst:
         if first is None:
             return None
         witness(first)
-        ranges: dict[Slot, tuple[int, int]] = {}
+        ranges: dict[Slot, MemberRange] = {}
         for s, i in slots.items():
             bounds = []
             for sense in (1, -1):
@@ -146,7 +145,7 @@ class CoalitionAnalyst:
                 assert solution is not None
                 witness(solution)
                 bounds.append(solution[enc.members[i].index])
-            ranges[s] = (bounds[0], bounds[1])
+            ranges[s] = MemberRange(bounds[0], bounds[1])
         tables = [(posts, list(enc.holders.values())),
                   (portfolios, list(enc.portfolio_holders.values()))]
         for able_sets, rows in tables:

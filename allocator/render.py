@@ -8,6 +8,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+from collections.abc import Iterator
 from typing import Any
 
 from .result import Allocation, Coalition, Result
@@ -51,12 +52,19 @@ def deadlock_dict(result: Result) -> dict[str, Any] | None:
     return {"conflict": result.deadlock.conflict, "relaxations": result.deadlock.relaxations}
 
 
-def to_json(result: Result) -> str:
-    out = summary_dict(result)
+def json_chunks(result: Result) -> Iterator[str]:
+    """The JSON document in pieces, so a million coalitions never sit in one string."""
+    head = json.dumps(summary_dict(result), ensure_ascii=False)[:-1]
     key = "allocations" if result.level == "allocation" else "coalitions"
-    out[key] = [item_dict(item, result.investiture) for item in result.items]
-    out["deadlock"] = deadlock_dict(result)
-    return json.dumps(out, ensure_ascii=False) + "\n"
+    yield f'{head}, "{key}": ['
+    for i, item in enumerate(result.items):
+        yield (", " if i else "") + json.dumps(item_dict(item, result.investiture),
+                                               ensure_ascii=False)
+    yield f'], "deadlock": {json.dumps(deadlock_dict(result), ensure_ascii=False)}}}\n'
+
+
+def to_json(result: Result) -> str:
+    return "".join(json_chunks(result))
 
 
 def jsonl_line(item: Allocation | Coalition, investiture: str) -> str:

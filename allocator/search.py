@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import queue
 import threading
+import time
 from collections.abc import Callable, Iterator, Sequence
 from operator import itemgetter
 from typing import Generic, TypeVar
@@ -42,18 +43,32 @@ def value_reader(indexes: Sequence[int]) -> Callable[[Sequence[int]], tuple[int,
 
 
 class _Collector(cp_model.CpSolverSolutionCallback):
+    """Decodes each solution and hands them over in batches: one handover per solution costs
+    more than the solver itself (both threads take turns on the GIL)."""
+
     def __init__(self, search: Search[T]) -> None:
         super().__init__()
         self.search = search
+        self.batch: list[T] = []
+        self.handed = time.monotonic()
 
     def on_solution_callback(self) -> None:
         search = self.search
         if search.stopped is not None:
             return
-        search.queue.put(search.decode(self.response_proto.solution))
+        self.batch.append(search.decode(self.response_proto.solution))
         search.found += 1
         if search.limit is not None and search.found >= search.limit:
             search.stop("limit")
+            self.flush()
+        elif len(self.batch) >= 512 or time.monotonic() - self.handed > 0.05:
+            self.flush()
+
+    def flush(self) -> None:
+        if self.batch:
+            self.search.queue.put(self.batch)
+            self.batch = []
+        self.handed = time.monotonic()
 
 
 class Search(Generic[T]):
@@ -84,8 +99,10 @@ class Search(Generic[T]):
         return self.status in (cp_model.OPTIMAL, cp_model.INFEASIBLE) and self.stopped is None
 
     def _run(self) -> None:
+        collector = _Collector(self)
         try:
-            self.status = self.solver.solve(self.model, _Collector(self))
+            self.status = self.solver.solve(self.model, collector)
+            collector.flush()
             if self.status == cp_model.MODEL_INVALID:
                 raise RuntimeError(f"invalid CP-SAT model: {self.model.validate()}")
             if self.status in (cp_model.FEASIBLE, cp_model.UNKNOWN) and self.stopped is None:
@@ -109,7 +126,7 @@ class Search(Generic[T]):
                     continue
                 if item is _DONE:
                     break
-                yield item  # type: ignore[misc]
+                yield from item  # type: ignore[misc]
         finally:
             if thread.is_alive():  # the consumer left early: stop the solver and wait for it
                 self.stop(self.stopped or "limit")
