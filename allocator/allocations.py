@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from .encoding import ABSTAIN, CABINET, OPPOSITION, SUPPORT, Encoding, Literal
@@ -120,8 +120,3 @@ def search(encoding: Encoding, *, limit: int | None = None,
            time_limit: float | None = None) -> tuple[Search[Raw], Decoder]:
     decoder = Decoder(encoding)
     return Search(encoding.model, decoder.raw, limit=limit, time_limit=time_limit), decoder
-
-
-def in_order(raws: list[Raw], decoder: Decoder) -> Iterator[Allocation]:
-    for raw in sorted(raws, key=order_key):
-        yield decoder.allocation(raw)

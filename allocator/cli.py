@@ -202,6 +202,10 @@ def validate(files: tuple[str, ...]) -> None:
 def schema() -> None:
     """Print the JSON Schema of the instance format (for editors checking YAML files)."""
     document: dict[str, Any] = Instance.model_json_schema(by_alias=True)
-    document = {"$schema": "https://json-schema.org/draft/2020-12/schema",
-                "title": "allocator instance", **document}
+    document = {"$schema": "https://json-schema.org/draft/2020-12/schema", **document,
+                "title": "allocator instance"}
     click.echo(json.dumps(document, indent=2, sort_keys=True))
+
+
+if __name__ == "__main__":
+    main()

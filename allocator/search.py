@@ -1,13 +1,14 @@
 """The CP-SAT solver interface: enumerate every solution of a model, one worker, in a thread.
 
-The solver runs in a background thread and hands each solution over through a queue, so that a
-caller can iterate solutions as they are found, stop early, and press Ctrl-C: the main thread
-stays free to receive the interrupt, asks CP-SAT to stop, and still gets what was found.
+The solver runs in a background thread and hands solutions over through a queue, so that a
+caller can iterate them as they are found and stop early. While a search runs, Ctrl-C asks CP-SAT
+to stop (instead of raising KeyboardInterrupt) and the caller still gets what was found.
 """
 
 from __future__ import annotations
 
 import queue
+import signal
 import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
@@ -28,6 +29,7 @@ def parameters(solver: cp_model.CpSolver, *, enumerate_all: bool = False,
     p.num_workers = 1
     p.linearization_level = 0
     p.enumerate_all_solutions = enumerate_all
+    p.catch_sigint_signal = False  # CP-SAT's own handler aborts the process off the main thread
     if time_limit is not None:
         p.max_time_in_seconds = time_limit
 
@@ -114,15 +116,15 @@ class Search(Generic[T]):
 
     def __iter__(self) -> Iterator[T]:
         thread = threading.Thread(target=self._run, name="cp-sat", daemon=True)
+        interrupts = threading.current_thread() is threading.main_thread()
+        if interrupts:  # while the search runs, Ctrl-C stops it instead of raising
+            previous = signal.signal(signal.SIGINT, lambda *_: self.stop("interrupt"))
         thread.start()
         try:
             while True:
                 try:
                     item = self.queue.get(timeout=0.25)
                 except queue.Empty:
-                    continue
-                except KeyboardInterrupt:
-                    self.stop("interrupt")
                     continue
                 if item is _DONE:
                     break
@@ -131,5 +133,7 @@ class Search(Generic[T]):
             if thread.is_alive():  # the consumer left early: stop the solver and wait for it
                 self.stop(self.stopped or "limit")
                 thread.join()
+            if interrupts:
+                signal.signal(signal.SIGINT, previous)
         if self._error is not None:
             raise self._error

@@ -50,13 +50,15 @@ def _solve(instance: Instance, scenario: str | None, level: Level, limit: int | 
     result = Result(instance=instance.name, scenario=scenario, level=level,
                     investiture=problem.government.investiture)
     if level == "allocation":
-        found_raw: list[allocations.Raw] = []
         search, decoder = allocations.search(Encoding(problem), limit=limit, time_limit=time_limit)
+        keyed: list[tuple[tuple[object, ...], Allocation]] = []
         for raw in search:
-            found_raw.append(raw)
+            allocation = decoder.allocation(raw)
+            keyed.append((allocations.order_key(raw), allocation))
             if on_found is not None:
-                on_found(decoder.allocation(raw))
-        result.allocations = list(allocations.in_order(found_raw, decoder))
+                on_found(allocation)
+        keyed.sort(key=lambda pair: pair[0])
+        result.allocations = [a for _, a in keyed]
     else:
         started = time.monotonic()
         first, analyst = coalitions.search(problem, time_limit=time_limit)
@@ -69,8 +71,10 @@ def _solve(instance: Instance, scenario: str | None, level: Level, limit: int | 
                     on_found(coalition)
                 if limit is not None and len(found) >= limit:
                     first.stop("limit")
+                    break
             if time_limit is not None and time.monotonic() - started > time_limit:
                 first.stop("time limit")
+                break
         found.sort(key=lambda pair: pair[0])
         result.coalitions = [c for _, c in found]
         search = first  # type: ignore[assignment]
