@@ -21,7 +21,7 @@ from ortools.sat.python import cp_model
 
 from . import model as m
 from .allocations import Decoder
-from .encoding import ALLOCATION_TYPES, CABINET, SUPPORT, Encoding
+from .encoding import ALLOCATION_TYPES, CABINET, SUPPORT, Encoding, Literal
 from .result import Coalition, MemberRange
 from .search import Search, parameters
 
@@ -45,7 +45,7 @@ class _Demand:
 
 @dataclass
 class CoalitionAnalyst:
-    """Second phase: from a candidate's roles to its `Coalition`, or None if it has no allocation."""
+    """Second phase: a candidate's roles -> its `Coalition`, or None if it has no allocation."""
 
     instance: m.Instance
     phase1: Decoder
@@ -157,11 +157,11 @@ class CoalitionAnalyst:
                             witness(solution)
         return _Answer(ranges, posts, portfolios)
 
-    def _solve(self, assumptions: list[object]) -> Sequence[int] | None:
+    def _solve(self, assumptions: Sequence[Literal]) -> Sequence[int] | None:
         assert self._full is not None
         model = self._full.model
         model.clear_assumptions()
-        model.add_assumptions([a for a in assumptions if not isinstance(a, bool)])
+        model.add_assumptions([a for a in assumptions if not isinstance(a, bool)])  # type: ignore[misc]
         status = self._solver.solve(model)
         if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             return list(self._solver.response_proto.solution)
@@ -179,4 +179,5 @@ def search(instance: m.Instance, *, time_limit: float | None = None
     def decode(solution: Sequence[int]) -> Candidate:
         return decoder.roles(solution), decoder.programme(solution)
 
-    return Search(encoding.model, decode, time_limit=time_limit), CoalitionAnalyst(instance, decoder)
+    first = Search(encoding.model, decode, time_limit=time_limit)
+    return first, CoalitionAnalyst(instance, decoder)

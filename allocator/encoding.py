@@ -18,11 +18,11 @@ from itertools import combinations, permutations
 from math import lcm
 from typing import Any
 
-from ortools.sat.python import cp_model
+from ortools.sat.python import cp_model, cp_model_helper
 
 from . import model as m
 
-Literal = cp_model.IntVar | bool  # a BoolVar, its negation, or a constant
+Literal = cp_model.IntVar | cp_model_helper.Literal | bool  # a BoolVar, its negation, a constant
 CABINET, SUPPORT, ABSTAIN, OPPOSITION = range(4)
 ROLE_NAMES = ("cabinet", "support", "abstain", "opposition")
 
@@ -60,8 +60,8 @@ class Encoding:
         if not roles_only:
             self._allocation()
         self.active: dict[str, Literal] = {
-            d.id: (True if d.fixed or not relaxable else self.model.new_bool_var(f"active:{d.id}"))
-            for d in instance.demands  # type: ignore[misc]
+            d.key: (True if d.fixed or not relaxable else self.model.new_bool_var(f"active:{d.id}"))
+            for d in instance.demands
         }
         self.demands = [d for d in instance.demands
                         if not (roles_only and d.type in ALLOCATION_TYPES)]  # type: ignore[attr-defined]
@@ -159,7 +159,7 @@ class Encoding:
     def in_force(self, demand: m.DemandBase) -> list[Literal]:
         """The literals whose conjunction puts `demand` in force: active, and its party's role."""
         role = m.scope(demand)
-        lits: list[Literal] = [self.active[demand.id]]  # type: ignore[index]
+        lits: list[Literal] = [self.active[demand.key]]
         if role == "cabinet":
             lits.append(self.cabinet[self.index[demand.party]])  # type: ignore[index]
         elif role == "involved":
@@ -264,11 +264,12 @@ def _requires_form(enc: Encoding, d: m.RequiresForm) -> None:
 def _refuse_support(enc: Encoding, d: m.RefuseSupport) -> None:
     me = enc.support[enc.index[d.party]]  # type: ignore[index]
     for p in d.of:
-        enc.require(enc.model.add_bool_or([~me, ~enc.cabinet[enc.index[p]]]), [enc.active[d.id]])  # type: ignore[index]
+        enc.require(enc.model.add_bool_or([~me, ~enc.cabinet[enc.index[p]]]), [enc.active[d.key]])
 
 
 def _partners(enc: Encoding, d: m.MinPartners | m.MaxPartners) -> None:
     me = enc.index[d.party]  # type: ignore[index]
+    others: cp_model.LinearExprT
     if m.scope(d) == "cabinet":
         others = sum(enc.cabinet[i] for i in range(len(enc.parties)) if i != me)
     else:
@@ -312,7 +313,8 @@ def _proportional(enc: Encoding, d: m.Proportional) -> None:
             if d.method == "dhondt":
                 enc.require(model.add(w[p] * n[q] <= w[q] * (n[p] + 1)), [*force, c[p], c[q]])
             else:
-                positive = c[q] if enc.instance.cabinet.min_per_party >= 1 else _positive(enc, q)
+                positive: Literal = (c[q] if enc.instance.cabinet.min_per_party >= 1
+                                     else _positive(enc, q))
                 enc.require(model.add(w[p] * (2 * n[q] - 1) <= w[q] * (2 * n[p] + 1)),
                             [*force, c[p], c[q], positive])
         return

@@ -7,6 +7,7 @@ TOML is read with tomllib, which keeps no positions: its problems carry the path
 
 from __future__ import annotations
 
+import re
 import tomllib
 from collections.abc import Iterable, Iterator, Mapping
 from itertools import combinations
@@ -75,16 +76,66 @@ def _validate(tree: Any, filename: str | None) -> Instance:
                                      file=filename, line=1)])
     data = _plain(tree)
     try:
-        instance = Instance.model_validate(data)
+        instance = _with_ids(Instance.model_validate(data))
     except ValidationError as exc:
         problems = _pydantic_problems(exc, data)
+        problems += _references_beside(data, problems)
     else:
-        instance = instance.model_copy(update={"demands": with_ids(instance.demands, set())})
         problems = list(_reference_problems(instance))
     if problems:
         located = [Problem(p.message, p.path, filename, _line(tree, p.path)) for p in problems]
         raise InstanceError(sorted(located, key=lambda p: p.line or 0))
     return instance
+
+
+def _with_ids(instance: Instance) -> Instance:
+    return instance.model_copy(update={"demands": with_ids(instance.demands, set())})
+
+
+#: items of these lists can be set aside when malformed, so the rest can still be cross-checked
+_ITEM_LISTS = {("parties",), ("policies",), ("demands",), ("scenarios",)}
+
+
+def _references_beside(data: Any, shape: list[Problem]) -> list[Problem]:
+    """Reference problems of the well-formed rest of an instance that has shape problems.
+
+    Unknown keys are deleted; a malformed party, policy, demand or scenario is replaced by a
+    harmless stand-in that keeps its id (so that references to it do not cascade). If anything
+    else is malformed, the rest cannot be cross-checked and only the shape problems are reported.
+    """
+    import copy
+
+    repaired = copy.deepcopy(data)
+    replaced: set[tuple[str | int, ...]] = set()
+    for problem in shape:
+        path = problem.path
+        if problem.message.startswith("unknown key"):
+            parent = repaired
+            for part in path[:-1]:
+                parent = parent[part]
+            parent.pop(path[-1], None)
+        elif len(path) >= 2 and path[:1] in _ITEM_LISTS and isinstance(path[1], int):
+            repaired[path[0]][path[1]] = _stand_in(path[0], repaired[path[0]][path[1]], path[1])
+            replaced.add(path[:2])
+        else:
+            return []
+    try:
+        instance = _with_ids(Instance.model_validate(repaired))
+    except ValidationError:
+        return []
+    return [p for p in _reference_problems(instance) if p.path[:2] not in replaced]
+
+
+def _stand_in(kind: Any, item: Any, index: int) -> dict[str, Any]:
+    given = item.get("id" if kind != "scenarios" else "name") if isinstance(item, dict) else None
+    ident = given if isinstance(given, str) and re.fullmatch(r"[a-z0-9_-]+", given) else None
+    if kind == "parties":
+        return {"id": ident or f"malformed-party-{index}", "seats": 0}
+    if kind == "policies":
+        return {"id": ident or f"malformed-policy-{index}"}
+    if kind == "scenarios":
+        return {"name": ident or f"malformed-scenario-{index}"}
+    return {"type": "minimal_winning", **({"id": ident} if ident else {})}
 
 
 def _plain(node: Any) -> Any:
@@ -227,7 +278,7 @@ def _reference_problems(instance: Instance) -> Iterator[Problem]:
     if instance.outcome is not None:
         yield from _outcome_problems(instance, instance.outcome, ("outcome",))
         yield from _relaxed_by(instance, instance.outcome.relaxed_by, ("outcome",))
-    demand_ids = [d.id for d in instance.demands]
+    demand_ids = [d.key for d in instance.demands]
     for i, scenario in enumerate(instance.scenarios):
         at: Path = ("scenarios", i)
         for j, dropped in enumerate(scenario.drop):
@@ -339,9 +390,9 @@ def _outcome_problems(instance: Instance, outcome: Outcome, at: Path) -> Iterato
 
 
 def _relaxed_by(instance: Instance, ids: list[str] | None, at: Path) -> Iterator[Problem]:
-    demand_ids = [d.id for d in instance.demands]
+    demand_ids = [d.key for d in instance.demands]
     for j, did in enumerate(ids or []):
-        yield from _ref("demand", did, demand_ids, at + ("relaxed_by", j))  # type: ignore[arg-type]
+        yield from _ref("demand", did, demand_ids, at + ("relaxed_by", j))
 
 
 def _ref(what: str, ref: str, pool: Iterable[Any], at: Path) -> Iterator[Problem]:

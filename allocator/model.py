@@ -24,6 +24,14 @@ def exact(value: int | float | str) -> Fraction:
     return Fraction(str(value))
 
 
+def _both_forms() -> list[Form]:
+    return ["majority", "minority"]
+
+
+def _as_cabinet() -> list[Literal["cabinet", "support"]]:
+    return ["cabinet"]
+
+
 class Strict(BaseModel):
     """Unknown keys are errors: a typo must never silently drop a demand."""
 
@@ -78,7 +86,7 @@ class CabinetOverride(Strict):
 
 
 class Government(Strict):
-    forms: list[Form] = Field(default_factory=lambda: ["majority", "minority"], min_length=1)
+    forms: list[Form] = Field(default_factory=_both_forms, min_length=1)
     investiture: Literal["absolute", "relative", "negative"] = "absolute"
 
 
@@ -108,6 +116,12 @@ class DemandBase(Strict):
     default_when: ClassVar[When | None] = None
     #: the demand means nothing without the party it belongs to
     needs_party: ClassVar[bool] = False
+
+    @property
+    def key(self) -> str:
+        """The id, which the loader always fills in (generated where the user gave none)."""
+        assert self.id is not None, "demand ids are filled in by the loader"
+        return self.id
 
 
 class VetoLeader(DemandBase):
@@ -141,7 +155,7 @@ class RefusePartner(DemandBase):
     type: Literal["refuse_partner"]
     with_: list[Slug] = Field(alias="with", min_length=1)
     as_: list[Literal["cabinet", "support"]] = Field(
-        alias="as", default_factory=lambda: ["cabinet"], min_length=1
+        alias="as", default_factory=_as_cabinet, min_length=1
     )
     default_when = "cabinet"
 

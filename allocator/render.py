@@ -153,11 +153,11 @@ def to_table(result: Result) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _table_rows(result: Result) -> tuple[list[str], list[list[object]]]:
+def _table_rows(result: Result) -> tuple[list[object], list[list[object]]]:
     first = result.items[0]
     abstain = _with_abstain(result.investiture)
-    header = ["#", "cabinet", "support", *(["abstain"] if abstain else []), "form", "seats",
-              *first.posts, *first.portfolios, "programme"]
+    header: list[object] = ["#", "cabinet", "support", *(["abstain"] if abstain else []),
+                            "form", "seats", *first.posts, *first.portfolios, "programme"]
     rows: list[list[object]] = []
     for number, item in enumerate(result.items, 1):
         if isinstance(item, Allocation):

@@ -6,6 +6,7 @@ them into JSON, CSV or a table without knowing anything about CP-SAT.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -73,7 +74,7 @@ class Result:
     stopped_by: str | None = None  # "limit", "time limit" or "interrupt"
 
     @property
-    def items(self) -> list[Allocation] | list[Coalition]:
+    def items(self) -> Sequence[Allocation | Coalition]:
         return self.allocations if self.level == "allocation" else self.coalitions
 
     @property

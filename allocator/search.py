@@ -13,7 +13,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
 from operator import itemgetter
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 from ortools.sat.python import cp_model
 
@@ -86,7 +86,7 @@ class Search(Generic[T]):
         self.queue: queue.SimpleQueue[object] = queue.SimpleQueue()
         self.found = 0
         self.stopped: str | None = None
-        self.status: int | None = None
+        self.status: Any = None  # a CpSolverStatus once the search has ended
         self._error: BaseException | None = None
 
     def stop(self, reason: str) -> None:

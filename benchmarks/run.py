@@ -127,9 +127,10 @@ def main() -> None:
                  "python startup + import allocator", startup, f"{count_json(ours_out):,}"))
 
     sys.path.insert(0, str(ROOT))
+    from ruamel.yaml import YAML
+
     import allocator
     from tests import bruteforce
-    from ruamel.yaml import YAML
 
     raw = YAML(typ="safe").load((INSTANCES / "council-4.yaml").read_text())
     start = time.perf_counter()

@@ -61,7 +61,8 @@ def test_json_errors_have_lines_too():
            ' "demands": [{"type": "connected", "colour": 1}]}'
     assert problems(text, "json") == [
         "f.yaml:4: demands[0].colour: unknown key 'colour' (known: id, text, source, party, "
-        "by, when, fixed, type)"]
+        "by, when, fixed, type)",
+        "f.yaml:4: demands[0]: `connected` needs a position on every party; missing on a"]
 
 
 def test_toml_syntax_error():
@@ -192,3 +193,24 @@ def test_unreadable_file(tmp_path):
     with pytest.raises(InstanceError) as info:
         allocator.load(tmp_path / "missing.yaml")
     assert "cannot read the file" in str(info.value)
+
+
+def test_reference_problems_are_reported_beside_shape_problems():
+    text = """\
+name: both
+parties:
+  - {id: a, seats: 5}
+  - {id: b, seats: lots}
+cabinet: {size: 2}
+demands:
+  - {id: bad, party: a, type: veto_leader}
+  - {party: a, type: veto_leader, of: [b, c]}
+scenarios:
+  - {name: s, drop: [bad, nope]}
+"""
+    assert problems(text) == [
+        "f.yaml:4: parties[1].seats: expected an integer, got 'lots'",
+        "f.yaml:7: demands[0].of: missing required key 'of'",
+        "f.yaml:8: demands[1].of[1]: unknown party 'c' (known: a, b)",
+        "f.yaml:10: scenarios[0].drop[1]: unknown demand 'nope' (known: bad, a-veto_leader-1)",
+    ]

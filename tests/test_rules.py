@@ -240,7 +240,8 @@ def test_proportional_sainte_lague_on_votes():
 
 
 def test_proportional_share_tolerance():
-    # a+b, 5 members, seats 5:4 -> ideal 2.78 : 2.22; tolerance 1 allows 2-3, 3-2, 4-1? |4*9-5*5|=11 > 9
+    # a+b, 5 members, seats 5:4: ideal 2.78 : 2.22; tolerance 1 allows 3-2 and 2-3, not 4-1
+    # (|4*9 - 5*5| = 11 > 9)
     assert splits(d("proportional"))["a+b"] == {(2, 3), (3, 2)}
     assert splits(d("proportional", tolerance=0.25))["a+b"] == {(3, 2)}
 
