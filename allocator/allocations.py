@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
+from ortools.sat.python import cp_model
+
+from . import model as m
 from .encoding import ABSTAIN, CABINET, OPPOSITION, SUPPORT, Encoding, Literal
 from .result import Allocation
-from .search import Search, value_reader
+from .search import Search, parameters, value_reader
 
 #: roles per party, members per party, holder index per post, per portfolio, programme flags
 Raw = tuple[tuple[int, ...], tuple[int, ...], tuple[int, ...], tuple[int, ...], tuple[bool, ...]]
@@ -120,3 +124,72 @@ def search(encoding: Encoding, *, limit: int | None = None,
            time_limit: float | None = None) -> tuple[Search[Raw], Decoder]:
     decoder = Decoder(encoding)
     return Search(encoding.model, decoder.raw, limit=limit, time_limit=time_limit), decoder
+
+
+def listing(problem: m.Instance, *, limit: int | None = None, time_limit: float | None = None,
+            on_found: Callable[[Allocation], None] | None = None
+            ) -> tuple[list[Allocation], Search[Raw]]:
+    """Every allocation of a (scenario-resolved) instance in SPEC order, and the search that
+    found them (which says whether it was complete)."""
+    found, decoder = search(Encoding(problem), limit=limit, time_limit=time_limit)
+    keyed: list[tuple[tuple[object, ...], Allocation]] = []
+    for raw in found:
+        allocation = decoder.allocation(raw)
+        keyed.append((order_key(raw), allocation))
+        if on_found is not None:
+            on_found(allocation)
+    keyed.sort(key=lambda pair: pair[0])
+    return [a for _, a in keyed], found
+
+
+def first(encoding: Encoding) -> Raw | None:
+    """The first allocation in SPEC §2's order, without enumerating: fix the key part by part.
+
+    Each part of the order key is settled in turn (the cabinet size by minimising, each index
+    list greedily, each count and holder by minimising) and then fixed in the model, which this
+    therefore changes: pass an encoding made for the purpose.
+    """
+    model = encoding.model
+    solver = cp_model.CpSolver()
+    parameters(solver)
+
+    def feasible(assumed: Sequence[Any]) -> bool:
+        model.clear_assumptions()
+        model.add_assumptions(assumed)
+        status = solver.solve(model)
+        model.clear_assumptions()
+        return status in (cp_model.OPTIMAL, cp_model.FEASIBLE)
+
+    def fix_minimum(expr: cp_model.LinearExprT) -> None:
+        model.minimize(expr)
+        status = solver.solve(model)
+        assert status == cp_model.OPTIMAL, solver.status_name(status)
+        model.clear_objective()
+        model.add(expr == round(solver.objective_value))
+
+    def fix_smallest_index_list(lits: Sequence[Literal]) -> None:
+        """The lexicographically smallest sorted list of the indexes whose literal is true."""
+        rest = [lit for lit in lits if not isinstance(lit, bool)]
+        while rest:
+            if feasible([~lit for lit in rest]):  # the list can end here: shortest is smallest
+                break
+            for j, lit in enumerate(rest):
+                if feasible([*(~x for x in rest[:j]), lit]):
+                    model.add_bool_and([*(~x for x in rest[:j]), lit])
+                    rest = rest[j + 1:]
+                    break
+        for lit in rest:
+            model.add_bool_and([~lit])
+
+    if not feasible([]):
+        return None
+    fix_minimum(sum(encoding.cabinet))
+    for role in encoding.role_vars[:3]:
+        fix_smallest_index_list(role)
+    for members in encoding.members:
+        fix_minimum(members)
+    for row in [*encoding.holders.values(), *encoding.portfolio_holders.values()]:
+        fix_minimum(sum(i * h for i, h in enumerate(row)))
+    status = solver.solve(model)
+    assert status in (cp_model.OPTIMAL, cp_model.FEASIBLE)
+    return Decoder(encoding).raw(solver.response_proto.solution)

@@ -21,6 +21,7 @@ import click
 
 from . import render
 from .errors import InstanceError, UsageError
+from .explain import DEFAULT_MAX_RELAXATIONS, explain, why_not
 from .loader import load
 from .model import Instance
 from .result import Allocation, Coalition, Result
@@ -123,6 +124,11 @@ def _guard(run: Callable[[], int]) -> NoReturn:
     sys.exit(code)
 
 
+MAX_RELAXATIONS = click.option(
+    "--max-relaxations", type=click.IntRange(min=1), default=DEFAULT_MAX_RELAXATIONS,
+    show_default=True, metavar="N", help="List at most N minimum relaxations of a deadlock.")
+
+
 @main.command()
 @click.argument("file", type=click.Path(dir_okay=False))
 @click.option("--scenario", help="Solve the named scenario of the instance.")
@@ -134,8 +140,9 @@ def _guard(run: Callable[[], int]) -> NoReturn:
 @click.option("--time-limit", type=click.FloatRange(min=0, min_open=True), metavar="S",
               help="Stop after S seconds and report what was found.")
 @click.option("--out", type=click.Path(dir_okay=False), help="Write to PATH (whole or not at all).")
+@MAX_RELAXATIONS
 def solve(file: str, scenario: str | None, level: str, fmt: str, limit: int | None,
-          time_limit: float | None, out: str | None) -> None:
+          time_limit: float | None, out: str | None, max_relaxations: int) -> None:
     """Every feasible allocation of FILE, or a proof of deadlock."""
     instance = _load(file)
 
@@ -153,7 +160,8 @@ def solve(file: str, scenario: str | None, level: str, fmt: str, limit: int | No
 
         try:
             result = solve_instance(instance, scenario, level=level,  # type: ignore[arg-type]
-                                    limit=limit, time_limit=time_limit, on_found=found)
+                                    limit=limit, time_limit=time_limit, on_found=found,
+                                    max_relaxations=max_relaxations)
         except BaseException:
             sink.close(keep=False)
             raise
@@ -178,7 +186,36 @@ def _render(result: Result, fmt: str, problem: Instance) -> Iterator[str]:
         yield render.to_csv(result, problem.party_ids, problem.cabinet.all_posts,
                             list(problem.cabinet.portfolios))
     else:
-        yield render.to_table(result)
+        yield render.to_table(result, problem)
+
+
+@main.command("explain")
+@click.argument("file", type=click.Path(dir_okay=False))
+@click.option("--scenario", help="Explain the named scenario of the instance.")
+@click.option("--why-not", "question", metavar="PARTY,PARTY[+SUPPORTER...]",
+              help="Why a coalition has no allocation: lab,green (that cabinet, any support) "
+                   "or lab+green (Labour cabinet, Greens supporting).")
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table",
+              show_default=True)
+@MAX_RELAXATIONS
+def explain_command(file: str, scenario: str | None, question: str | None, fmt: str,
+                    max_relaxations: int) -> None:
+    """Why FILE is deadlocked (or which of its demands bind), or why not a coalition."""
+    instance = _load(file)
+
+    def run() -> int:
+        problem = resolve(instance, scenario)
+        answer = explain(instance, scenario, why=question, max_relaxations=max_relaxations)
+        if question is not None:
+            problem = why_not(problem, question)[0]
+        if fmt == "json":
+            click.echo(json.dumps(render.explanation_dict(answer, problem.government.investiture),
+                                  ensure_ascii=False))
+        else:
+            click.echo(render.explanation_table(answer, problem), nl=False)
+        return EXIT["feasible" if answer.feasible else "deadlock"]
+
+    _guard(run)
 
 
 @main.command()

@@ -14,13 +14,14 @@ a parliament of 34,478 coalitions needs a handful of second-phase solves instead
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import time
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from ortools.sat.python import cp_model
 
 from . import model as m
-from .allocations import Decoder
+from .allocations import Decoder, role_key
 from .encoding import ALLOCATION_TYPES, CABINET, SUPPORT, Encoding, Literal
 from .result import Coalition, MemberRange
 from .search import Search, parameters
@@ -181,3 +182,27 @@ def search(instance: m.Instance, *, time_limit: float | None = None
 
     first = Search(encoding.model, decode, time_limit=time_limit)
     return first, CoalitionAnalyst(instance, decoder)
+
+
+def listing(problem: m.Instance, *, limit: int | None = None, time_limit: float | None = None,
+            on_found: Callable[[Coalition], None] | None = None
+            ) -> tuple[list[Coalition], Search[Candidate]]:
+    """Every coalition of a (scenario-resolved) instance in SPEC order, and the first-phase
+    search (which says whether the list is complete)."""
+    started = time.monotonic()
+    first, analyst = search(problem, time_limit=time_limit)
+    found: list[tuple[tuple[object, ...], Coalition]] = []
+    for candidate in first:
+        coalition = analyst.coalition(candidate)
+        if coalition is not None:
+            found.append((role_key(candidate[0]), coalition))
+            if on_found is not None:
+                on_found(coalition)
+            if limit is not None and len(found) >= limit:
+                first.stop("limit")
+                break
+        if time_limit is not None and time.monotonic() - started > time_limit:
+            first.stop("time limit")
+            break
+    found.sort(key=lambda pair: pair[0])
+    return [c for _, c in found], first

@@ -8,10 +8,11 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from typing import Any
 
-from .result import Allocation, Coalition, Result
+from .model import Instance
+from .result import Allocation, Coalition, Deadlock, Explanation, Result
 
 FORMATS = ("table", "json", "jsonl", "csv")
 
@@ -46,10 +47,18 @@ def summary_dict(result: Result) -> dict[str, Any]:
     return out
 
 
-def deadlock_dict(result: Result) -> dict[str, Any] | None:
-    if result.deadlock is None:
+def deadlock_dict(deadlock: Deadlock | None, investiture: str) -> dict[str, Any] | None:
+    """SPEC §5's deadlock object, plus `complete` (False when the relaxations were cut short)
+    and `message` (why the lists are empty, or where they were cut)."""
+    if deadlock is None:
         return None
-    return {"conflict": result.deadlock.conflict, "relaxations": result.deadlock.relaxations}
+    return {
+        "conflict": list(deadlock.conflict),
+        "relaxations": [{"drop": list(r.drop), "example": item_dict(r.example, investiture)}
+                        for r in deadlock.relaxations],
+        "complete": deadlock.complete,
+        "message": deadlock.message,
+    }
 
 
 def json_chunks(result: Result) -> Iterator[str]:
@@ -60,7 +69,8 @@ def json_chunks(result: Result) -> Iterator[str]:
     for i, item in enumerate(result.items):
         yield (", " if i else "") + json.dumps(item_dict(item, result.investiture),
                                                ensure_ascii=False)
-    yield f'], "deadlock": {json.dumps(deadlock_dict(result), ensure_ascii=False)}}}\n'
+    deadlock = deadlock_dict(result.deadlock, result.investiture)
+    yield f'], "deadlock": {json.dumps(deadlock, ensure_ascii=False)}}}\n'
 
 
 def to_json(result: Result) -> str:
@@ -74,7 +84,8 @@ def jsonl_line(item: Allocation | Coalition, investiture: str) -> str:
 def jsonl_summary(result: Result) -> str:
     """The last line of a JSON-lines stream: the result without its items."""
     return json.dumps({"summary": True, **summary_dict(result),
-                       "deadlock": deadlock_dict(result)}, ensure_ascii=False) + "\n"
+                       "deadlock": deadlock_dict(result.deadlock, result.investiture)},
+                      ensure_ascii=False) + "\n"
 
 
 def to_jsonl(result: Result) -> str:
@@ -140,9 +151,12 @@ def status_line(result: Result) -> str:
     return f"feasible: {plural} found; INCOMPLETE, the {result.stopped_by} cut the search short"
 
 
-def to_table(result: Result) -> str:
+def to_table(result: Result, problem: Instance) -> str:
+    """For people; `problem` (the instance as solved) gives the demands' texts and parties."""
     title = result.instance + (f" (scenario {result.scenario})" if result.scenario else "")
     lines = [title, status_line(result)]
+    if result.deadlock is not None:
+        lines += deadlock_lines(result.deadlock, problem)
     if result.items:
         header, rows = _table_rows(result)
         widths = [max(len(str(r[i])) for r in [header, *rows]) for i in range(len(header))]
@@ -173,3 +187,104 @@ def _table_rows(result: Result) -> tuple[list[object], list[list[object]]]:
                      *([", ".join(item.abstain) or "-"] if abstain else []),
                      item.form, item.seats, *holders, ", ".join(item.programme) or "-"])
     return header, rows
+
+
+# --- explanations for people ------------------------------------------------------------------
+
+
+def _demand_lines(ids: Sequence[str], problem: Instance, indent: str) -> list[str]:
+    """The demands with their texts and sources, grouped by the parties that stated them."""
+    demands = {d.key: d for d in problem.demands}
+    groups: dict[str, list[str]] = {}
+    for did in ids:
+        d = demands[did]
+        said = f": {d.text}" if d.text else ""
+        source = f" [{d.source}]" if d.source else ""
+        for who in (d.by or ([d.party] if d.party else ["(no party)"])):
+            groups.setdefault(who, []).append(f"{indent}  {did}{said}{source}")
+    order = [*problem.party_ids, "(no party)"]
+    lines = []
+    for who in sorted(groups, key=order.index):
+        lines += [f"{indent}{who}", *groups[who]]
+    return lines
+
+
+def example_line(item: Allocation) -> str:
+    parts = ["cabinet " + ", ".join(f"{p} {n}" for p, n in item.cabinet.items())]
+    if item.support:
+        parts.append("support " + ", ".join(item.support))
+    if item.abstain:
+        parts.append("abstaining " + ", ".join(item.abstain))
+    parts += [f"{post} {holder}" for post, holder in [*item.posts.items(),
+                                                       *item.portfolios.items()]]
+    if item.programme:
+        parts.append("programme " + ", ".join(item.programme))
+    return "; ".join(parts) + f" ({item.form}, {item.seats} seats)"
+
+
+def deadlock_lines(deadlock: Deadlock, problem: Instance) -> list[str]:
+    if not deadlock.conflict and not deadlock.relaxations:
+        return ["", f"No demand is to blame: {deadlock.message}."]
+    size = len(deadlock.relaxations[0].drop) if deadlock.relaxations else 0
+    n = len(deadlock.conflict)
+    lines = ["", f"Minimal conflict: these {n} demands cannot all hold; without any one of them "
+             "the rest can." if n > 1 else "Minimal conflict: this demand alone rules it out "
+             "(beside the base rules and any fixed demands)."]
+    lines += _demand_lines(deadlock.conflict, problem, "  ")
+    ways = len(deadlock.relaxations)
+    lines += ["", f"Smallest relaxations: {ways} way{'s' if ways != 1 else ''} to unlock a deal "
+              f"by dropping {size} demand{'s' if size != 1 else ''}."]
+    parties = {d.key: d.by or ([d.party] if d.party else []) for d in problem.demands}
+    for number, relaxation in enumerate(deadlock.relaxations, 1):
+        dropped = ", ".join(f"{did} ({', '.join(parties[did])})" if parties[did] else did
+                            for did in relaxation.drop)
+        lines += [f"  {number}. drop {dropped}",
+                  f"     for example: {example_line(relaxation.example)}"]
+    if not deadlock.complete:
+        lines.append(f"  ... {deadlock.message}")
+    return lines
+
+
+def explanation_dict(explanation: Explanation, investiture: str) -> dict[str, Any]:
+    return {
+        "instance": explanation.instance, "scenario": explanation.scenario,
+        "why_not": explanation.question,
+        "status": "feasible" if explanation.feasible else "deadlock",
+        "deadlock": deadlock_dict(explanation.deadlock, investiture),
+        "binding": None if explanation.binding is None else list(explanation.binding),
+        "undecided": list(explanation.undecided),
+    }
+
+
+def explanation_table(explanation: Explanation, problem: Instance) -> str:
+    title = explanation.instance + (f" (scenario {explanation.scenario})"
+                                    if explanation.scenario else "")
+    lines = [title]
+    if explanation.question:
+        lines.append(f"Why not {explanation.question}?")
+    if not explanation.feasible:
+        lines.append("not possible: no allocation of it satisfies every demand (proven)"
+                     if explanation.question else
+                     "deadlock: no allocation satisfies every demand (proven)")
+        assert explanation.deadlock is not None
+        lines += deadlock_lines(explanation.deadlock, problem)
+        return "\n".join(lines) + "\n"
+    if explanation.question:
+        lines.append("It is possible: at least one allocation satisfies every demand "
+                     "(allocator solve lists them).")
+        return "\n".join(lines) + "\n"
+    lines.append("feasible: the demands can all hold together.")
+    binding = list(explanation.binding or ())
+    if binding:
+        lines += ["", "Binding demands (dropping any one of them would allow more deals):"]
+        lines += _demand_lines(binding, problem, "  ")
+    loose = [d.key for d in problem.demands if not d.fixed and d.key not in binding
+             and d.key not in explanation.undecided]
+    if loose:
+        lines += ["", "Not binding (dropping one alone changes nothing):"]
+        lines += _demand_lines(loose, problem, "  ")
+    if explanation.undecided:
+        lines += ["", "Undecided (too many deals to compare one by one; no difference between "
+                  "the coalitions they allow):"]
+        lines += _demand_lines(explanation.undecided, problem, "  ")
+    return "\n".join(lines) + "\n"

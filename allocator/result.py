@@ -51,11 +51,38 @@ class Coalition:
 
 
 @dataclass(frozen=True)
-class Deadlock:
-    """Why no allocation exists; None fields mean the explanation was not computed."""
+class Relaxation:
+    """One smallest way out of a deadlock: drop these demands, and this deal becomes possible."""
 
-    conflict: list[str] | None = None
-    relaxations: list[dict[str, object]] | None = None
+    drop: tuple[str, ...]
+    example: Allocation
+
+
+@dataclass(frozen=True)
+class Deadlock:
+    """Why no allocation exists (SPEC §1): a minimal conflict and every minimum relaxation.
+
+    Both lists are empty when the base rules and fixed demands alone admit no allocation.
+    `complete` is False when a bound (`max_relaxations`) cut the list of relaxations.
+    """
+
+    conflict: tuple[str, ...]
+    relaxations: tuple[Relaxation, ...]
+    complete: bool = True
+    message: str = ""
+
+
+@dataclass(frozen=True)
+class Explanation:
+    """`explain`'s answer: a deadlock's explanation, or, when feasible, the binding demands."""
+
+    instance: str
+    scenario: str | None
+    question: str | None  # the coalition asked about with why-not, in its own words
+    feasible: bool
+    deadlock: Deadlock | None
+    binding: tuple[str, ...] | None  # demands whose dropping would add allocations
+    undecided: tuple[str, ...] = ()  # demands too costly to decide (too many allocations)
 
 
 @dataclass

@@ -1,0 +1,119 @@
+"""Deadlock explanations, binding demands and why-not against the brute force."""
+
+from __future__ import annotations
+
+from itertools import combinations
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import allocator
+from allocator.explain import explain
+from tests import bruteforce
+from tests.strategies import instances
+from tests.test_differential import as_tuple
+
+
+class Brute:
+    """The brute force's answers for one instance (and scenario), memoised per drop set."""
+
+    def __init__(self, raw: dict, scenario: str | None, restrict=None) -> None:
+        self.raw, self.scenario, self.restrict = raw, scenario, restrict
+        demands = bruteforce.effective(raw, scenario).get("demands", [])
+        self.ids = [d["id"] for d in demands]
+        self.droppable = [d["id"] for d in demands if not d.get("fixed")]
+        self.memo: dict[frozenset, list] = {}
+
+    def allocations(self, dropped) -> list:
+        key = frozenset(dropped)
+        if key not in self.memo:
+            found = bruteforce.allocations(
+                self.raw, self.scenario, frozenset(self.ids.index(d) for d in key))
+            self.memo[key] = [a for a in found if self.restrict is None or self.restrict(a)]
+        return self.memo[key]
+
+    def minimum_drop_sets(self) -> set[tuple[str, ...]]:
+        for size in range(len(self.droppable) + 1):
+            found = {ds for ds in combinations(self.droppable, size) if self.allocations(ds)}
+            if found:
+                return found
+        return set()
+
+
+def check_deadlock(brute: Brute, deadlock) -> None:
+    minimum = brute.minimum_drop_sets()
+    if not minimum:  # base rules and fixed demands alone admit nothing
+        assert (deadlock.conflict, deadlock.relaxations) == ((), ())
+        return
+    conflict = set(deadlock.conflict)
+    assert conflict and conflict <= set(brute.droppable)
+    others = [d for d in brute.droppable if d not in conflict]
+    assert not brute.allocations(others), "the conflict must be unsatisfiable on its own"
+    for d in conflict:
+        assert brute.allocations([*others, d]), f"{d} is not needed in the conflict"
+    assert deadlock.complete
+    assert {r.drop for r in deadlock.relaxations} == minimum
+    assert [r.drop for r in deadlock.relaxations] == sorted(
+        (r.drop for r in deadlock.relaxations), key=lambda ds: [brute.ids.index(d) for d in ds])
+    for relaxation in deadlock.relaxations:
+        assert as_tuple(relaxation.example) == brute.allocations(relaxation.drop)[0]
+
+
+def with_fixed(raw: dict, data) -> dict:
+    for demand in raw["demands"]:
+        if data.draw(st.integers(0, 5)) == 0:
+            demand["fixed"] = True
+    return raw
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=list(HealthCheck))
+@given(instances(), st.data())
+def test_explanations_match_brute_force(case, data):
+    raw, scenario = case
+    raw = with_fixed(raw, data)
+    instance = allocator.from_dict(raw)
+    brute = Brute(raw, scenario)
+    result = allocator.solve(instance, scenario)
+    if brute.allocations([]):
+        assert result.status == "feasible" and result.deadlock is None
+        return
+    assert result.status == "deadlock"
+    check_deadlock(brute, result.deadlock)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=list(HealthCheck))
+@given(instances(max_parties=3), st.data())
+def test_binding_demands_match_brute_force(case, data):
+    raw, scenario = case
+    raw = with_fixed(raw, data)
+    brute = Brute(raw, scenario)
+    answer = explain(allocator.from_dict(raw), scenario)
+    if not brute.allocations([]):
+        assert not answer.feasible
+        return
+    expected = tuple(d for d in brute.droppable
+                     if len(brute.allocations([d])) > len(brute.allocations([])))
+    assert answer.feasible and answer.binding == expected and answer.undecided == ()
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=list(HealthCheck))
+@given(instances(), st.data())
+def test_why_not_matches_brute_force(case, data):
+    raw, scenario = case
+    parties = [p["id"] for p in raw["parties"]]
+    cabinet = data.draw(st.lists(st.sampled_from(parties), min_size=1, unique=True))
+    rest = [p for p in parties if p not in cabinet]
+    named = data.draw(st.booleans())
+    support = data.draw(st.lists(st.sampled_from(rest), unique=True)) if rest and named else []
+    question = ",".join(cabinet) + ("+" + "+".join(support) if named else "")
+
+    def restrict(a) -> bool:
+        in_cabinet = [p for p, _ in a[0]]
+        return sorted(in_cabinet) == sorted(cabinet) and (
+            not named or sorted(a[1]) == sorted(support))
+
+    brute = Brute(raw, scenario, restrict)
+    answer = explain(allocator.from_dict(raw), scenario, why=question)
+    assert answer.feasible == bool(brute.allocations([]))
+    if not answer.feasible:
+        check_deadlock(brute, answer.deadlock)
