@@ -52,7 +52,14 @@ def test_deadlock_exits_3():
     doc = json.loads(out)
     assert (doc["status"], doc["complete"], doc["count"], doc["allocations"]) == (
         "deadlock", True, 0, [])
-    assert set(doc["deadlock"]) == {"conflict", "relaxations"}
+    deadlock = doc["deadlock"]
+    assert deadlock["conflict"] == ["green-no-single-party-deal", "lab-perdiswell",
+                                    "con-no-perdiswell"]  # instance order
+    assert len(deadlock["relaxations"]) == 8 and deadlock["complete"] is True
+    assert {"drop": ["green-no-single-party-deal", "lab-perdiswell"], "example": {
+        "cabinet": {"lab": 5}, "support": ["green"], "opposition": ["con"],
+        "posts": {"leader": "lab"}, "portfolios": {}, "programme": ["keep_in_house"],
+        "form": "minority", "seats": 18}} in deadlock["relaxations"]
 
 
 def test_json_has_the_spec_keys():
