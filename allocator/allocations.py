@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from ortools.sat.python import cp_model
@@ -47,6 +48,7 @@ class Decoder:
                 value_reader([v.index for v in row]) for row in enc.portfolio_holders.values()
             ]
         self.k = k
+        self._common: dict[tuple[tuple[int, ...], tuple[bool, ...]], dict[str, object]] = {}
 
     def roles(self, solution: Sequence[int]) -> tuple[int, ...]:
         values = self._roles(solution)
@@ -75,7 +77,14 @@ class Decoder:
     # --- to result objects --------------------------------------------------------------------
 
     def common(self, roles: tuple[int, ...], programme: tuple[bool, ...]) -> dict[str, object]:
-        """The fields an allocation and a coalition share, all derived from the roles."""
+        """The fields an allocation and a coalition share, all derived from the roles (and
+        memoised: thousands of allocations share one set of roles)."""
+        key = (roles, programme)
+        if key not in self._common:
+            self._common[key] = self._derive(roles, programme)
+        return self._common[key]
+
+    def _derive(self, roles: tuple[int, ...], programme: tuple[bool, ...]) -> dict[str, object]:
         enc = self.encoding
         groups: tuple[list[str], ...] = ([], [], [], [])
         seats = [0, 0, 0, 0]
@@ -105,6 +114,7 @@ class Decoder:
         )
 
 
+@lru_cache(maxsize=4096)
 def role_key(roles: tuple[int, ...]) -> tuple[object, ...]:
     """The start of SPEC §2's order: cabinet size, then cabinet, supporter, abstainer indexes."""
     def members(role: int) -> tuple[int, ...]:

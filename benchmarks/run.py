@@ -8,7 +8,10 @@ Rows:
 * `--level coalition` on the 12-party parliament, against a plain Python loop over the role
   assignments that only counts the coalitions (no posts, no member ranges);
 * `--level coalition` on the 20-party parliament (majority cabinets of at most six parties);
-* the test suite's brute-force enumerator against `allocator.solve` on the 4-party council.
+* the test suite's brute-force enumerator against `allocator.solve` on the 4-party council;
+* explaining a deadlock (minimal conflict and every minimum relaxation with its example) on
+  Worcester 2016 and on a synthetic 12-party deadlock, against the brute force where it can
+  finish.
 """
 
 from __future__ import annotations
@@ -143,12 +146,60 @@ def main() -> None:
                  "tests/bruteforce.py (in process)", brute_time,
                  f"{ours.count:,} / {len(brute):,}"))
 
+    rows += explanation_rows()
+
     header = ("measured", "s", "baseline", "s", "ratio", "count (ours / baseline)")
-    table = [header] + [(a, f"{t:.3f}", b, f"{u:.3f}", f"{t / u:.2f}x", n)
+    table = [header] + [(a, f"{t:.3f}", b, f"{u:.3f}", f"{t / u:.2f}x" if u == u else "-", n)
                         for a, t, b, u, n in rows]
     widths = [max(len(r[i]) for r in table) for i in range(len(header))]
     for row in table:
         print("  ".join(cell.ljust(w) for cell, w in zip(row, widths)).rstrip())
+
+
+def brute_minimum_relaxations(raw: dict) -> list[tuple[str, ...]]:
+    """Smallest drop sets by trying every subset, smallest first, with the brute force."""
+    from itertools import combinations
+
+    from tests import bruteforce
+
+    ids = [d["id"] for d in raw["demands"]]
+    for size in range(len(ids) + 1):
+        found = [ds for ds in combinations(range(len(ids)), size)
+                 if bruteforce.allocations(raw, None, frozenset(ds))]
+        if found:
+            return [tuple(ids[i] for i in ds) for ds in found]
+    return []
+
+
+def explanation_rows() -> list[tuple[str, float, str, float, str]]:
+    """Explaining a deadlock: the bundled Worcester 2016 instance against the brute force over
+    every subset of demands, and a synthetic 12-party deadlock (where the brute force cannot
+    finish: 3^12 role assignments times the splits, for each subset of 27 demands)."""
+    import allocator
+    from allocator.explain import deadlock
+    from allocator.scenarios import resolve
+
+    rows = []
+    for path, brute in ((ROOT / "instances" / "worcester-2016.yaml", True),
+                        (INSTANCES / "deadlock-12.yaml", False)):
+        problem = resolve(allocator.load(path), None)
+        start = time.perf_counter()
+        ours = deadlock(problem)
+        ours_time = time.perf_counter() - start
+        if brute:
+            raw = problem.model_dump(by_alias=True, exclude_none=True)
+            start = time.perf_counter()
+            expected = brute_minimum_relaxations(raw)
+            brute_time = time.perf_counter() - start
+            assert sorted(expected) == sorted(r.drop for r in ours.relaxations)
+            rows.append((f"explain {path.stem} (conflict + {len(ours.relaxations)} relaxations)",
+                         ours_time, "brute force over demand subsets", brute_time,
+                         f"{len(ours.relaxations)} / {len(expected)}"))
+        else:
+            rows.append((f"explain {path.stem} (conflict + {len(ours.relaxations)} relaxations)",
+                         ours_time, "brute force: cannot finish", float("nan"),
+                         f"{len(ours.relaxations)}"))
+    return rows
 
 
 if __name__ == "__main__":
