@@ -20,6 +20,7 @@ from typing import IO, Any, NoReturn
 import click
 
 from . import render
+from .check import checks, instance_files
 from .errors import InstanceError, UsageError
 from .explain import DEFAULT_MAX_RELAXATIONS, explain, why_not
 from .loader import load
@@ -216,6 +217,33 @@ def explain_command(file: str, scenario: str | None, question: str | None, fmt: 
         return EXIT["feasible" if answer.feasible else "deadlock"]
 
     _guard(run)
+
+
+@main.command("check")
+@click.argument("paths", nargs=-1, required=True, type=click.Path())
+def check_command(paths: tuple[str, ...]) -> None:
+    """Check recorded outcomes and scenario expectations of instances (a folder: every instance
+    in it). Exit 0 only if every expectation holds, 5 if one fails, 2 if a file is invalid."""
+    failed = invalid = 0
+    files = instance_files(list(paths))
+    if not files:
+        _fail("check: no instance files found in " + ", ".join(paths))
+    for path in files:
+        try:
+            instance = load(path)
+        except InstanceError as exc:
+            invalid += 1
+            click.echo(f"INVALID {path}: {len(exc.problems)} problem(s)\n{exc}", err=True)
+            continue
+        count = 0
+        for result in checks(instance):
+            count += 1
+            failed += not result.ok
+            where = f"{path}" + (f" --scenario {result.scenario}" if result.scenario else "")
+            click.echo(f"{'PASS' if result.ok else 'FAIL'} {where}: {result.detail}")
+        if not count:
+            click.echo(f"SKIP {path}: no outcome and no scenario with an expectation")
+    sys.exit(2 if invalid else 5 if failed else 0)
 
 
 @main.command()

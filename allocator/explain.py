@@ -59,6 +59,23 @@ class _Assumer:
         return {self.ids[i] for i in self.solver.sufficient_assumptions_for_infeasibility()}
 
 
+def satisfiable(problem: Instance) -> bool:
+    """Whether the (scenario-resolved) instance has any allocation: one solve, no listing."""
+    return _Assumer(Encoding(problem)).solve([])
+
+
+def minimum_drop_count(problem: Instance) -> int | None:
+    """How many demands the smallest relaxation drops; None if none suffices."""
+    encoding = Encoding(problem, relaxable=True)
+    active = [lit for lit in encoding.active.values() if not isinstance(lit, bool)]
+    solver = cp_model.CpSolver()
+    parameters(solver)
+    encoding.model.maximize(sum(active))
+    if solver.solve(encoding.model) != cp_model.OPTIMAL:
+        return None
+    return len(active) - round(solver.objective_value)
+
+
 def deadlock(problem: Instance, max_relaxations: int = DEFAULT_MAX_RELAXATIONS) -> Deadlock:
     """Explain a deadlocked (scenario-resolved) instance; raise if it is not deadlocked."""
     encoding = Encoding(problem, relaxable=True)
@@ -116,10 +133,10 @@ def _minimum_relaxations(problem: Instance, encoding: Encoding, order: list[str]
         model.add_bool_or([encoding.active[d] for d in dropped])  # keep one of them
     position = {d: i for i, d in enumerate(order)}
     drop_sets.sort(key=lambda ds: [position[d] for d in ds])
-    return [Relaxation(ds, _first_allocation(_without(problem, ds))) for ds in drop_sets], complete
+    return [Relaxation(ds, _first_allocation(without(problem, ds))) for ds in drop_sets], complete
 
 
-def _without(problem: Instance, dropped: Sequence[str]) -> Instance:
+def without(problem: Instance, dropped: Sequence[str]) -> Instance:
     return problem.model_copy(
         update={"demands": [d for d in problem.demands if d.key not in set(dropped)]})
 
@@ -142,7 +159,7 @@ def binding(problem: Instance) -> tuple[tuple[str, ...], tuple[str, ...]]:
     for demand in problem.demands:
         if demand.fixed:
             continue
-        relaxed = _without(problem, [demand.key])
+        relaxed = without(problem, [demand.key])
         if small:
             if len(allocations.listing(relaxed, limit=len(base) + 1)[0]) > len(base):
                 found.append(demand.key)
