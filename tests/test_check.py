@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from ruamel.yaml import YAML
 from click.testing import CliRunner
+from ruamel.yaml import YAML
 
 import allocator
 from allocator import cli
