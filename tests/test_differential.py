@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 import allocator
 from tests import bruteforce
@@ -54,3 +56,12 @@ def test_coalitions_match_brute_force(case):
         }
     assert got == expected
     assert list(got) == list(expected)  # same order: the allocations' order restricted to roles
+
+
+@pytest.mark.parametrize("rule", ["absolute", "relative", "negative"])
+@settings(max_examples=100, deadline=None, suppress_health_check=list(HealthCheck))
+@given(data=st.data())
+def test_each_investiture_rule_matches_brute_force(rule, data):
+    raw, scenario = data.draw(instances(investitures=(rule,)))
+    result = allocator.solve(allocator.from_dict(raw), scenario)
+    assert [as_tuple(a) for a in result.allocations] == bruteforce.allocations(raw, scenario)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from itertools import combinations
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -117,3 +118,18 @@ def test_why_not_matches_brute_force(case, data):
     assert answer.feasible == bool(brute.allocations([]))
     if not answer.feasible:
         check_deadlock(brute, answer.deadlock)
+
+
+@pytest.mark.parametrize("rule", ["relative", "negative"])
+@settings(max_examples=100, deadline=None, suppress_health_check=list(HealthCheck))
+@given(data=st.data())
+def test_explanations_under_tolerated_minorities(rule, data):
+    """Deadlocks where abstainers can carry a government (issue: investiture rules)."""
+    raw, scenario = data.draw(instances(investitures=(rule,)))
+    raw = with_fixed(raw, data)
+    brute = Brute(raw, scenario)
+    result = allocator.solve(allocator.from_dict(raw), scenario)
+    if brute.allocations([]):
+        assert result.status == "feasible"
+    else:
+        check_deadlock(brute, result.deadlock)
