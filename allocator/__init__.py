@@ -7,12 +7,22 @@
 """
 
 from .errors import InstanceError, Problem, UsageError
+from .explain import explain
 from .loader import from_dict, load, loads
 from .model import Instance
-from .result import Allocation, Coalition, Deadlock, MemberRange, Result
+from .result import (
+    Allocation,
+    Coalition,
+    Deadlock,
+    Explanation,
+    MemberRange,
+    Relaxation,
+    Result,
+)
 from .solve import iter_allocations, solve
 
 __all__ = [
-    "Allocation", "Coalition", "Deadlock", "Instance", "InstanceError", "MemberRange",
-    "Problem", "Result", "UsageError", "from_dict", "iter_allocations", "load", "loads", "solve",
+    "Allocation", "Coalition", "Deadlock", "Explanation", "Instance", "InstanceError",
+    "MemberRange", "Problem", "Relaxation", "Result", "UsageError", "explain", "from_dict",
+    "iter_allocations", "load", "loads", "solve",
 ]

@@ -7,8 +7,9 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any, Literal
 
-from . import allocations, coalitions, explain
+from . import allocations, coalitions
 from .encoding import Encoding
+from .explain import DEFAULT_MAX_RELAXATIONS, deadlock
 from .model import Instance
 from .result import Allocation, Coalition, Result
 from .scenarios import resolve
@@ -33,7 +34,7 @@ def _collection_paused() -> Iterator[None]:
 def solve(instance: Instance, scenario: str | None = None, *, level: Level = "allocation",
           limit: int | None = None, time_limit: float | None = None,
           on_found: Callable[[Allocation | Coalition], None] | None = None,
-          max_relaxations: int = explain.DEFAULT_MAX_RELAXATIONS) -> Result:
+          max_relaxations: int = DEFAULT_MAX_RELAXATIONS) -> Result:
     """Every allocation (or coalition) of the instance, in SPEC order, or a deadlock verdict
     with its explanation (a minimal conflict and the minimum relaxations).
 
@@ -64,7 +65,7 @@ def _solve(instance: Instance, scenario: str | None, level: Level, limit: int | 
         result.status = "feasible"
     elif result.complete:
         result.status = "deadlock"
-        result.deadlock = explain.deadlock(problem, max_relaxations)
+        result.deadlock = deadlock(problem, max_relaxations)
     return result
 
 

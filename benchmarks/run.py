@@ -11,7 +11,9 @@ Rows:
 * the test suite's brute-force enumerator against `allocator.solve` on the 4-party council;
 * explaining a deadlock (minimal conflict and every minimum relaxation with its example) on
   Worcester 2016 and on a synthetic 12-party deadlock, against the brute force where it can
-  finish.
+  finish;
+* the cost of the fourth role: the 12-party parliament at coalition level under relative and
+  negative investiture, against absolute investiture.
 """
 
 from __future__ import annotations
@@ -147,6 +149,7 @@ def main() -> None:
                  f"{ours.count:,} / {len(brute):,}"))
 
     rows += explanation_rows()
+    rows += investiture_rows()
 
     header = ("measured", "s", "baseline", "s", "ratio", "count (ours / baseline)")
     table = [header] + [(a, f"{t:.3f}", b, f"{u:.3f}", f"{t / u:.2f}x" if u == u else "-", n)
@@ -199,6 +202,33 @@ def explanation_rows() -> list[tuple[str, float, str, float, str]]:
             rows.append((f"explain {path.stem} (conflict + {len(ours.relaxations)} relaxations)",
                          ours_time, "brute force: cannot finish", float("nan"),
                          f"{len(ours.relaxations)}"))
+    return rows
+
+
+def investiture_rows() -> list[tuple[str, float, str, float, str]]:
+    """The cost of the fourth role (abstain): the 12-party parliament at coalition level under
+    relative and negative investiture, against absolute investiture in the same run. The ratio
+    of the per-coalition cost is the last column's figure."""
+    import allocator
+    from allocator import coalitions
+    from allocator.scenarios import resolve
+
+    base = allocator.load(INSTANCES / "parliament-12.yaml")
+    timings = {}
+    for rule in ("absolute", "relative", "negative"):
+        government = base.government.model_copy(update={"investiture": rule})
+        problem = resolve(base.model_copy(update={"government": government}), None)
+        start = time.perf_counter()
+        found, _ = coalitions.listing(problem)
+        timings[rule] = (time.perf_counter() - start, len(found))
+    absolute_time, absolute_count = timings["absolute"]
+    rows = []
+    for rule in ("relative", "negative"):
+        t, n = timings[rule]
+        per = (t / n) / (absolute_time / absolute_count)
+        rows.append((f"12-party coalitions, {rule} investiture", t,
+                     "absolute investiture", absolute_time,
+                     f"{n:,} / {absolute_count:,} (per coalition {per:.2f}x)"))
     return rows
 
 
