@@ -13,7 +13,7 @@ import sys
 import tempfile
 import time
 import traceback
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import IO, Any, NoReturn
 
@@ -228,12 +228,9 @@ def check_command(paths: tuple[str, ...]) -> None:
     files = instance_files(list(paths))
     if not files:
         _fail("check: no instance files found in " + ", ".join(paths))
-    for path in files:
-        try:
-            instance = load(path)
-        except InstanceError as exc:
+    for path, instance in _each_instance(files, "INVALID "):
+        if instance is None:
             invalid += 1
-            click.echo(f"INVALID {path}: {len(exc.problems)} problem(s)\n{exc}", err=True)
             continue
         count = 0
         for result in checks(instance):
@@ -251,16 +248,24 @@ def check_command(paths: tuple[str, ...]) -> None:
 def validate(files: tuple[str, ...]) -> None:
     """Check instance files and report every problem found."""
     failed = 0
-    for path in files:
-        try:
-            instance = load(path)
-        except InstanceError as exc:
+    for path, instance in _each_instance(files, ""):
+        if instance is None:
             failed += 1
-            click.echo(f"{path}: {len(exc.problems)} problem(s)\n{exc}", err=True)
             continue
         click.echo(f"{path}: ok ({len(instance.parties)} parties, {len(instance.demands)} "
                    f"demands, {len(instance.scenarios)} scenarios)")
     sys.exit(2 if failed else 0)
+
+
+def _each_instance(paths: Iterable[str | Path], prefix: str
+                   ) -> Iterator[tuple[str, Instance | None]]:
+    """Each file loaded, or None after its problems went to stderr (headed by `prefix`)."""
+    for path in paths:
+        try:
+            yield str(path), load(path)
+        except InstanceError as exc:
+            click.echo(f"{prefix}{path}: {len(exc.problems)} problem(s)\n{exc}", err=True)
+            yield str(path), None
 
 
 @main.command()
