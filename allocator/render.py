@@ -195,17 +195,17 @@ def _table_rows(result: Result) -> tuple[list[object], list[list[object]]]:
 def _demand_lines(ids: Sequence[str], problem: Instance, indent: str) -> list[str]:
     """The demands with their texts and sources, grouped by the parties that stated them."""
     demands = {d.key: d for d in problem.demands}
-    groups: dict[str, list[str]] = {}
+    order = {p: i for i, p in enumerate(problem.party_ids)}
+    groups: dict[tuple[str, ...], list[str]] = {}
     for did in ids:
         d = demands[did]
         said = f": {d.text}" if d.text else ""
         source = f" [{d.source}]" if d.source else ""
-        for who in (d.by or ([d.party] if d.party else ["(no party)"])):
-            groups.setdefault(who, []).append(f"{indent}  {did}{said}{source}")
-    order = [*problem.party_ids, "(no party)"]
+        who = tuple(d.by or ([d.party] if d.party else []))
+        groups.setdefault(who, []).append(f"{indent}  {did}{said}{source}")
     lines = []
-    for who in sorted(groups, key=order.index):
-        lines += [f"{indent}{who}", *groups[who]]
+    for who in sorted(groups, key=lambda w: [order[p] for p in w] or [len(order)]):
+        lines += [f"{indent}{', '.join(who) or '(no party)'}", *groups[who]]
     return lines
 
 
