@@ -175,15 +175,17 @@ def brute_minimum_relaxations(raw: dict) -> list[tuple[str, ...]]:
 
 
 def explanation_rows() -> list[tuple[str, float, str, float, str]]:
-    """Explaining a deadlock: the bundled Worcester 2016 instance against the brute force over
-    every subset of demands, and a synthetic 12-party deadlock (where the brute force cannot
-    finish: 3^12 role assignments times the splits, for each subset of 27 demands)."""
+    """Explaining a deadlock: the bundled deadlocked instances (Worcester 2016 against the brute
+    force over every subset of demands; Germany 2017, whose cabinets of 14-16 members put the
+    brute force out of reach) and a synthetic 12-party deadlock (3^12 role assignments times the
+    splits, for each subset of 27 demands: the brute force cannot finish)."""
     import allocator
     from allocator.explain import deadlock
     from allocator.scenarios import resolve
 
     rows = []
     for path, brute in ((ROOT / "instances" / "worcester-2016.yaml", True),
+                        (ROOT / "instances" / "germany-2017.yaml", False),
                         (INSTANCES / "deadlock-12.yaml", False)):
         problem = resolve(allocator.load(path), None)
         start = time.perf_counter()
