@@ -88,11 +88,6 @@ def jsonl_summary(result: Result) -> str:
                       ensure_ascii=False) + "\n"
 
 
-def to_jsonl(result: Result) -> str:
-    lines = [jsonl_line(item, result.investiture) for item in result.items]
-    return "".join(lines) + jsonl_summary(result)
-
-
 def _columns(result: Result, parties: list[str], posts: list[str],
              portfolios: list[str]) -> list[str]:
     roles = ["cabinet", "support"] + (["abstain"] if _with_abstain(result.investiture) else [])

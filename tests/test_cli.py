@@ -161,6 +161,14 @@ def test_bad_input_exits_2(tmp_path):
     assert run("solve", str(tmp_path / "missing.yaml"))[0] == 2
 
 
+def test_library_renderer_matches_the_command():
+    import allocator
+    from allocator import render
+
+    result = allocator.solve(allocator.load(COUNCIL))
+    assert render.to_json(result) == run("solve", COUNCIL, "--format", "json")[1]
+
+
 def test_same_input_same_bytes():
     first = run("solve", COUNCIL, "--format", "json")[1]
     assert run("solve", COUNCIL, "--format", "json")[1] == first
