@@ -176,8 +176,7 @@ class Encoding:
         """None of `lits` is true while `enforcement` holds."""
         lits = [lit for lit in lits if lit is not False]
         if lits:
-            self.require(self.model.add_bool_and([~lit if lit is not True else False
-                                                  for lit in lits]), enforcement)
+            self.require(self.model.add_bool_and([negation(lit) for lit in lits]), enforcement)
 
     def _conjunction(self, lits: Sequence[Literal], name: str) -> Literal:
         lits = [lit for lit in lits if lit is not True]
@@ -215,8 +214,7 @@ class Encoding:
             for a, b in combinations(dict.fromkeys(group), 2):
                 pair = [programme[a], programme[b]]
                 if all(lit is not False for lit in pair):
-                    self.require(self.model.add_bool_or(
-                        [~lit if lit is not True else False for lit in pair]), [])
+                    self.model.add_bool_or([negation(lit) for lit in pair])
         return programme
 
     def weights(self, demand: m.Proportional) -> list[int]:
@@ -227,6 +225,10 @@ class Encoding:
                  for p in self.instance.parties]
         scale = lcm(*(v.denominator for v in votes))
         return [int(v * scale) for v in votes]
+
+
+def negation(lit: Literal) -> Literal:
+    return (not lit) if isinstance(lit, bool) else ~lit
 
 
 # --- one encoder per demand type ---------------------------------------------------------------
