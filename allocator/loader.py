@@ -7,6 +7,7 @@ TOML is read with tomllib, which keeps no positions: its problems carry the path
 
 from __future__ import annotations
 
+import copy
 import re
 import tomllib
 from collections.abc import Iterable, Iterator, Mapping
@@ -103,8 +104,6 @@ def _references_beside(data: Any, shape: list[Problem]) -> list[Problem]:
     harmless stand-in that keeps its id (so that references to it do not cascade). If anything
     else is malformed, the rest cannot be cross-checked and only the shape problems are reported.
     """
-    import copy
-
     repaired = copy.deepcopy(data)
     replaced: set[tuple[str | int, ...]] = set()
     for problem in shape:
