@@ -1,7 +1,8 @@
 """The `allocator` command (SPEC §5): the last step of the pipeline, and the only one that exits.
 
 Exit status: 0 allocations found, 3 deadlock proven, 4 limit reached without an answer,
-2 bad input or usage, 1 internal error.
+2 bad input or usage, 1 internal error; `check` exits 5 when an expectation fails. Errors show
+themselves (`errors.AllocatorError.show`); commands never format one.
 """
 
 from __future__ import annotations
@@ -20,14 +21,15 @@ from typing import IO, Any, NoReturn
 import click
 
 from . import render
+from .api import explain
+from .api import solve as solve_instance
 from .check import checks, instance_files
-from .errors import InstanceError, UsageError
-from .explain import DEFAULT_MAX_RELAXATIONS, explain, why_not
+from .deadlock import DEFAULT_MAX_RELAXATIONS
+from .errors import AllocatorError, InstanceError
 from .loader import load
 from .model import Instance
 from .result import Allocation, Coalition, Result
-from .scenarios import resolve
-from .solve import solve as solve_instance
+from .transform import CoalitionQuestion, resolve
 
 EXIT = {"feasible": 0, "deadlock": 3, "unknown": 4}
 
@@ -35,13 +37,6 @@ EXIT = {"feasible": 0, "deadlock": 3, "unknown": 4}
 def _fail(message: str, code: int = 2) -> NoReturn:
     click.echo(message, err=True)
     sys.exit(code)
-
-
-def _load(path: str) -> Instance:
-    try:
-        return load(path)
-    except InstanceError as exc:
-        _fail(f"{path}: {len(exc.problems)} problem(s) found\n{exc}")
 
 
 class Sink:
@@ -110,11 +105,12 @@ def main() -> None:
 
 
 def _guard(run: Callable[[], int]) -> NoReturn:
-    """Map user mistakes to exit 2 and anything unexpected to exit 1, never a bare traceback."""
+    """User mistakes show themselves with their exit status; anything unexpected is an internal
+    error (exit 1), never a bare traceback."""
     try:
         code = run()
-    except UsageError as exc:
-        _fail(f"error: {exc}")
+    except AllocatorError as exc:
+        _fail(exc.show(), exc.exit_code)
     except (KeyboardInterrupt, BrokenPipeError):
         sys.exit(130)
     except Exception as exc:  # an internal error: say so plainly, details on request
@@ -145,17 +141,19 @@ MAX_RELAXATIONS = click.option(
 def solve(file: str, scenario: str | None, level: str, fmt: str, limit: int | None,
           time_limit: float | None, out: str | None, max_relaxations: int) -> None:
     """Every feasible allocation of FILE, or a proof of deadlock."""
-    instance = _load(file)
 
     def run() -> int:
-        problem = resolve(instance, scenario)  # an unknown scenario fails before any output
+        instance = load(file)
+        # the scenario resolved first: an unknown name fails before any output, and the JSON
+        # lines streamed below know whether anyone can abstain
+        investiture = resolve(instance, scenario).government.investiture
         sink = Sink(out)
         progress = Progress(level)
 
         def found(item: Allocation | Coalition) -> None:
             progress.tick()
             if fmt == "jsonl":
-                sink.write(render.jsonl_line(item, problem.government.investiture))
+                sink.write(render.jsonl_line(item, investiture))
                 if out is None:
                     sink.flush()
 
@@ -168,7 +166,7 @@ def solve(file: str, scenario: str | None, level: str, fmt: str, limit: int | No
             raise
         finally:
             progress.done()
-        for chunk in _render(result, fmt, problem):
+        for chunk in _render(result, fmt):
             sink.write(chunk)
         sink.close()
         if not result.complete and result.status != "deadlock":
@@ -178,42 +176,53 @@ def solve(file: str, scenario: str | None, level: str, fmt: str, limit: int | No
     _guard(run)
 
 
-def _render(result: Result, fmt: str, problem: Instance) -> Iterator[str]:
+def _render(result: Result, fmt: str) -> Iterator[str]:
     if fmt == "json":
         yield from render.json_chunks(result)
     elif fmt == "jsonl":
         yield render.jsonl_summary(result)  # the items were streamed as they were found
     elif fmt == "csv":
-        yield render.to_csv(result, problem.party_ids, problem.cabinet.all_posts,
-                            list(problem.cabinet.portfolios))
+        yield render.to_csv(result)
     else:
-        yield render.to_table(result, problem)
+        yield render.to_table(result)
+
+
+def _question(ctx: click.Context, param: click.Parameter,
+              value: str | None) -> CoalitionQuestion | None:
+    """`--why-not`: `lab,green` (that cabinet, any support), `lab+green` (a Labour cabinet
+    supported by exactly the Greens), `lab+` (no supporters), `lab,con+green+ld` (both)."""
+    if value is None:
+        return None
+    cabinet_part, plus, support_part = value.partition("+")
+    cabinet = cabinet_part.split(",")
+    support = support_part.replace("+", ",").split(",") if support_part else []
+    if any(not p.strip() for p in [*cabinet, *support]):
+        raise click.BadParameter(f"{value!r} has an empty party name; write e.g. lab,green "
+                                 "or lab+green", ctx, param)
+    return CoalitionQuestion(tuple(p.strip() for p in cabinet),
+                             tuple(p.strip() for p in support) if plus else None)
 
 
 @main.command("explain")
 @click.argument("file", type=click.Path(dir_okay=False))
 @click.option("--scenario", help="Explain the named scenario of the instance.")
-@click.option("--why-not", "question", metavar="PARTY,PARTY[+SUPPORTER...]",
+@click.option("--why-not", "question", callback=_question, metavar="PARTY,PARTY[+SUPPORTER...]",
               help="Why a coalition has no allocation: lab,green (that cabinet, any support) "
                    "or lab+green (Labour cabinet, Greens supporting).")
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table",
               show_default=True)
 @MAX_RELAXATIONS
-def explain_command(file: str, scenario: str | None, question: str | None, fmt: str,
-                    max_relaxations: int) -> None:
+def explain_command(file: str, scenario: str | None, question: CoalitionQuestion | None,
+                    fmt: str, max_relaxations: int) -> None:
     """Why FILE is deadlocked (or which of its demands bind), or why not a coalition."""
-    instance = _load(file)
 
     def run() -> int:
-        problem = resolve(instance, scenario)
-        answer = explain(instance, scenario, why=question, max_relaxations=max_relaxations)
-        if question is not None:
-            problem = why_not(problem, question)[0]
+        answer = explain(load(file), scenario, why_not=question,
+                         max_relaxations=max_relaxations)
         if fmt == "json":
-            click.echo(json.dumps(render.explanation_dict(answer, problem.government.investiture),
-                                  ensure_ascii=False))
+            click.echo(json.dumps(render.explanation_dict(answer), ensure_ascii=False))
         else:
-            click.echo(render.explanation_table(answer, problem), nl=False)
+            click.echo(render.explanation_table(answer), nl=False)
         return EXIT["feasible" if answer.feasible else "deadlock"]
 
     _guard(run)
@@ -264,7 +273,7 @@ def _each_instance(paths: Iterable[str | Path], prefix: str
         try:
             yield str(path), load(path)
         except InstanceError as exc:
-            click.echo(f"{prefix}{path}: {len(exc.problems)} problem(s)\n{exc}", err=True)
+            click.echo(f"{prefix}{exc.show()}", err=True)
             yield str(path), None
 
 

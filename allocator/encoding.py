@@ -4,10 +4,11 @@ Variables: per party one boolean per role (cabinet, support, abstain where inves
 opposition) and a member count; per post and per named portfolio, one boolean per possible holder.
 Every auxiliary variable (involvement, the majority form, the programme, proportionality products)
 is tied to those by a full equivalence, so that enumerating solutions enumerates allocations
-exactly once (see ../shared/CPSAT-NOTES.md: a half-reified auxiliary duplicates solutions).
+exactly once (../shared/CPSAT-NOTES.md: a half-reified auxiliary duplicates solutions).
 
 Each demand is guarded by an *active* literal: the constant True when solving, a free boolean when
-explaining, so that CP-SAT can assume demands in or out (`active`).
+explaining, so that CP-SAT can assume demands in or out (`active`). Each demand type has one
+encoder, keyed by its class in `ENCODERS`; the model class says everything else about the type.
 """
 
 from __future__ import annotations
@@ -25,12 +26,6 @@ from . import model as m
 Literal = cp_model.IntVar | cp_model_helper.Literal | bool  # a BoolVar, its negation, a constant
 CABINET, SUPPORT, ABSTAIN, OPPOSITION = range(4)
 ROLE_NAMES = ("cabinet", "support", "abstain", "opposition")
-
-#: demand types that constrain member counts, posts or portfolios, not only the parties' roles
-ALLOCATION_TYPES = frozenset({
-    "veto_leader", "veto_post", "requires_post", "requires_portfolio", "min_portfolios",
-    "max_portfolios", "equal_split", "proportional", "distinct_posts",
-})
 
 
 class Encoding:
@@ -56,7 +51,9 @@ class Encoding:
         self.portfolio_names = list(instance.cabinet.portfolios)
         self._involved: dict[int, Literal] = {}
 
-        self._roles()
+        self._role_variables()
+        self._majority_form()
+        self._investiture()
         if not roles_only:
             self._allocation()
         self.active: dict[str, Literal] = {
@@ -64,36 +61,35 @@ class Encoding:
             for d in instance.demands
         }
         self.demands = [d for d in instance.demands
-                        if not (roles_only and d.type in ALLOCATION_TYPES)]  # type: ignore[attr-defined]
+                        if not (roles_only and d.touches_allocation)]
         self.programme = self._programme()
         for demand in self.demands:
-            ENCODERS[demand.type](self, demand)  # type: ignore[attr-defined]
+            ENCODERS[type(demand)](self, demand)
 
     # --- variables and base rules -------------------------------------------------------------
 
-    def _roles(self) -> None:
+    def _role_variables(self) -> None:
         new = self.model.new_bool_var
-        k = range(len(self.parties))
         self.cabinet = [new(f"cabinet:{p}") for p in self.parties]
         self.support = [new(f"support:{p}") for p in self.parties]
         self.abstain: list[Literal] = (
-            [False for _ in k] if self.investiture == "absolute"
+            [False for _ in self.parties] if self.investiture == "absolute"
             else [new(f"abstain:{p}") for p in self.parties]
         )
         self.opposition = [new(f"opposition:{p}") for p in self.parties]
         self.role_vars = (self.cabinet, self.support, self.abstain, self.opposition)
-        for i in k:
-            self.model.add_exactly_one(
-                [lit for lit in (self.cabinet[i], self.support[i], self.abstain[i],
-                                 self.opposition[i]) if lit is not False]
-            )
+        for roles in zip(*self.role_vars, strict=True):
+            self.model.add_exactly_one([lit for lit in roles if lit is not False])
         self.model.add(sum(self.cabinet) >= 1)
 
-        w = self.seats
-        cab_seats = sum(w[i] * self.cabinet[i] for i in k)
-        for_seats = cab_seats + sum(w[i] * self.support[i] for i in k)
-        against = sum(w[i] * self.opposition[i] for i in k) + self.unlisted
-        self.majority_form = new("form:majority")
+    def _seats(self, role: Sequence[cp_model.IntVar]) -> cp_model.LinearExpr:
+        """The seats of the parties taking a role."""
+        return cp_model.LinearExpr.weighted_sum(role, self.seats)
+
+    def _majority_form(self) -> None:
+        """`majority_form` <=> the cabinet alone reaches the quota (and then nobody helps)."""
+        cab_seats = self._seats(self.cabinet)
+        self.majority_form = self.model.new_bool_var("form:majority")
         self.model.add(cab_seats >= self.quota).only_enforce_if(self.majority_form)
         self.model.add(cab_seats <= self.quota - 1).only_enforce_if(~self.majority_form)
         helpers = [lit for lit in (*self.support, *self.abstain) if lit is not False]
@@ -104,40 +100,45 @@ class Encoding:
         if "minority" not in forms:
             self.model.add(self.majority_form == 1)
 
-        # the government gets in, and every supporter and abstainer is needed for that
+    def _investiture(self) -> None:
+        """The government gets in, and every supporter and abstainer is needed for that."""
+        w, quota = self.seats, self.quota
+        for_seats = self._seats(self.cabinet) + self._seats(self.support)
+        against = self._seats(self.opposition) + self.unlisted
+        add = self.model.add
         if self.investiture == "absolute":
-            self.model.add(for_seats >= self.quota)
-            for i in k:
-                self.model.add(for_seats - w[i] <= self.quota - 1).only_enforce_if(self.support[i])
+            add(for_seats >= quota)
+            for i, supports in enumerate(self.support):
+                add(for_seats - w[i] <= quota - 1).only_enforce_if(supports)
         elif self.investiture == "relative":
-            self.model.add(for_seats >= against + 1)
-            for i in k:
-                self.model.add(for_seats - w[i] <= against + w[i]).only_enforce_if(self.support[i])
-                self.model.add(for_seats <= against + w[i]).only_enforce_if(self.abstain[i])
+            add(for_seats >= against + 1)
+            for i, (supports, abstains) in enumerate(zip(self.support, self.abstain,
+                                                         strict=True)):
+                add(for_seats - w[i] <= against + w[i]).only_enforce_if(supports)
+                add(for_seats <= against + w[i]).only_enforce_if(abstains)
         else:
-            self.model.add(against <= self.quota - 1)
-            for i in k:
-                for helper in (self.support[i], self.abstain[i]):
-                    self.model.add(against + w[i] >= self.quota).only_enforce_if(helper)
+            add(against <= quota - 1)
+            for i, helps in enumerate(zip(self.support, self.abstain, strict=True)):
+                for helper in helps:
+                    add(against + w[i] >= quota).only_enforce_if(helper)
 
     def _allocation(self) -> None:
         low, high = self.instance.cabinet.size_range
         per_party = self.instance.cabinet.min_per_party
-        k = range(len(self.parties))
         self.members = [self.model.new_int_var(0, max(high, 0), f"n:{p}") for p in self.parties]
-        for i in k:
-            self.model.add(self.members[i] >= per_party).only_enforce_if(self.cabinet[i])
-            self.model.add(self.members[i] == 0).only_enforce_if(~self.cabinet[i])
+        for n, in_cabinet in zip(self.members, self.cabinet, strict=True):
+            self.model.add(n >= per_party).only_enforce_if(in_cabinet)
+            self.model.add(n == 0).only_enforce_if(~in_cabinet)
         self.model.add_linear_constraint(sum(self.members), low, high)
         self.holders = {post: self._holders(f"post:{post}") for post in self.posts}
         self.portfolio_holders = {
             name: self._holders(f"portfolio:{name}") for name in self.portfolio_names
         }
         for table in (self.holders, self.portfolio_holders):
-            for i in k:
+            for i, n in enumerate(self.members):
                 held = [row[i] for row in table.values()]
                 if held:
-                    self.model.add(sum(held) <= self.members[i])
+                    self.model.add(sum(held) <= n)
 
     def _holders(self, name: str) -> list[cp_model.IntVar]:
         row = [self.model.new_bool_var(f"{name}:{p}") for p in self.parties]
@@ -158,12 +159,11 @@ class Encoding:
 
     def in_force(self, demand: m.DemandBase) -> list[Literal]:
         """The literals whose conjunction puts `demand` in force: active, and its party's role."""
-        role = m.scope(demand)
         lits: list[Literal] = [self.active[demand.key]]
-        if role == "cabinet":
-            lits.append(self.cabinet[self.index[demand.party]])  # type: ignore[index]
-        elif role == "involved":
-            lits.append(self.involved(self.index[demand.party]))  # type: ignore[index]
+        if demand.party is not None and demand.scope == "cabinet":
+            lits.append(self.cabinet[self.index[demand.party]])
+        elif demand.party is not None and demand.scope == "involved":
+            lits.append(self.involved(self.index[demand.party]))
         return lits
 
     def require(self, constraint: cp_model.Constraint, enforcement: Iterable[Literal]) -> None:
@@ -188,28 +188,30 @@ class Encoding:
             return lits[0]
         both = self.model.new_bool_var(name)
         self.model.add_bool_and(lits).only_enforce_if(both)
-        self.model.add_bool_or([~lit for lit in lits]).only_enforce_if(~both)
+        self.model.add_bool_or([negation(lit) for lit in lits]).only_enforce_if(~both)
         return both
 
+    def _disjunction(self, lits: Sequence[Literal], name: str) -> Literal:
+        lits = [lit for lit in lits if lit is not False]
+        if any(lit is True for lit in lits) or not lits:
+            return bool(lits)
+        either = self.model.new_bool_var(name)
+        self.model.add_bool_or(lits).only_enforce_if(either)
+        for lit in lits:
+            self.model.add_implication(lit, either)
+        return either
+
     def _programme(self) -> dict[str, Literal]:
-        """Policy -> whether it is in the programme: required by some demand in force."""
+        """Policy -> whether it is in the programme: required by some demand in force; no two
+        conflicting policies together (base rule 3)."""
         causes: dict[str, list[Literal]] = {p.id: [] for p in self.instance.policies}
         for demand in self.demands:
-            if demand.type == "requires_policy":  # type: ignore[attr-defined]
+            if isinstance(demand, m.RequiresPolicy):
                 lit = self._conjunction(self.in_force(demand), f"force:{demand.id}")
-                for policy in demand.policies:  # type: ignore[attr-defined]
+                for policy in demand.policies:
                     causes[policy].append(lit)
-        programme: dict[str, Literal] = {}
-        for policy, lits in causes.items():
-            lits = [lit for lit in lits if lit is not False]
-            if any(lit is True for lit in lits) or not lits:
-                programme[policy] = bool(lits)
-                continue
-            var = self.model.new_bool_var(f"programme:{policy}")
-            self.model.add_bool_or(lits).only_enforce_if(var)
-            for lit in lits:
-                self.model.add_implication(lit, var)
-            programme[policy] = var
+        programme = {policy: self._disjunction(lits, f"programme:{policy}")
+                     for policy, lits in causes.items()}
         for group in self.instance.policy_conflicts:
             for a, b in combinations(dict.fromkeys(group), 2):
                 pair = [programme[a], programme[b]]
@@ -242,10 +244,11 @@ def _veto(enc: Encoding, d: m.VetoLeader | m.VetoPost) -> None:
 
 
 def _requires_holding(enc: Encoding, d: m.RequiresPost | m.RequiresPortfolio) -> None:
-    table = enc.holders if isinstance(d, m.RequiresPost) else enc.portfolio_holders
-    key = d.post if isinstance(d, m.RequiresPost) else d.portfolio
-    enc.require(enc.model.add_bool_and([table[key][enc.index[d.party]]]),  # type: ignore[index]
-                enc.in_force(d))
+    if isinstance(d, m.RequiresPost):
+        holder = enc.holders[d.post][enc.index[d.party]]
+    else:
+        holder = enc.portfolio_holders[d.portfolio][enc.index[d.party]]
+    enc.require(enc.model.add_bool_and([holder]), enc.in_force(d))
 
 
 def _refuse_partner(enc: Encoding, d: m.RefusePartner) -> None:
@@ -264,26 +267,27 @@ def _requires_form(enc: Encoding, d: m.RequiresForm) -> None:
 
 
 def _refuse_support(enc: Encoding, d: m.RefuseSupport) -> None:
-    me = enc.support[enc.index[d.party]]  # type: ignore[index]
+    me = enc.support[enc.index[d.party]]
     for p in d.of:
-        enc.require(enc.model.add_bool_or([~me, ~enc.cabinet[enc.index[p]]]), [enc.active[d.key]])
+        enc.require(enc.model.add_bool_or([~me, ~enc.cabinet[enc.index[p]]]), enc.in_force(d))
 
 
 def _partners(enc: Encoding, d: m.MinPartners | m.MaxPartners) -> None:
-    me = enc.index[d.party]  # type: ignore[index]
-    others: cp_model.LinearExprT
-    if m.scope(d) == "cabinet":
-        others = sum(enc.cabinet[i] for i in range(len(enc.parties)) if i != me)
-    else:
-        others = sum(enc.involved(i) for i in range(len(enc.parties)) if i != me)
+    me = enc.index[d.party]
+    partner = enc.cabinet.__getitem__ if d.scope == "cabinet" else enc.involved
+    others = sum(partner(i) for i in range(len(enc.parties)) if i != me)
     bound = others >= d.count if isinstance(d, m.MinPartners) else others <= d.count
     enc.require(enc.model.add(bound), enc.in_force(d))
 
 
 def _portfolios(enc: Encoding, d: m.MinPortfolios | m.MaxPortfolios) -> None:
-    n = enc.members[enc.index[d.party]]  # type: ignore[index]
+    n = enc.members[enc.index[d.party]]
     enc.require(enc.model.add(n >= d.count if isinstance(d, m.MinPortfolios) else n <= d.count),
                 enc.in_force(d))
+
+
+def _requires_policy(enc: Encoding, d: m.RequiresPolicy) -> None:
+    """requires_policy acts through the programme (see `Encoding._programme`)."""
 
 
 def _opposes_policy(enc: Encoding, d: m.OpposesPolicy) -> None:
@@ -291,7 +295,7 @@ def _opposes_policy(enc: Encoding, d: m.OpposesPolicy) -> None:
 
 
 def _role(enc: Encoding, d: m.RoleDemand) -> None:
-    i = enc.index[d.party]  # type: ignore[index]
+    i = enc.index[d.party]
     allowed = [enc.role_vars[ROLE_NAMES.index(r)][i] for r in d.in_]
     allowed = [lit for lit in allowed if lit is not False]
     enc.require(enc.model.add_bool_or(allowed), enc.in_force(d))
@@ -305,23 +309,36 @@ def _equal_split(enc: Encoding, d: m.EqualSplit) -> None:
 
 
 def _proportional(enc: Encoding, d: m.Proportional) -> None:
-    w = enc.weights(d)
-    scope = [enc.index[p] for p in (d.parties or enc.parties)]
-    scope = list(dict.fromkeys(scope))
-    n, c, model = enc.members, enc.cabinet, enc.model
-    force = enc.in_force(d)
-    if d.method in ("dhondt", "sainte_lague"):
-        for p, q in permutations(scope, 2):
-            if d.method == "dhondt":
-                enc.require(model.add(w[p] * n[q] <= w[q] * (n[p] + 1)), [*force, c[p], c[q]])
-            else:
-                positive: Literal = (c[q] if enc.instance.cabinet.min_per_party >= 1
-                                     else _positive(enc, q))
-                enc.require(model.add(w[p] * (2 * n[q] - 1) <= w[q] * (2 * n[p] + 1)),
-                            [*force, c[p], c[q], positive])
-        return
-    # share and hamilton compare n[p]·W with N·w[p]: W is a sum over the cabinet, so the
-    # products n[p]·W get variables of their own (each fully determined by n and the roles)
+    scope = list(dict.fromkeys(enc.index[p] for p in (d.parties or enc.parties)))
+    if d.method == "dhondt":
+        _dhondt(enc, d, scope)
+    elif d.method == "sainte_lague":
+        _sainte_lague(enc, d, scope)
+    else:
+        _quota_method(enc, d, scope)
+
+
+def _dhondt(enc: Encoding, d: m.Proportional, scope: list[int]) -> None:
+    """For all p, q in the cabinet: w[p]·n[q] <= w[q]·(n[p] + 1)."""
+    w, n, c = enc.weights(d), enc.members, enc.cabinet
+    for p, q in permutations(scope, 2):
+        enc.require(enc.model.add(w[p] * n[q] <= w[q] * (n[p] + 1)),
+                    [*enc.in_force(d), c[p], c[q]])
+
+
+def _sainte_lague(enc: Encoding, d: m.Proportional, scope: list[int]) -> None:
+    """For all p, q in the cabinet with n[q] >= 1: w[p]·(2·n[q] − 1) <= w[q]·(2·n[p] + 1)."""
+    w, n, c = enc.weights(d), enc.members, enc.cabinet
+    for p, q in permutations(scope, 2):
+        positive = c[q] if enc.instance.cabinet.min_per_party >= 1 else _positive(enc, q)
+        enc.require(enc.model.add(w[p] * (2 * n[q] - 1) <= w[q] * (2 * n[p] + 1)),
+                    [*enc.in_force(d), c[p], c[q], positive])
+
+
+def _quota_method(enc: Encoding, d: m.Proportional, scope: list[int]) -> None:
+    """share and hamilton compare n[p]·W with N·w[p]: W is a sum over the cabinet, so the
+    products n[p]·W get variables of their own (each fully determined by n and the roles)."""
+    w, n, c, model = enc.weights(d), enc.members, enc.cabinet, enc.model
     high = enc.instance.cabinet.size_range[1]
     total_w = model.new_int_var(0, sum(w[i] for i in scope), f"W:{d.id}")
     model.add(total_w == sum(w[i] * c[i] for i in scope))
@@ -331,26 +348,28 @@ def _proportional(enc: Encoding, d: m.Proportional) -> None:
         product[p] = model.new_int_var(0, max(high, 0) * sum(w[i] for i in scope),
                                        f"nW:{d.id}:{p}")
         model.add_multiplication_equality(product[p], [n[p], total_w])
+    # gap[p] = n[p]·W − N·w[p]: the party's distance from its exact quota, times W
+    gap = {p: product[p] - w[p] * total_n for p in scope}
+    force = enc.in_force(d)
     if d.method == "share":
         t = m.exact(d.tolerance)
         for p in scope:
-            gap = t.denominator * (product[p] - w[p] * total_n)
-            enc.require(model.add(gap <= t.numerator * total_w), [*force, c[p]])
-            enc.require(model.add(gap >= -t.numerator * total_w), [*force, c[p]])
+            enc.require(model.add(t.denominator * gap[p] <= t.numerator * total_w),
+                        [*force, c[p]])
+            enc.require(model.add(t.denominator * gap[p] >= -t.numerator * total_w),
+                        [*force, c[p]])
         return
-    # hamilton: every n[p] is floor or ceil of its quota N·w[p]/W (|n·W − N·w| < W), and a party
-    # rounded up has at least the remainder of every party rounded down
+    # hamilton: every n[p] is floor or ceil of its quota (|gap| < W), and a party rounded up
+    # (gap > 0) has at least the remainder of every party rounded down
     up = {}
     for p in scope:
-        enc.require(model.add(product[p] - w[p] * total_n <= total_w - 1), [*force, c[p]])
-        enc.require(model.add(w[p] * total_n - product[p] <= total_w - 1), [*force, c[p]])
+        enc.require(model.add(gap[p] <= total_w - 1), [*force, c[p]])
+        enc.require(model.add(-gap[p] <= total_w - 1), [*force, c[p]])
         up[p] = model.new_bool_var(f"up:{d.id}:{p}")
-        model.add(product[p] >= w[p] * total_n + 1).only_enforce_if(up[p])
-        model.add(product[p] <= w[p] * total_n).only_enforce_if(~up[p])
+        model.add(gap[p] >= 1).only_enforce_if(up[p])
+        model.add(gap[p] <= 0).only_enforce_if(~up[p])
     for p, q in permutations(scope, 2):
-        enc.require(model.add(w[p] * total_n - product[p] + total_w
-                              >= w[q] * total_n - product[q]),
-                    [*force, c[p], c[q], up[p], ~up[q]])
+        enc.require(model.add(total_w - gap[p] >= -gap[q]), [*force, c[p], c[q], up[p], ~up[q]])
 
 
 def _positive(enc: Encoding, i: int) -> cp_model.IntVar:
@@ -380,7 +399,7 @@ def _minimal_winning(enc: Encoding, d: m.MinimalWinning) -> None:
 
 
 def _connected(enc: Encoding, d: m.Connected) -> None:
-    pos = [m.exact(p.position) for p in enc.instance.parties]  # type: ignore[arg-type]
+    pos = [m.exact(p.position if p.position is not None else 0) for p in enc.instance.parties]
     k = range(len(enc.parties))
     for r in k:
         for p, q in permutations(k, 2):
@@ -389,30 +408,27 @@ def _connected(enc: Encoding, d: m.Connected) -> None:
                     [~enc.involved(p), ~enc.involved(q), enc.involved(r)]), enc.in_force(d))
 
 
-def _nothing(enc: Encoding, d: m.RequiresPolicy) -> None:
-    """requires_policy acts through the programme (see `Encoding._programme`)."""
-
-
-ENCODERS: dict[str, Encoder] = {
-    "veto_leader": _veto,
-    "veto_post": _veto,
-    "requires_post": _requires_holding,
-    "requires_portfolio": _requires_holding,
-    "refuse_partner": _refuse_partner,
-    "requires_partner": _requires_partner,
-    "requires_form": _requires_form,
-    "refuse_support": _refuse_support,
-    "min_partners": _partners,
-    "max_partners": _partners,
-    "min_portfolios": _portfolios,
-    "max_portfolios": _portfolios,
-    "requires_policy": _nothing,
-    "opposes_policy": _opposes_policy,
-    "role": _role,
-    "equal_split": _equal_split,
-    "proportional": _proportional,
-    "distinct_posts": _distinct_posts,
-    "max_cabinet_parties": _max_cabinet_parties,
-    "minimal_winning": _minimal_winning,
-    "connected": _connected,
+#: the encoder of every demand class; tests/test_model.py checks that none is missing
+ENCODERS: dict[type[m.DemandBase], Encoder] = {
+    m.VetoLeader: _veto,
+    m.VetoPost: _veto,
+    m.RequiresPost: _requires_holding,
+    m.RequiresPortfolio: _requires_holding,
+    m.RefusePartner: _refuse_partner,
+    m.RequiresPartner: _requires_partner,
+    m.RequiresForm: _requires_form,
+    m.RefuseSupport: _refuse_support,
+    m.MinPartners: _partners,
+    m.MaxPartners: _partners,
+    m.MinPortfolios: _portfolios,
+    m.MaxPortfolios: _portfolios,
+    m.RequiresPolicy: _requires_policy,
+    m.OpposesPolicy: _opposes_policy,
+    m.RoleDemand: _role,
+    m.EqualSplit: _equal_split,
+    m.Proportional: _proportional,
+    m.DistinctPosts: _distinct_posts,
+    m.MaxCabinetParties: _max_cabinet_parties,
+    m.MinimalWinning: _minimal_winning,
+    m.Connected: _connected,
 }

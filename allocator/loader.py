@@ -19,17 +19,19 @@ from pydantic import ValidationError
 from ruamel.yaml import YAML
 from ruamel.yaml.error import MarkedYAMLError
 
-from .errors import InstanceError, Path, Problem, known
+from .errors import InstanceError, Path, Problem, ProblemKind, known
 from .model import (
     DEMAND_TYPES,
     Connected,
     DemandBase,
-    EqualSplit,
     Instance,
     Outcome,
     Proportional,
+    Reference,
+    RoleDemand,
+    Scenario,
 )
-from .scenarios import apply_scenario, with_ids
+from .transform import apply_scenario, generated_ids, with_ids
 
 FORMATS = {".yaml": "yaml", ".yml": "yaml", ".json": "json", ".toml": "toml"}
 
@@ -40,7 +42,8 @@ def load(path: str | FilePath) -> Instance:
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
-        raise InstanceError([Problem(f"cannot read the file: {exc}", file=str(path))]) from None
+        raise InstanceError([Problem(f"cannot read the file: {exc}", file=str(path))],
+                            source=str(path)) from None
     return loads(text, format=FORMATS.get(path.suffix.lower(), "yaml"), filename=str(path))
 
 
@@ -51,7 +54,8 @@ def loads(text: str, format: str = "yaml", filename: str | None = None) -> Insta
         try:
             tree = tomllib.loads(text)
         except tomllib.TOMLDecodeError as exc:
-            raise InstanceError([Problem(f"not valid TOML: {exc}", file=filename)]) from None
+            raise InstanceError([Problem(f"not valid TOML: {exc}", file=filename, kind="syntax")],
+                                source=filename) from None
     else:
         try:
             tree = YAML(typ="rt", pure=True).load(text)
@@ -59,7 +63,8 @@ def loads(text: str, format: str = "yaml", filename: str | None = None) -> Insta
             mark = exc.problem_mark or exc.context_mark
             line = mark.line + 1 if mark else None
             message = f"not valid {format.upper()}: {exc.problem or exc.context}"
-            raise InstanceError([Problem(message, file=filename, line=line)]) from None
+            raise InstanceError([Problem(message, file=filename, line=line, kind="syntax")],
+                                source=filename) from None
     return _validate(tree, filename)
 
 
@@ -68,13 +73,13 @@ def from_dict(data: Mapping[str, Any]) -> Instance:
     return _validate(data, None)
 
 
-# --- validation ----------------------------------------------------------------------------
+# --- validation -----------------------------------------------------------------------------------
 
 
 def _validate(tree: Any, filename: str | None) -> Instance:
     if not isinstance(tree, Mapping):
         raise InstanceError([Problem("an instance is a mapping of keys (name, parties, ...)",
-                                     file=filename, line=1)])
+                                     file=filename, line=1)], source=filename)
     data = _plain(tree)
     try:
         instance = _with_ids(Instance.model_validate(data))
@@ -84,8 +89,9 @@ def _validate(tree: Any, filename: str | None) -> Instance:
     else:
         problems = list(_reference_problems(instance))
     if problems:
-        located = [Problem(p.message, p.path, filename, _line(tree, p.path)) for p in problems]
-        raise InstanceError(sorted(located, key=lambda p: p.line or 0))
+        located = [Problem(p.message, p.path, filename, _line(tree, p.path), p.kind)
+                   for p in problems]
+        raise InstanceError(sorted(located, key=lambda p: p.line or 0), source=filename)
     return instance
 
 
@@ -105,16 +111,18 @@ def _references_beside(data: Any, shape: list[Problem]) -> list[Problem]:
     else is malformed, the rest cannot be cross-checked and only the shape problems are reported.
     """
     repaired = copy.deepcopy(data)
+    demand_ids = _raw_demand_ids(data.get("demands"))
     replaced: set[tuple[str | int, ...]] = set()
     for problem in shape:
         path = problem.path
-        if problem.message.startswith("unknown key"):
+        if problem.kind == "unknown_key":
             parent = repaired
             for part in path[:-1]:
                 parent = parent[part]
             parent.pop(path[-1], None)
         elif len(path) >= 2 and path[:1] in _ITEM_LISTS and isinstance(path[1], int):
-            repaired[path[0]][path[1]] = _stand_in(path[0], repaired[path[0]][path[1]], path[1])
+            kind, i = path[0], path[1]
+            repaired[kind][i] = _stand_in(kind, repaired[kind][i], i, demand_ids)
             replaced.add(path[:2])
         else:
             return []
@@ -125,16 +133,30 @@ def _references_beside(data: Any, shape: list[Problem]) -> list[Problem]:
     return [p for p in _reference_problems(instance) if p.path[:2] not in replaced]
 
 
-def _stand_in(kind: Any, item: Any, index: int) -> dict[str, Any]:
+def _raw_demand_ids(demands: Any) -> list[str]:
+    """The id each demand of the file would get, read from the raw data (malformed or not)."""
+    if not isinstance(demands, list):
+        return []
+
+    def text(item: Any, key: str) -> str | None:
+        value = item.get(key) if isinstance(item, Mapping) else None
+        return value if isinstance(value, str) else None
+
+    return generated_ids([(text(d, "id"), text(d, "party"), text(d, "type") or "demand")
+                          for d in demands], ())
+
+
+def _stand_in(kind: Any, item: Any, index: int, demand_ids: list[str]) -> dict[str, Any]:
+    """A harmless, valid item in place of a malformed one, keeping its id."""
+    if kind == "demands":
+        return {"type": "minimal_winning", "id": demand_ids[index]}
     given = item.get("id" if kind != "scenarios" else "name") if isinstance(item, dict) else None
     ident = given if isinstance(given, str) and re.fullmatch(r"[a-z0-9_-]+", given) else None
     if kind == "parties":
         return {"id": ident or f"malformed-party-{index}", "seats": 0}
     if kind == "policies":
         return {"id": ident or f"malformed-policy-{index}"}
-    if kind == "scenarios":
-        return {"name": ident or f"malformed-scenario-{index}"}
-    return {"type": "minimal_winning", **({"id": ident} if ident else {})}
+    return {"name": ident or f"malformed-scenario-{index}"}
 
 
 def _plain(node: Any) -> Any:
@@ -188,41 +210,66 @@ _KINDS = {
 
 def _pydantic_problems(exc: ValidationError, data: Any) -> list[Problem]:
     """pydantic's errors, re-addressed to the user's own paths and worded for people."""
-    by_path: dict[Path, list[str]] = {}
+    by_path: dict[Path, list[tuple[str, ProblemKind]]] = {}
     for error in exc.errors():
-        kind = error["type"]
-        path = _user_path(error["loc"], data, keeps_last=kind in ("missing", "extra_forbidden"))
-        if kind == "extra_forbidden":
-            parent = _parent_fields(path, data)
-            message = f"unknown key {path[-1]!r}" + (f" ({known(parent)})" if parent else "")
-        elif kind == "missing":
-            message = f"missing required key {path[-1]!r}"
-        elif kind == "union_tag_invalid":
-            message = f"unknown demand type {error['input'].get('type')!r} ({known(DEMAND_TYPES)})"
-        elif kind == "union_tag_not_found":
-            message = f"a demand needs a 'type' ({known(DEMAND_TYPES)})"
-        elif kind == "string_pattern_mismatch":
-            message = f"{error['input']!r} is not an id: use lowercase letters, digits, _ and -"
-        elif kind in _KINDS:
-            message = f"expected {_KINDS[kind]}, got {error['input']!r}"
-        else:
-            message = error["msg"].replace("Value error, ", "")
-            if kind == "literal_error":
-                message += f", got {error['input']!r}"
+        path, message, kind = _worded(error, data)
         by_path.setdefault(path, [])
-        if message not in by_path[path]:
-            by_path[path].append(message)
-    problems = []
-    for path, messages in by_path.items():
-        expected = [m for m in messages if m.startswith("expected ")]
-        if len(expected) < len(messages):  # a union branch that fit the shape said more
-            messages = [m for m in messages if m not in expected]
-        elif len(expected) > 1:  # one per branch of a union: say them as one alternative
-            got = expected[0].split(", got ", 1)[1]
-            kinds = " or ".join(m[len("expected "):].split(", got ")[0] for m in expected)
-            messages = [m for m in messages if m not in expected] + [f"expected {kinds}, got {got}"]
-        problems += [Problem(m, path) for m in messages]
-    return problems
+        if (message, kind) not in by_path[path]:
+            by_path[path].append((message, kind))
+    return [Problem(message, path, kind=kind)
+            for path, said in by_path.items() for message, kind in _alternatives(said)]
+
+
+_KINDS = {
+    "int_type": "an integer", "int_parsing": "an integer", "int_from_float": "an integer",
+    "float_type": "a number", "float_parsing": "a number", "bool_type": "true or false",
+    "bool_parsing": "true or false", "string_type": "a string", "list_type": "a list",
+    "dict_type": "a mapping", "model_type": "a mapping", "model_attributes_type": "a mapping",
+    "date_type": "a date (YYYY-MM-DD)", "date_parsing": "a date (YYYY-MM-DD)",
+    "date_from_datetime_parsing": "a date (YYYY-MM-DD)",
+}
+
+
+def _worded(error: Any, data: Any) -> tuple[Path, str, ProblemKind]:
+    """One pydantic error as (the user's path, a message for people, its kind)."""
+    kind = error["type"]
+    path = _user_path(error["loc"], data, keeps_last=kind in ("missing", "extra_forbidden"))
+    if kind == "extra_forbidden":
+        parent = _parent_fields(path, data)
+        return path, f"unknown key {path[-1]!r}" + (f" ({known(parent)})" if parent else ""), \
+            "unknown_key"
+    if kind == "missing" and path[-1] == "party" and _demand_type(path[:-1], data):
+        return path[:-1], (f"a `{_demand_type(path[:-1], data)}` demand needs the `party` it "
+                           "belongs to"), "missing_key"
+    if kind == "missing":
+        return path, f"missing required key {path[-1]!r}", "missing_key"
+    if kind == "union_tag_invalid":
+        return path, (f"unknown demand type {error['input'].get('type')!r} "
+                      f"({known(DEMAND_TYPES)})"), "shape"
+    if kind == "union_tag_not_found":
+        return path, f"a demand needs a 'type' ({known(DEMAND_TYPES)})", "missing_key"
+    if kind == "string_pattern_mismatch":
+        return path, (f"{error['input']!r} is not an id: use lowercase letters, digits, _ "
+                      "and -"), "shape"
+    if kind in _KINDS:
+        return path, f"expected {_KINDS[kind]}, got {error['input']!r}", "shape"
+    message = error["msg"].replace("Value error, ", "")
+    if kind == "literal_error":
+        message += f", got {error['input']!r}"
+    return path, message, "shape"
+
+
+def _alternatives(said: list[tuple[str, ProblemKind]]) -> list[tuple[str, ProblemKind]]:
+    """The messages for one path: where a union's branches each said "expected X", one message
+    naming the alternatives; where one branch fitted the shape and said more, only that."""
+    expected = [m for m, _ in said if m.startswith("expected ")]
+    if len(expected) < len(said):
+        return [(m, k) for m, k in said if m not in expected]
+    if len(expected) > 1:
+        got = expected[0].split(", got ", 1)[1]
+        kinds = " or ".join(m[len("expected "):].split(", got ")[0] for m in expected)
+        return [(f"expected {kinds}, got {got}", "shape")]
+    return said
 
 
 def _user_path(loc: tuple[Any, ...], data: Any, keeps_last: bool) -> Path:
@@ -235,30 +282,48 @@ def _user_path(loc: tuple[Any, ...], data: Any, keeps_last: bool) -> Path:
     for i, part in enumerate(loc):
         last = i == len(loc) - 1
         if isinstance(node, Mapping):
-            if part in node or (last and keeps_last):
-                path.append(part)
-                node = node.get(part)
-            elif part in ("with_", "as_", "in_") and part[:-1] in node:
-                path.append(part[:-1])
-                node = node[part[:-1]]
+            key = part if part in node or (last and keeps_last) else _alias(part, node)
+            if key is not None:
+                path.append(key)
+                node = node.get(key)
         elif isinstance(node, list) and isinstance(part, int):
             path.append(part)
             node = node[part] if part < len(node) else None
     return tuple(path)
 
 
+def _alias(field: Any, node: Mapping[str, Any]) -> str | None:
+    """The key a user wrote for a field pydantic names differently (`with_` is `with`)."""
+    if isinstance(field, str) and field.endswith("_") and field[:-1] in node:
+        return field[:-1]
+    return None
+
+
+def _at(path: Path, data: Any) -> Any:
+    node = data
+    for part in path:
+        node = node[part]
+    return node
+
+
+def _demand_type(path: Path, data: Any) -> str | None:
+    """The demand type of the mapping at `path`, if it is a demand of a known type."""
+    node = _at(path, data)
+    if isinstance(node, Mapping) and node.get("type") in DEMAND_TYPES:
+        return str(node["type"])
+    return None
+
+
 def _parent_fields(path: Path, data: Any) -> list[str]:
     """The keys allowed where an unknown key was found, so the message can suggest the right one."""
-    node = data
-    for part in path[:-1]:
-        node = node[part]
-    if isinstance(node, Mapping) and "type" in node and node["type"] in DEMAND_TYPES:
-        cls = DEMAND_TYPES[node["type"]]
-        return [f.alias or name for name, f in cls.model_fields.items()]
-    return []
+    demand_type = _demand_type(path[:-1], data)
+    if demand_type is None:
+        return []
+    fields = DEMAND_TYPES[demand_type].model_fields
+    return [f.alias or name for name, f in fields.items()]
 
 
-# --- reference checks -------------------------------------------------------------------------
+# --- reference checks -----------------------------------------------------------------------------
 
 
 def _reference_problems(instance: Instance) -> Iterator[Problem]:
@@ -272,111 +337,111 @@ def _reference_problems(instance: Instance) -> Iterator[Problem]:
     listed = sum(p.seats for p in instance.parties)
     if instance.seats is not None and instance.seats < listed:
         yield Problem(f"the total ({instance.seats}) is below the parties' seats ({listed}); "
-                      "give the whole chamber, or leave `seats` out", ("seats",))
-    yield from _instance_problems(instance, (), list(enumerate(instance.demands)), ())
+                      "give the whole chamber, or leave `seats` out", ("seats",), kind="meaning")
+    yield from _policy_conflict_problems(instance)
+    for i, demand in enumerate(instance.demands):
+        yield from _demand_problems(instance, demand, ("demands", i))
     if instance.outcome is not None:
         yield from _outcome_problems(instance, instance.outcome, ("outcome",))
         yield from _relaxed_by(instance, instance.outcome.relaxed_by, ("outcome",))
-    demand_ids = [d.key for d in instance.demands]
     for i, scenario in enumerate(instance.scenarios):
-        at: Path = ("scenarios", i)
-        for j, dropped in enumerate(scenario.drop):
-            if dropped not in demand_ids:
-                yield Problem(f"unknown demand {dropped!r} ({known(demand_ids)})", at + ("drop", j))
-        effective = apply_scenario(instance, scenario)
-        added = effective.demands[len(effective.demands) - len(scenario.add):]
-        kept = [d.id for d in effective.demands[:len(effective.demands) - len(added)]]
-        for j, demand in enumerate(added):
-            if demand.id in kept:
-                yield Problem(f"{demand.id!r} is already a demand of the instance; drop it "
-                              "first or choose another id", at + ("add", j, "id"))
-        yield from _instance_problems(
-            effective, at, [(j, d) for j, d in enumerate(added)], ("add",)
-        )
-        if scenario.outcome is not None:
-            yield from _outcome_problems(effective, scenario.outcome, at + ("outcome",))
-        yield from _relaxed_by(effective, scenario.relaxed_by, at)
+        yield from _scenario_problems(instance, scenario, ("scenarios", i))
+
+
+def _scenario_problems(instance: Instance, scenario: Scenario, at: Path) -> Iterator[Problem]:
+    """A scenario's drops against the instance; its additions against the scenario's own
+    instance (a scenario that adds a `deputy` post may require it)."""
+    demand_ids = [d.key for d in instance.demands]
+    for j, dropped in enumerate(scenario.drop):
+        yield from _ref("demand", dropped, demand_ids, at + ("drop", j))
+    effective = apply_scenario(instance, scenario)
+    added = effective.demands[len(effective.demands) - len(scenario.add):]
+    kept = [d.id for d in effective.demands[:len(effective.demands) - len(added)]]
+    for j, demand in enumerate(added):
+        if demand.id in kept:
+            yield Problem(f"{demand.id!r} is already a demand of the instance; drop it "
+                          "first or choose another id", at + ("add", j, "id"), kind="duplicate")
+        yield from _demand_problems(effective, demand, at + ("add", j))
+    if scenario.outcome is not None:
+        yield from _outcome_problems(effective, scenario.outcome, at + ("outcome",))
+    yield from _relaxed_by(effective, scenario.relaxed_by, at)
 
 
 def _duplicates(what: str, ids: list[Any], at: Path) -> Iterator[Problem]:
     seen: set[Any] = set()
     for i, item in enumerate(ids):
         if item in seen:
-            yield Problem(f"{item!r} appears twice in {what}; ids must be unique", at + (i,))
+            yield Problem(f"{item!r} appears twice in {what}; ids must be unique", at + (i,),
+                          kind="duplicate")
         seen.add(item)
 
 
-def _instance_problems(
-    instance: Instance, at: Path, demands: list[tuple[int, DemandBase]], demand_key: Path
-) -> Iterator[Problem]:
-    """Problems of the cabinet, policies and the given demands against one (effective) instance."""
+def _policy_conflict_problems(instance: Instance) -> Iterator[Problem]:
     policies = [p.id for p in instance.policies]
-    if not at:
-        for i, group in enumerate(instance.policy_conflicts):
-            if len(set(group)) < 2:
-                yield Problem("a conflict names at least two different policies",
-                              ("policy_conflicts", i))
-            for j, pid in enumerate(group):
-                yield from _ref("policy", pid, policies, ("policy_conflicts", i, j))
-    for i, demand in demands:
-        yield from _demand_problems(instance, demand, at + (demand_key or ("demands",)) + (i,))
+    for i, group in enumerate(instance.policy_conflicts):
+        if len(set(group)) < 2:
+            yield Problem("a conflict names at least two different policies",
+                          ("policy_conflicts", i), kind="meaning")
+        for j, pid in enumerate(group):
+            yield from _ref("policy", pid, policies, ("policy_conflicts", i, j))
 
 
 def _demand_problems(instance: Instance, demand: DemandBase, at: Path) -> Iterator[Problem]:
-    parties = instance.party_ids
-    refs: dict[str, Any] = demand.model_dump(by_alias=True)
-    if demand.party is not None:
-        yield from _ref("party", demand.party, parties, at + ("party",))
-    elif demand.needs_party:
-        yield Problem(f"a `{refs['type']}` demand needs the `party` it belongs to", at)
-    for key in ("by", "of", "with", "parties"):
-        for j, pid in enumerate(refs.get(key) or []):
-            yield from _ref("party", pid, parties, at + (key, j))
-            if key != "by" and pid == demand.party and refs["type"] in (
-                "refuse_partner", "requires_partner", "refuse_support"
-            ):
-                yield Problem(f"{pid!r} cannot name itself here", at + (key, j))
+    """One generic walk over what the demand's class declares it references, then the checks
+    of data the instance must have for it."""
+    pools: dict[Reference, list[str]] = {
+        "party": instance.party_ids, "post": instance.cabinet.all_posts,
+        "portfolio": list(instance.cabinet.portfolios),
+        "policy": [p.id for p in instance.policies],
+    }
+    for alias, kind, j, ref in demand.referenced():
+        where = at + (alias,) + (() if j is None else (j,))
+        yield from _ref(kind, ref, pools[kind], where)
+        if alias in demand.not_self and ref == demand.party:
+            yield Problem(f"{ref!r} cannot name itself here", where, kind="meaning")
+    yield from _when_problems(demand, at)
+    yield from _data_problems(instance, demand, at)
+
+
+def _when_problems(demand: DemandBase, at: Path) -> Iterator[Problem]:
     if demand.when is not None and demand.default_when is None:
-        yield Problem(f"a `{refs['type']}` demand is always in force; remove `when`",
-                      at + ("when",))
+        yield Problem(f"a `{demand.type}` demand is always in force; remove `when`",
+                      at + ("when",), kind="meaning")
     elif demand.when is not None and demand.party is None:
-        yield Problem("`when` needs the `party` whose role it refers to", at + ("when",))
-    posts = instance.cabinet.all_posts
-    if "post" in refs:
-        yield from _ref("post", refs["post"], posts, at + ("post",))
-    if "portfolio" in refs:
-        yield from _ref("portfolio", refs["portfolio"], instance.cabinet.portfolios,
-                        at + ("portfolio",))
-    for key, pool, what in (("posts", posts, "post"),
-                            ("policies", [p.id for p in instance.policies], "policy")):
-        if key in refs and not isinstance(demand, EqualSplit | Proportional):
-            for j, ref in enumerate(refs[key]):
-                yield from _ref(what, ref, pool, at + (key, j))
-    if "abstain" in (refs.get("in") or []) and instance.government.investiture == "absolute":
+        yield Problem("`when` needs the `party` whose role it refers to", at + ("when",),
+                      kind="meaning")
+
+
+def _data_problems(instance: Instance, demand: DemandBase, at: Path) -> Iterator[Problem]:
+    """What the instance must have for the demand to mean anything."""
+    if isinstance(demand, RoleDemand) and "abstain" in demand.in_ \
+            and instance.government.investiture == "absolute":
         yield Problem("`abstain` needs government.investiture relative or negative "
-                      "(under absolute investiture nobody abstains)", at + ("in",))
+                      "(under absolute investiture nobody abstains)", at + ("in",),
+                      kind="meaning")
     if isinstance(demand, Connected):
         missing = [p.id for p in instance.parties if p.position is None]
         if missing:
             yield Problem(f"`connected` needs a position on every party; missing on "
-                          f"{', '.join(missing)}", at)
+                          f"{', '.join(missing)}", at, kind="meaning")
     if isinstance(demand, Proportional) and demand.basis == "votes":
-        in_scope = demand.parties or parties
+        in_scope = demand.parties or instance.party_ids
         missing = [p.id for p in instance.parties if p.id in in_scope and p.votes is None]
         if missing:
             yield Problem(f"`basis: votes` needs votes for {', '.join(missing)}; add them or "
-                          "use `basis: seats`", at + ("basis",))
+                          "use `basis: seats`", at + ("basis",), kind="meaning")
 
 
 def _outcome_problems(instance: Instance, outcome: Outcome, at: Path) -> Iterator[Problem]:
     parties = instance.party_ids
     for key in ("cabinet", "support", "abstain"):
-        for j, pid in enumerate(getattr(outcome, key) or []):
-            yield from _ref("party", pid, parties, at + (key, j) if key != "cabinet"
-                            or isinstance(outcome.cabinet, list) else at + (key, pid))
+        listed = getattr(outcome, key) or []
+        for j, pid in enumerate(listed):
+            yield from _ref("party", pid, parties, at + (key, pid if isinstance(listed, dict)
+                                                         else j))
     if outcome.abstain and instance.government.investiture == "absolute":
         yield Problem("`abstain` needs government.investiture relative or negative",
-                      at + ("abstain",))
+                      at + ("abstain",), kind="meaning")
     for key, pool in (("posts", instance.cabinet.all_posts),
                       ("portfolios", instance.cabinet.portfolios)):
         for name, holder in (getattr(outcome, key) or {}).items():
@@ -385,7 +450,7 @@ def _outcome_problems(instance: Instance, outcome: Outcome, at: Path) -> Iterato
     roles = [set(getattr(outcome, k) or []) for k in ("cabinet", "support", "abstain")]
     for a, b in combinations(roles, 2):
         for pid in sorted(a & b):
-            yield Problem(f"{pid!r} is given two roles in the outcome", at)
+            yield Problem(f"{pid!r} is given two roles in the outcome", at, kind="meaning")
 
 
 def _relaxed_by(instance: Instance, ids: list[str] | None, at: Path) -> Iterator[Problem]:
@@ -397,5 +462,4 @@ def _relaxed_by(instance: Instance, ids: list[str] | None, at: Path) -> Iterator
 def _ref(what: str, ref: str, pool: Iterable[Any], at: Path) -> Iterator[Problem]:
     pool = list(pool)
     if ref not in pool:
-        yield Problem(f"unknown {what} {ref!r} ({known(pool)})", at)
-
+        yield Problem(f"unknown {what} {ref!r} ({known(pool)})", at, kind="reference")

@@ -7,8 +7,9 @@ scenario application live in `loader` and `scenarios`, which see the whole insta
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterator
 from fractions import Fraction
-from typing import Annotated, ClassVar, Literal
+from typing import Annotated, ClassVar, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
@@ -101,9 +102,25 @@ class Policy(Strict):
 
 
 # --- demands (SPEC §3) -------------------------------------------------------------------------
+#
+# Each demand type is one class, and the class is the whole of what the program knows about the
+# type apart from its CP-SAT encoding (one function per class in `encoding.ENCODERS`):
+#   * `type`, its fields and their constraints (the JSON Schema and error messages come from them);
+#   * whether it needs a `party` (`PartyDemand`) or may stand without one (`DemandBase`);
+#   * `default_when`: the role of its party that puts it in force (None: always in force);
+#   * `touches_allocation`: it constrains member counts, posts or portfolios, not only roles;
+#   * `references`: which fields name parties, posts, portfolios or policies (checked by the
+#     loader in one generic walk), and `not_self`: which keys may not name the demand's party;
+#   * `mentions()`: the cabinet parties whose members or posts it singles out (the coalition level
+#     treats every other cabinet party alike).
+
+Reference = Literal["party", "post", "portfolio", "policy"]
 
 
 class DemandBase(Strict):
+    """What every demand has (SPEC §3). A demand without a party is always in force."""
+
+    type: str
     id: Slug | None = None
     text: str | None = None
     source: str | None = None
@@ -112,146 +129,253 @@ class DemandBase(Strict):
     when: When | None = None
     fixed: bool = False
 
-    #: the `when` that applies if the user gives none; None for types in force always
     default_when: ClassVar[When | None] = None
-    #: the demand means nothing without the party it belongs to
-    needs_party: ClassVar[bool] = False
+    touches_allocation: ClassVar[bool] = False
+    references: ClassVar[dict[str, Reference]] = {}
+    not_self: ClassVar[tuple[str, ...]] = ()
 
     @property
     def key(self) -> str:
         """The id, which the loader always fills in (generated where the user gave none)."""
-        assert self.id is not None, "demand ids are filled in by the loader"
+        if self.id is None:
+            raise ValueError("demand ids are filled in by the loader")
         return self.id
+
+    @property
+    def scope(self) -> When | None:
+        """The role of `party` that puts the demand in force; None means always in force."""
+        if self.party is None:
+            return None
+        return self.when or self.default_when
+
+    @property
+    def stated_by(self) -> list[str]:
+        """The parties that stated the demand, for grouping explanations (SPEC §3 `by`)."""
+        return self.by or ([self.party] if self.party else [])
+
+    def referenced(self) -> Iterator[tuple[str, Reference, int | None, str]]:
+        """(field alias, kind, index in a list or None, id) for every id the demand names."""
+        for name, kind in {"party": "party", "by": "party", **self.references}.items():
+            value = getattr(self, name)
+            alias = type(self).model_fields[name].alias or name
+            if isinstance(value, str):
+                yield alias, kind, None, value
+            elif value is not None:
+                for j, ref in enumerate(value):
+                    yield alias, kind, j, ref
+
+    def mentions(self) -> frozenset[str] | None:
+        """The cabinet parties this (allocation) demand singles out; None: all of them."""
+        return frozenset({self.party}) if self.party else frozenset()
+
+
+class PartyDemand(DemandBase):
+    """A demand that means nothing without the party it belongs to."""
+
+    party: Slug
 
 
 class VetoLeader(DemandBase):
+    """The leader post is not held by any of `of`."""
+
     type: Literal["veto_leader"]
     of: list[Slug] = Field(min_length=1)
     default_when = "cabinet"
+    touches_allocation = True
+    references = {"of": "party"}
+
+    def mentions(self) -> frozenset[str] | None:
+        return frozenset(self.of)
 
 
 class VetoPost(DemandBase):
+    """That post is not held by any of `of`."""
+
     type: Literal["veto_post"]
     post: Slug
     of: list[Slug] = Field(min_length=1)
     default_when = "cabinet"
+    touches_allocation = True
+    references = {"post": "post", "of": "party"}
+
+    def mentions(self) -> frozenset[str] | None:
+        return frozenset(self.of)
 
 
-class RequiresPost(DemandBase):
+class RequiresPost(PartyDemand):
+    """The party itself holds that post."""
+
     type: Literal["requires_post"]
     post: Slug
     default_when = "cabinet"
-    needs_party = True
+    touches_allocation = True
+    references = {"post": "post"}
 
 
-class RequiresPortfolio(DemandBase):
+class RequiresPortfolio(PartyDemand):
+    """The party itself holds that named portfolio."""
+
     type: Literal["requires_portfolio"]
     portfolio: Slug
     default_when = "cabinet"
-    needs_party = True
+    touches_allocation = True
+    references = {"portfolio": "portfolio"}
 
 
 class RefusePartner(DemandBase):
+    """None of `with` holds a role listed in `as`."""
+
     type: Literal["refuse_partner"]
     with_: list[Slug] = Field(alias="with", min_length=1)
     as_: list[Literal["cabinet", "support"]] = Field(
         alias="as", default_factory=_as_cabinet, min_length=1
     )
     default_when = "cabinet"
+    references = {"with_": "party"}
+    not_self = ("with",)
 
 
 class RequiresPartner(DemandBase):
+    """Every one of `with` is in the cabinet ("only together with")."""
+
     type: Literal["requires_partner"]
     with_: list[Slug] = Field(alias="with", min_length=1)
     default_when = "cabinet"
+    references = {"with_": "party"}
+    not_self = ("with",)
 
 
 class RequiresForm(DemandBase):
+    """The government has that form."""
+
     type: Literal["requires_form"]
     form: Form
     default_when = "involved"
 
 
-class RefuseSupport(DemandBase):
+class RefuseSupport(PartyDemand):
+    """The party is not a supporter while any of `of` is in the cabinet."""
+
     type: Literal["refuse_support"]
     of: list[Slug] = Field(min_length=1)
-    needs_party = True
+    references = {"of": "party"}
+    not_self = ("of",)
 
 
-class MinPartners(DemandBase):
+class MinPartners(PartyDemand):
+    """At least `count` partners: the other parties of C (`when: cabinet`) or of C ∪ S."""
+
     type: Literal["min_partners"]
     count: int = Field(ge=0)
     default_when = "cabinet"
-    needs_party = True
 
 
-class MaxPartners(DemandBase):
+class MaxPartners(PartyDemand):
+    """At most `count` partners: the other parties of C (`when: cabinet`) or of C ∪ S."""
+
     type: Literal["max_partners"]
     count: int = Field(ge=0)
     default_when = "cabinet"
-    needs_party = True
 
 
-class MinPortfolios(DemandBase):
+class MinPortfolios(PartyDemand):
+    """The party has at least `count` cabinet members."""
+
     type: Literal["min_portfolios"]
     count: int = Field(ge=0)
     default_when = "cabinet"
-    needs_party = True
+    touches_allocation = True
 
 
-class MaxPortfolios(DemandBase):
+class MaxPortfolios(PartyDemand):
+    """The party has at most `count` cabinet members."""
+
     type: Literal["max_portfolios"]
     count: int = Field(ge=0)
     default_when = "cabinet"
-    needs_party = True
+    touches_allocation = True
 
 
 class RequiresPolicy(DemandBase):
+    """Those policies enter the programme."""
+
     type: Literal["requires_policy"]
     policies: list[Slug] = Field(min_length=1)
     default_when = "involved"
+    references = {"policies": "policy"}
 
 
 class OpposesPolicy(DemandBase):
+    """None of those policies is in the programme."""
+
     type: Literal["opposes_policy"]
     policies: list[Slug] = Field(min_length=1)
     default_when = "involved"
+    references = {"policies": "policy"}
 
 
-class RoleDemand(DemandBase):
+class RoleDemand(PartyDemand):
+    """The party's role is one of `in`."""
+
     type: Literal["role"]
     in_: list[Role] = Field(alias="in", min_length=1)
-    needs_party = True
 
 
 class EqualSplit(DemandBase):
+    """All listed parties that are in the cabinet have equal member counts."""
+
     type: Literal["equal_split"]
     parties: list[Slug] = Field(min_length=2)
+    touches_allocation = True
+    references = {"parties": "party"}
+
+    def mentions(self) -> frozenset[str] | None:
+        return frozenset(self.parties)
 
 
 class Proportional(DemandBase):
+    """Cabinet members in proportion to seats or votes (SPEC §3 gives the four methods)."""
+
     type: Literal["proportional"]
     method: Literal["share", "dhondt", "sainte_lague", "hamilton"] = "share"
     basis: Literal["seats", "votes"] = "seats"
     tolerance: Number = 1
     parties: list[Slug] | None = None
+    touches_allocation = True
+    references = {"parties": "party"}
+
+    def mentions(self) -> frozenset[str] | None:
+        return None if self.parties is None else frozenset(self.parties)
 
 
 class DistinctPosts(DemandBase):
+    """The listed posts are held by pairwise different parties."""
+
     type: Literal["distinct_posts"]
     posts: list[Slug] = Field(min_length=2)
+    touches_allocation = True
+    references = {"posts": "post"}
+
+    def mentions(self) -> frozenset[str] | None:
+        return frozenset()
 
 
 class MaxCabinetParties(DemandBase):
+    """At most `count` parties in the cabinet."""
+
     type: Literal["max_cabinet_parties"]
     count: int = Field(ge=1)
 
 
 class MinimalWinning(DemandBase):
+    """Every party of C ∪ S is pivotal: without its seats the rest is below the quota."""
+
     type: Literal["minimal_winning"]
 
 
 class Connected(DemandBase):
+    """No party outside C ∪ S sits strictly between two parties of C ∪ S (needs positions)."""
+
     type: Literal["connected"]
 
 
@@ -280,17 +404,16 @@ Demand = Annotated[
     Field(discriminator="type"),
 ]
 
+#: type name -> class, for every demand type of SPEC §3, in the order of the table there
 DEMAND_TYPES: dict[str, type[DemandBase]] = {
-    cls.model_fields["type"].annotation.__args__[0]: cls  # type: ignore[union-attr]
-    for cls in DemandBase.__subclasses__()
+    get_args(cls.model_fields["type"].annotation)[0]: cls
+    for cls in get_args(get_args(Demand)[0])
 }
 
 
-def scope(demand: DemandBase) -> When | None:
-    """The role of `demand.party` that puts the demand in force; None means always in force."""
-    if demand.party is None:
-        return None
-    return demand.when or demand.default_when
+def needs_party(cls: type[DemandBase]) -> bool:
+    """Whether the type means nothing without a party (its `party` field is required)."""
+    return cls.model_fields["party"].is_required()
 
 
 # --- scenarios and outcomes --------------------------------------------------------------------

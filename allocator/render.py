@@ -40,7 +40,7 @@ def item_dict(item: Allocation | Coalition, investiture: str) -> dict[str, Any]:
 
 
 def summary_dict(result: Result) -> dict[str, Any]:
-    out: dict[str, Any] = {"instance": result.instance, "scenario": result.scenario}
+    out: dict[str, Any] = {"instance": result.instance.name, "scenario": result.scenario}
     if result.level == "coalition":
         out["level"] = "coalition"
     out.update(status=result.status, complete=result.complete, count=result.count)
@@ -118,10 +118,13 @@ def _flat_row(item: Allocation | Coalition, parties: list[str], investiture: str
     return row
 
 
-def to_csv(result: Result, parties: list[str], posts: list[str], portfolios: list[str]) -> str:
+def to_csv(result: Result) -> str:
     """One flat row per allocation (or coalition); several parties are joined with `+`."""
     buffer = io.StringIO()
-    columns = _columns(result, parties, posts, portfolios)
+    problem = result.instance
+    parties = problem.party_ids
+    columns = _columns(result, parties, problem.cabinet.all_posts,
+                       list(problem.cabinet.portfolios))
     writer = csv.DictWriter(buffer, fieldnames=columns, extrasaction="ignore",
                             lineterminator="\n")
     writer.writeheader()
@@ -146,12 +149,12 @@ def status_line(result: Result) -> str:
     return f"feasible: {plural} found; INCOMPLETE, the {result.stopped_by} cut the search short"
 
 
-def to_table(result: Result, problem: Instance) -> str:
-    """For people; `problem` (the instance as solved) gives the demands' texts and parties."""
-    title = result.instance + (f" (scenario {result.scenario})" if result.scenario else "")
+def to_table(result: Result) -> str:
+    """For people: the verdict, the explanation with the demands' texts, the aligned list."""
+    title = result.instance.name + (f" (scenario {result.scenario})" if result.scenario else "")
     lines = [title, status_line(result)]
     if result.deadlock is not None:
-        lines += deadlock_lines(result.deadlock, problem)
+        lines += deadlock_lines(result.deadlock, result.instance)
     if result.items:
         header, rows = _table_rows(result)
         widths = [max(len(str(r[i])) for r in [header, *rows]) for i in range(len(header))]
@@ -196,7 +199,7 @@ def _demand_lines(ids: Sequence[str], problem: Instance, indent: str) -> list[st
         d = demands[did]
         said = f": {d.text}" if d.text else ""
         source = f" [{d.source}]" if d.source else ""
-        who = tuple(d.by or ([d.party] if d.party else []))
+        who = tuple(d.stated_by)
         groups.setdefault(who, []).append(f"{indent}  {did}{said}{source}")
     lines = []
     for who in sorted(groups, key=lambda w: [order[p] for p in w] or [len(order)]):
@@ -229,7 +232,7 @@ def deadlock_lines(deadlock: Deadlock, problem: Instance) -> list[str]:
     ways = len(deadlock.relaxations)
     lines += ["", f"Smallest relaxations: {ways} way{'s' if ways != 1 else ''} to unlock a deal "
               f"by dropping {size} demand{'s' if size != 1 else ''}."]
-    parties = {d.key: d.by or ([d.party] if d.party else []) for d in problem.demands}
+    parties = {d.key: d.stated_by for d in problem.demands}
     for number, relaxation in enumerate(deadlock.relaxations, 1):
         dropped = ", ".join(f"{did} ({', '.join(parties[did])})" if parties[did] else did
                             for did in relaxation.drop)
@@ -240,10 +243,12 @@ def deadlock_lines(deadlock: Deadlock, problem: Instance) -> list[str]:
     return lines
 
 
-def explanation_dict(explanation: Explanation, investiture: str) -> dict[str, Any]:
+def explanation_dict(explanation: Explanation) -> dict[str, Any]:
+    investiture = explanation.instance.government.investiture
+    question = explanation.question
     return {
-        "instance": explanation.instance, "scenario": explanation.scenario,
-        "why_not": explanation.question,
+        "instance": explanation.instance.name, "scenario": explanation.scenario,
+        "why_not": None if question is None else question.words(),
         "status": "feasible" if explanation.feasible else "deadlock",
         "deadlock": deadlock_dict(explanation.deadlock, investiture),
         "binding": None if explanation.binding is None else list(explanation.binding),
@@ -251,12 +256,13 @@ def explanation_dict(explanation: Explanation, investiture: str) -> dict[str, An
     }
 
 
-def explanation_table(explanation: Explanation, problem: Instance) -> str:
-    title = explanation.instance + (f" (scenario {explanation.scenario})"
-                                    if explanation.scenario else "")
+def explanation_table(explanation: Explanation) -> str:
+    problem = explanation.instance
+    title = problem.name + (f" (scenario {explanation.scenario})"
+                            if explanation.scenario else "")
     lines = [title]
     if explanation.question:
-        lines.append(f"Why not {explanation.question}?")
+        lines.append(f"Why not {explanation.question.words()}?")
     if not explanation.feasible:
         lines.append("not possible: no allocation of it satisfies every demand (proven)"
                      if explanation.question else

@@ -7,11 +7,15 @@ them into JSON, CSV or a table without knowing anything about CP-SAT.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Literal
+
+from .model import Instance
+from .transform import CoalitionQuestion
 
 Status = Literal["feasible", "deadlock", "unknown"]
 Form = Literal["majority", "minority"]
+Level = Literal["allocation", "coalition"]
 
 
 @dataclass(frozen=True)
@@ -74,31 +78,42 @@ class Deadlock:
 
 @dataclass(frozen=True)
 class Explanation:
-    """`explain`'s answer: a deadlock's explanation, or, when feasible, the binding demands."""
+    """`explain`'s answer: a deadlock's explanation, or, when feasible, the binding demands.
 
-    instance: str
+    `instance` is the instance as explained: the scenario applied and, with a `question`, the
+    coalition asked about pinned as fixed `role` demands.
+    """
+
+    instance: Instance
     scenario: str | None
-    question: str | None  # the coalition asked about with why-not, in its own words
+    question: CoalitionQuestion | None
     feasible: bool
     deadlock: Deadlock | None
     binding: tuple[str, ...] | None  # demands whose dropping would add allocations
     undecided: tuple[str, ...] = ()  # demands too costly to decide (too many allocations)
 
 
-@dataclass
+@dataclass(frozen=True)
 class Result:
-    """The outcome of a solve; `complete` is False when a limit or an interrupt cut it short."""
+    """The outcome of a solve; `complete` is False when a limit or an interrupt cut it short.
 
-    instance: str
+    `instance` is the instance as solved (the scenario applied), so that whoever renders the
+    result has the parties, posts and demand texts at hand.
+    """
+
+    instance: Instance
     scenario: str | None
-    level: Literal["allocation", "coalition"]
-    investiture: str
-    status: Status = "unknown"
-    complete: bool = False
-    allocations: list[Allocation] = field(default_factory=list)
-    coalitions: list[Coalition] = field(default_factory=list)
+    level: Level
+    status: Status
+    complete: bool
+    allocations: tuple[Allocation, ...] = ()
+    coalitions: tuple[Coalition, ...] = ()
     deadlock: Deadlock | None = None
     stopped_by: str | None = None  # "limit", "time limit" or "interrupt"
+
+    @property
+    def investiture(self) -> str:
+        return self.instance.government.investiture
 
     @property
     def items(self) -> Sequence[Allocation | Coalition]:

@@ -8,8 +8,9 @@ import pytest
 from click.testing import CliRunner
 
 import allocator
-from allocator import UsageError, cli
-from allocator.explain import BASE_RULES_ONLY, explain
+from allocator import CoalitionQuestion as Q
+from allocator import UsageError, cli, explain
+from allocator.deadlock import BASE_RULES_ONLY
 
 
 def council(*demands, **changes) -> allocator.Instance:
@@ -83,33 +84,35 @@ def test_binding_demands_of_a_feasible_instance():
 
 
 def test_why_not_names_what_rules_a_coalition_out():
-    answer = explain(council(A_LEADS, B_LEADS), why="a,c")
-    assert answer.feasible and answer.question == "cabinet a, c, any support"
-    answer = explain(council(A_LEADS, B_LEADS), why="a,b")
+    answer = explain(council(A_LEADS, B_LEADS), why_not=Q(("a", "c")))
+    assert answer.feasible and answer.question.words() == "cabinet a, c, any support"
+    answer = explain(council(A_LEADS, B_LEADS), why_not=Q(("a", "b")))
     assert not answer.feasible and answer.deadlock.conflict == ("a-leads", "b-leads")
     # a minority cabinet of a supported by b is fine: b's claim binds b only in cabinet
     answer = explain(council(A_LEADS, B_LEADS, government={"forms": ["minority", "majority"]}),
-                     why="a+b")
-    assert answer.question == "cabinet a, supported by b" and answer.feasible
+                     why_not=Q(("a",), ("b",)))
+    assert answer.question.words() == "cabinet a, supported by b" and answer.feasible
 
 
 def test_why_not_a_minority_the_base_rules_forbid():
     """c (1 seat) supported by both a and b: either supporter alone would give c a majority,
     so neither is needed, and the base rules (minimal support) rule it out, not a demand."""
     instance = council(government={"forms": ["majority", "minority"]})
-    answer = explain(instance, why="c+a+b")
+    answer = explain(instance, why_not=Q(("c",), ("a", "b")))
     assert not answer.feasible
     assert answer.deadlock == allocator.Deadlock((), (), True, BASE_RULES_ONLY)
 
 
 @pytest.mark.parametrize("question, message", [
-    ("a,x", "unknown party x (known: a, b, c)"),
-    ("+a", "at least one cabinet party"),
-    ("a+a", "both in cabinet and supporting"),
+    (Q(("a", "x")), "unknown party x in the coalition asked about (known: a, b, c)"),
+    (Q((), ("a",)), "at least one cabinet party"),
+    (Q(("a",), ("a",)), "a cannot be both in cabinet and supporting"),
+    (Q(("a", "a")), "a named twice"),
+    (Q(("a",), ("b", "b")), "b named twice"),
 ])
 def test_why_not_usage_errors(question, message):
     with pytest.raises(UsageError, match=message.replace("(", r"\(").replace(")", r"\)")):
-        explain(council(), why=question)
+        explain(council(), why_not=question)
 
 
 def run(*args: str):

@@ -9,7 +9,6 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import allocator
-from allocator.explain import explain
 from tests import bruteforce
 from tests.strategies import instances
 from tests.test_differential import as_tuple
@@ -88,7 +87,7 @@ def test_binding_demands_match_brute_force(case, data):
     raw, scenario = case
     raw = with_fixed(raw, data)
     brute = Brute(raw, scenario)
-    answer = explain(allocator.from_dict(raw), scenario)
+    answer = allocator.explain(allocator.from_dict(raw), scenario)
     if not brute.allocations([]):
         assert not answer.feasible
         return
@@ -106,7 +105,7 @@ def test_why_not_matches_brute_force(case, data):
     rest = [p for p in parties if p not in cabinet]
     named = data.draw(st.booleans())
     support = data.draw(st.lists(st.sampled_from(rest), unique=True)) if rest and named else []
-    question = ",".join(cabinet) + ("+" + "+".join(support) if named else "")
+    question = allocator.CoalitionQuestion(tuple(cabinet), tuple(support) if named else None)
 
     def restrict(a) -> bool:
         in_cabinet = [p for p, _ in a[0]]
@@ -114,7 +113,7 @@ def test_why_not_matches_brute_force(case, data):
             not named or sorted(a[1]) == sorted(support))
 
     brute = Brute(raw, scenario, restrict)
-    answer = explain(allocator.from_dict(raw), scenario, why=question)
+    answer = allocator.explain(allocator.from_dict(raw), scenario, why_not=question)
     assert answer.feasible == bool(brute.allocations([]))
     if not answer.feasible:
         check_deadlock(brute, answer.deadlock)

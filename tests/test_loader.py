@@ -60,8 +60,8 @@ def test_json_errors_have_lines_too():
     text = '{"name": "x",\n "parties": [{"id": "a", "seats": 1}],\n "cabinet": {"size": 2},\n' \
            ' "demands": [{"type": "connected", "colour": 1}]}'
     assert problems(text, "json") == [
-        "f.yaml:4: demands[0].colour: unknown key 'colour' (known: id, text, source, party, "
-        "by, when, fixed, type)",
+        "f.yaml:4: demands[0].colour: unknown key 'colour' (known: type, id, text, source, party, "
+        "by, when, fixed)",
         "f.yaml:4: demands[0]: `connected` needs a position on every party; missing on a"]
 
 
@@ -98,8 +98,8 @@ demands:
         "refuse_support, min_partners, max_partners, min_portfolios, max_portfolios, "
         "requires_policy, opposes_policy, role, equal_split, proportional, distinct_posts, "
         "max_cabinet_parties, minimal_winning, connected)",
-        "f.yaml:10: demands[1].wen: unknown key 'wen' (known: id, text, source, party, by, when, "
-        "fixed, type, with, as)",
+        "f.yaml:10: demands[1].wen: unknown key 'wen' (known: type, id, text, source, party, by, "
+        "when, fixed, with, as)",
         "f.yaml:11: demands[2].count: missing required key 'count'",
     ]
 

@@ -1,0 +1,91 @@
+"""The library's entry points: solve an instance at either level, iterate its allocations, or
+explain it. Each takes the instance as loaded and the name of a scenario, and returns a result
+that carries the instance as solved, so that nothing needs to be worked out twice.
+"""
+
+from __future__ import annotations
+
+import gc
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from . import allocations, coalitions
+from .binding import binding_demands
+from .deadlock import DEFAULT_MAX_RELAXATIONS, explain_deadlock
+from .encoding import Encoding
+from .model import Instance
+from .result import Allocation, Coalition, Explanation, Level, Result, Status
+from .solver import Search
+from .transform import CoalitionQuestion, ask, resolve
+
+
+@contextmanager
+def _collection_paused() -> Iterator[None]:
+    """Results are acyclic, but generational GC rescans the growing heap as they pile up: pausing
+    it halves the cost of listing a hundred thousand coalitions."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def solve(instance: Instance, scenario: str | None = None, *, level: Level = "allocation",
+          limit: int | None = None, time_limit: float | None = None,
+          on_found: Callable[[Allocation | Coalition], None] | None = None,
+          max_relaxations: int = DEFAULT_MAX_RELAXATIONS) -> Result:
+    """Every allocation (or coalition) of the instance, in SPEC order, or a deadlock verdict
+    with its explanation (a minimal conflict and the minimum relaxations).
+
+    `on_found` sees each one as the solver finds it (in the solver's order, not SPEC order).
+    `limit`, `time_limit` and Ctrl-C end the search early with `complete=False`.
+    """
+    problem = resolve(instance, scenario)
+    search: Search[Any]
+    listed_allocations: tuple[Allocation, ...] = ()
+    listed_coalitions: tuple[Coalition, ...] = ()
+    with _collection_paused():
+        if level == "allocation":
+            found_allocations, search = allocations.listing(
+                problem, limit=limit, time_limit=time_limit, on_found=on_found)
+            listed_allocations = tuple(found_allocations)
+        else:
+            found_coalitions, search = coalitions.listing(
+                problem, limit=limit, time_limit=time_limit, on_found=on_found)
+            listed_coalitions = tuple(found_coalitions)
+    found = bool(listed_allocations or listed_coalitions)
+    status: Status = "feasible" if found else "deadlock" if search.complete else "unknown"
+    deadlock = explain_deadlock(problem, max_relaxations) if status == "deadlock" else None
+    return Result(instance=problem, scenario=scenario, level=level, status=status,
+                  complete=search.complete, allocations=listed_allocations,
+                  coalitions=listed_coalitions, deadlock=deadlock, stopped_by=search.stopped)
+
+
+def iter_allocations(instance: Instance, scenario: str | None = None, *,
+                     limit: int | None = None,
+                     time_limit: float | None = None) -> Iterator[Allocation]:
+    """Allocations one by one as the solver finds them (solver order); stop whenever you like."""
+    search, decoder = allocations.search(Encoding(resolve(instance, scenario)), limit=limit,
+                                         time_limit=time_limit)
+    for raw in search:
+        yield decoder.allocation(raw)
+
+
+def explain(instance: Instance, scenario: str | None = None, *,
+            why_not: CoalitionQuestion | None = None,
+            max_relaxations: int = DEFAULT_MAX_RELAXATIONS) -> Explanation:
+    """Explain the instance (or scenario): its deadlock, or its binding demands; with
+    `why_not`, why that coalition has no allocation (or that it has one)."""
+    problem = resolve(instance, scenario)
+    if why_not is not None:
+        problem = ask(problem, why_not)
+    if not allocations.exists(problem):
+        return Explanation(problem, scenario, why_not, False,
+                           explain_deadlock(problem, max_relaxations), None)
+    if why_not is not None:
+        return Explanation(problem, scenario, why_not, True, None, None)
+    found, undecided = binding_demands(problem)
+    return Explanation(problem, scenario, None, True, None, found, undecided)

@@ -1,0 +1,65 @@
+"""Minimum relaxations: every smallest set of demands whose dropping makes a deal possible, each
+with the first deal it allows (SPEC §1; docs/explanations.md).
+
+A relaxation is a minimum correction set (MCS) of the soft demands: its complement is a maximum
+satisfiable subset. One algorithm: optimise, then enumerate the optimal correction sets with
+blocking clauses.
+"""
+
+from __future__ import annotations
+
+from . import allocations
+from .result import Relaxation
+from .soft import SoftModel
+from .solver import Solver
+from .transform import without
+
+
+def minimum_drop_count(soft: SoftModel) -> int | None:
+    """How many demands every minimum relaxation drops; None if dropping all does not help."""
+    optimum = soft.solver.optimum(sum(soft.indicators(soft.soft)), maximise=True)
+    return None if optimum is None else len(soft.soft) - optimum[0]
+
+
+def minimum_correction_sets(soft: SoftModel, limit: int) -> tuple[list[tuple[str, ...]], bool]:
+    """Every minimum correction set (at most `limit`), and whether that is all of them.
+
+    Maximise the number of kept demands (k), fix sum(indicators) == k on a copy of the model,
+    then repeat: solve, read the dropped set D, add the clause "keep at least one of D", which
+    excludes exactly D (every other set of the same size keeps some member of D). Stop when
+    infeasible. Sets are listed by the instance order of their demands.
+    """
+    dropping = minimum_drop_count(soft)
+    if dropping is None:
+        return [], True
+    indicators = soft.indicators(soft.soft)
+    model = soft.encoding.model.clone()
+    model.add(sum(indicators) == len(soft.soft) - dropping)
+    solver = Solver(model, deadline=soft.solver.deadline)
+    found: list[tuple[str, ...]] = []
+    while (solution := solver.solution()) is not None:
+        if len(found) == limit:
+            break
+        dropped = soft.dropped(solution)
+        found.append(dropped)
+        model.add_bool_or(soft.indicators(dropped))
+    else:
+        return _in_instance_order(soft, found), True
+    return _in_instance_order(soft, found), False
+
+
+def _in_instance_order(soft: SoftModel, sets: list[tuple[str, ...]]) -> list[tuple[str, ...]]:
+    position = {d: i for i, d in enumerate(soft.soft)}
+    return sorted(sets, key=lambda ds: [position[d] for d in ds])
+
+
+def minimum_relaxations(soft: SoftModel, limit: int) -> tuple[list[Relaxation], bool]:
+    """Every minimum relaxation (at most `limit`) with the first allocation it allows, and
+    whether the list is complete."""
+    sets, complete = minimum_correction_sets(soft, limit)
+    relaxations = []
+    for dropped in sets:
+        example = allocations.first(without(soft.problem, dropped), soft.solver.deadline)
+        assert example is not None, "a relaxation always allows a deal"
+        relaxations.append(Relaxation(dropped, example))
+    return relaxations, complete
