@@ -198,16 +198,6 @@ def _is_leaf(node: Any) -> bool:
     return not isinstance(node, Mapping | list)
 
 
-_KINDS = {
-    "int_type": "an integer", "int_parsing": "an integer", "int_from_float": "an integer",
-    "float_type": "a number", "float_parsing": "a number", "bool_type": "true or false",
-    "bool_parsing": "true or false", "string_type": "a string", "list_type": "a list",
-    "dict_type": "a mapping", "model_type": "a mapping", "model_attributes_type": "a mapping",
-    "date_type": "a date (YYYY-MM-DD)", "date_parsing": "a date (YYYY-MM-DD)",
-    "date_from_datetime_parsing": "a date (YYYY-MM-DD)",
-}
-
-
 def _pydantic_problems(exc: ValidationError, data: Any) -> list[Problem]:
     """pydantic's errors, re-addressed to the user's own paths and worded for people."""
     by_path: dict[Path, list[tuple[str, ProblemKind]]] = {}

@@ -171,30 +171,35 @@ class CoalitionQuestion:
 
 def ask(problem: Instance, question: CoalitionQuestion) -> Instance:
     """The instance restricted to the coalition asked about (fixed role demands)."""
+    _check_question(problem, question)
+    support = question.support or ()
+    others: list[Role] = (["abstain", "opposition"] if question.support is not None
+                          else ["support", "abstain", "opposition"])
+    allowed: dict[str, Sequence[Role]] = {
+        party: ["cabinet"] if party in question.cabinet else ["support"] if party in support
+        else others
+        for party in problem.party_ids
+    }
+    return adding(problem, pin_roles(problem, allowed, "why-not", "the coalition asked about"))
+
+
+def _check_question(problem: Instance, question: CoalitionQuestion) -> None:
+    """A question names known parties, each once, and at least one cabinet party."""
     parties = problem.party_ids
-    named = [*question.cabinet, *(question.support or ())]
-    unknown = [p for p in dict.fromkeys(named) if p not in parties]
+    support = question.support or ()
+    unknown = [p for p in dict.fromkeys([*question.cabinet, *support]) if p not in parties]
     if unknown:
         raise UsageError(f"unknown part{'ies' if len(unknown) > 1 else 'y'} "
                          f"{', '.join(unknown)} in the coalition asked about ({known(parties)})")
     if not question.cabinet:
         raise UsageError("the coalition asked about needs at least one cabinet party")
-    for group in (question.cabinet, question.support or ()):
-        repeated = sorted({p for p in group if group.count(p) > 1})
-        if repeated:
-            raise UsageError(f"{', '.join(repeated)} named twice in the coalition asked about")
-    both = [p for p in question.cabinet if p in (question.support or ())]
+    repeated = sorted({p for group in (question.cabinet, support) for p in group
+                       if group.count(p) > 1})
+    if repeated:
+        raise UsageError(f"{', '.join(repeated)} named twice in the coalition asked about")
+    both = [p for p in question.cabinet if p in support]
     if both:
         raise UsageError(f"{', '.join(both)} cannot be both in cabinet and supporting")
-    others: list[Role] = ["support", "abstain", "opposition"]
-    if question.support is not None:
-        others = ["abstain", "opposition"]
-    allowed: dict[str, Sequence[Role]] = {}
-    for party in parties:
-        allowed[party] = (["cabinet"] if party in question.cabinet
-                          else ["support"] if party in (question.support or ()) else others)
-    return adding(problem, pin_roles(problem, allowed, "why-not",
-                                     "the coalition asked about"))
 
 
 def with_outcome(problem: Instance, outcome: Outcome) -> Instance:

@@ -180,8 +180,8 @@ def explanation_rows() -> list[tuple[str, float, str, float, str]]:
     brute force out of reach) and a synthetic 12-party deadlock (3^12 role assignments times the
     splits, for each subset of 27 demands: the brute force cannot finish)."""
     import allocator
-    from allocator.explain import deadlock
-    from allocator.scenarios import resolve
+    from allocator.deadlock import explain_deadlock
+    from allocator.transform import resolve
 
     rows = []
     for path, brute in ((ROOT / "instances" / "worcester-2016.yaml", True),
@@ -189,7 +189,7 @@ def explanation_rows() -> list[tuple[str, float, str, float, str]]:
                         (INSTANCES / "deadlock-12.yaml", False)):
         problem = resolve(allocator.load(path), None)
         start = time.perf_counter()
-        ours = deadlock(problem)
+        ours = explain_deadlock(problem)
         ours_time = time.perf_counter() - start
         if brute:
             raw = problem.model_dump(by_alias=True, exclude_none=True)
@@ -213,7 +213,7 @@ def investiture_rows() -> list[tuple[str, float, str, float, str]]:
     of the per-coalition cost is the last column's figure."""
     import allocator
     from allocator import coalitions
-    from allocator.scenarios import resolve
+    from allocator.transform import resolve
 
     base = allocator.load(INSTANCES / "parliament-12.yaml")
     timings = {}

@@ -149,64 +149,65 @@ def weight(party: dict, basis: str) -> Fraction:
 
 
 def satisfied(d, a, inst, programme, seats, quota) -> bool:
-    t, role, n = d["type"], a["role"], a["n"]
-    me = d.get("party")
-    if t == "veto_leader":
-        return a["posts"]["leader"] not in d["of"]
-    if t == "veto_post":
-        return a["posts"][d["post"]] not in d["of"]
-    if t == "requires_post":
-        return a["posts"][d["post"]] == me
-    if t == "requires_portfolio":
-        return a["portfolios"][d["portfolio"]] == me
-    if t == "refuse_partner":
-        names = {"cabinet": "C", "support": "S"}
-        return all(role[x] not in {names[r] for r in d.get("as", ["cabinet"])} for x in d["with"])
-    if t == "requires_partner":
-        return all(role[x] == "C" for x in d["with"])
-    if t == "requires_form":
-        return a["form"] == d["form"]
-    if t == "refuse_support":
-        return not (role[me] == "S" and any(role[x] == "C" for x in d["of"]))
-    if t in ("min_partners", "max_partners"):
-        when = d.get("when", "cabinet")
-        group = a["C"] if when == "cabinet" else a["C"] + a["S"]
-        partners = len([p for p in group if p != me])
-        return partners >= d["count"] if t == "min_partners" else partners <= d["count"]
-    if t == "min_portfolios":
-        return n[me] >= d["count"]
-    if t == "max_portfolios":
-        return n[me] <= d["count"]
-    if t == "requires_policy":
-        return True
-    if t == "opposes_policy":
-        return not any(p in programme for p in d["policies"])
-    if t == "role":
-        names = {"C": "cabinet", "S": "support", "A": "abstain", "O": "opposition"}
-        return names[role[me]] in d["in"]
-    if t == "equal_split":
-        return len({n[p] for p in d["parties"] if role[p] == "C"}) <= 1
-    if t == "proportional":
-        return proportional(d, a, inst)
-    if t == "distinct_posts":
-        holders = [a["posts"][p] for p in dict.fromkeys(d["posts"])]
-        return len(set(holders)) == len(holders)
-    if t == "max_cabinet_parties":
-        return len(a["C"]) <= d["count"]
-    if t == "minimal_winning":
-        group = a["C"] + a["S"]
-        total = sum(seats[p] for p in group)
-        return all(total - seats[p] < quota for p in group)
-    if t == "connected":
-        pos = {p["id"]: Fraction(str(p["position"])) for p in inst["parties"]}
-        inside = a["C"] + a["S"]
-        for r in pos:
-            if r in inside:
-                continue
-            if any(pos[p] < pos[r] < pos[q] for p in inside for q in inside):
-                return False
-        return True
-    raise AssertionError(f"unknown demand type {t}")
+    """Whether demand `d` (in force) holds for allocation `a`: SPEC §3's table, row by row."""
+    return CHECKS[d["type"]](d, a, Context(inst, programme, seats, quota))
+
+
+class Context:
+    def __init__(self, inst, programme, seats, quota):
+        self.inst, self.programme, self.seats, self.quota = inst, programme, seats, quota
+
+
+def _partners(d, a):
+    group = a["C"] if d.get("when", "cabinet") == "cabinet" else a["C"] + a["S"]
+    return len([p for p in group if p != d.get("party")])
+
+
+def _minimal_winning(d, a, x):
+    group = a["C"] + a["S"]
+    total = sum(x.seats[p] for p in group)
+    return all(total - x.seats[p] < x.quota for p in group)
+
+
+def _connected(d, a, x):
+    pos = {p["id"]: Fraction(str(p["position"])) for p in x.inst["parties"]}
+    inside = a["C"] + a["S"]
+    return not any(pos[p] < pos[r] < pos[q]
+                   for r in pos if r not in inside for p in inside for q in inside)
+
+
+ROLE_LETTERS = {"cabinet": "C", "support": "S", "abstain": "A", "opposition": "O"}
+
+#: demand type -> (demand, allocation, context) -> holds
+CHECKS = {
+    "veto_leader": lambda d, a, x: a["posts"]["leader"] not in d["of"],
+    "veto_post": lambda d, a, x: a["posts"][d["post"]] not in d["of"],
+    "requires_post": lambda d, a, x: a["posts"][d["post"]] == d["party"],
+    "requires_portfolio": lambda d, a, x: a["portfolios"][d["portfolio"]] == d["party"],
+    "refuse_partner": lambda d, a, x: all(
+        a["role"][p] not in {ROLE_LETTERS[r] for r in d.get("as", ["cabinet"])}
+        for p in d["with"]),
+    "requires_partner": lambda d, a, x: all(a["role"][p] == "C" for p in d["with"]),
+    "requires_form": lambda d, a, x: a["form"] == d["form"],
+    "refuse_support": lambda d, a, x: not (a["role"][d["party"]] == "S"
+                                           and any(a["role"][p] == "C" for p in d["of"])),
+    "min_partners": lambda d, a, x: _partners(d, a) >= d["count"],
+    "max_partners": lambda d, a, x: _partners(d, a) <= d["count"],
+    "min_portfolios": lambda d, a, x: a["n"][d["party"]] >= d["count"],
+    "max_portfolios": lambda d, a, x: a["n"][d["party"]] <= d["count"],
+    "requires_policy": lambda d, a, x: True,  # it acts through the programme
+    "opposes_policy": lambda d, a, x: not any(p in x.programme for p in d["policies"]),
+    "role": lambda d, a, x: {v: k for k, v in ROLE_LETTERS.items()}[a["role"][d["party"]]]
+    in d["in"],
+    "equal_split": lambda d, a, x: len({a["n"][p] for p in d["parties"]
+                                        if a["role"][p] == "C"}) <= 1,
+    "proportional": lambda d, a, x: proportional(d, a, x.inst),
+    "distinct_posts": lambda d, a, x: len({a["posts"][p] for p in d["posts"]})
+    == len(set(d["posts"])),
+    "max_cabinet_parties": lambda d, a, x: len(a["C"]) <= d["count"],
+    "minimal_winning": _minimal_winning,
+    "connected": _connected,
+}
 
 
 def proportional(d, a, inst) -> bool:

@@ -1,14 +1,19 @@
-"""The solver against the independent brute force, on many small random instances."""
+"""The solver against the independent brute force, on many small random instances.
+
+`test_each_demand_type_against_brute_force` is stratified: for every demand type, instances
+that hold a demand of that type which changes the answer (the brute force with and without it
+differ), so an encoder that does nothing, or the wrong thing, fails here.
+"""
 
 from __future__ import annotations
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 import allocator
 from tests import bruteforce
-from tests.strategies import instances
+from tests.strategies import TYPES, instances
 
 
 def as_tuple(a: allocator.Allocation) -> tuple:
@@ -16,27 +21,11 @@ def as_tuple(a: allocator.Allocation) -> tuple:
             tuple(a.portfolios.items()), a.programme, a.form, a.seats)
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=list(HealthCheck))
-@given(instances())
-def test_allocations_match_brute_force(case):
-    raw, scenario = case
-    instance = allocator.from_dict(raw)
-    result = allocator.solve(instance, scenario)
-    expected = bruteforce.allocations(raw, scenario)
-    assert result.complete
-    assert [as_tuple(a) for a in result.allocations] == expected
-    assert result.status == ("feasible" if expected else "deadlock")
-
-
-@settings(max_examples=300, deadline=None, suppress_health_check=list(HealthCheck))
-@given(instances())
-def test_coalitions_match_brute_force(case):
-    raw, scenario = case
-    instance = allocator.from_dict(raw)
-    result = allocator.solve(instance, scenario, level="coalition")
+def project(allocations: list[tuple]) -> dict:
+    """The coalition level as the projection of allocation tuples onto the roles: per (cabinet,
+    support, abstain) the member range of each cabinet party and the holders of each post."""
     expected: dict = {}
-    for cabinet, support, abstain, posts, portfolios, programme, form, seats in \
-            bruteforce.allocations(raw, scenario):
+    for cabinet, support, abstain, posts, portfolios, programme, form, seats in allocations:
         key = (tuple(p for p, _ in cabinet), support, abstain)
         entry = expected.setdefault(key, {"n": {}, "posts": {}, "portfolios": {},
                                           "rest": (programme, form, seats)})
@@ -46,16 +35,50 @@ def test_coalitions_match_brute_force(case):
         for table, pairs in (("posts", posts), ("portfolios", portfolios)):
             for name, holder in pairs:
                 entry[table].setdefault(name, set()).add(holder)
-    got = {}
-    for c in result.coalitions:
-        got[(tuple(c.cabinet), c.support, c.abstain)] = {
+    return expected
+
+
+def coalitions_as_dict(result: allocator.Result) -> dict:
+    return {
+        (tuple(c.cabinet), c.support, c.abstain): {
             "n": {p: (r.min, r.max) for p, r in c.cabinet.items()},
             "posts": {k: set(v) for k, v in c.posts.items()},
             "portfolios": {k: set(v) for k, v in c.portfolios.items()},
             "rest": (c.programme, c.form, c.seats),
         }
-    assert got == expected
-    assert list(got) == list(expected)  # same order: the allocations' order restricted to roles
+        for c in result.coalitions
+    }
+
+
+def check_both_levels(raw: dict, scenario: str | None, expected: list[tuple]) -> None:
+    instance = allocator.from_dict(raw)
+    result = allocator.solve(instance, scenario)
+    assert result.complete
+    assert [as_tuple(a) for a in result.allocations] == expected
+    assert result.status == ("feasible" if expected else "deadlock")
+    coalitions = allocator.solve(instance, scenario, level="coalition")
+    got = coalitions_as_dict(coalitions)
+    assert got == project(expected)
+    assert list(got) == list(project(expected))  # same order: SPEC's, restricted to roles
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=list(HealthCheck))
+@given(instances())
+def test_solver_matches_brute_force(case):
+    raw, scenario = case
+    check_both_levels(raw, scenario, bruteforce.allocations(raw, scenario))
+
+
+@pytest.mark.parametrize("demand_type", TYPES)
+@settings(max_examples=30, deadline=None, suppress_health_check=list(HealthCheck))
+@given(data=st.data())
+def test_each_demand_type_against_brute_force(demand_type, data):
+    raw, scenario = data.draw(instances(of_type=demand_type))
+    demands = bruteforce.effective(raw, scenario)["demands"]
+    ours = [i for i, d in enumerate(demands) if d["id"] == "d99"]
+    expected = bruteforce.allocations(raw, scenario)
+    assume(ours and bruteforce.allocations(raw, scenario, frozenset(ours)) != expected)
+    check_both_levels(raw, scenario, expected)
 
 
 @pytest.mark.parametrize("rule", ["absolute", "relative", "negative"])

@@ -9,8 +9,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import allocator
+from allocator.check import verify
+from allocator.model import Outcome
+from allocator.soft import SoftModel
+from allocator.transform import resolve
 from tests import bruteforce
-from tests.strategies import instances
+from tests.strategies import deadlocks, instances
 from tests.test_differential import as_tuple
 
 
@@ -132,3 +136,56 @@ def test_explanations_under_tolerated_minorities(rule, data):
         assert result.status == "feasible"
     else:
         check_deadlock(brute, result.deadlock)
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=list(HealthCheck))
+@given(deadlocks(), st.data())
+def test_larger_conflicts_match_brute_force(raw, data):
+    """Deadlocks around a cycle of 3-5 demands (plus noise): the conflict reported is minimal
+    and the relaxations are every smallest one, as the brute force finds them."""
+    raw = with_fixed(raw, data)
+    result = allocator.solve(allocator.from_dict(raw))
+    brute = Brute(raw, None)
+    assert result.status == ("feasible" if brute.allocations([]) else "deadlock")
+    if result.deadlock is not None:
+        check_deadlock(brute, result.deadlock)
+
+
+@pytest.fixture
+def weakest_core(monkeypatch):
+    """CP-SAT promises no minimal core: make it return the weakest one it could (every demand
+    assumed), so that only the deletion step can make the conflict minimal."""
+    real = SoftModel.core
+
+    def everything(self, demands):
+        found = real(self, demands)
+        return None if found is None else set(demands)
+
+    monkeypatch.setattr(SoftModel, "core", everything)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=list(HealthCheck))
+@given(case=deadlocks() | instances().map(lambda case: case[0]))
+def test_conflicts_are_minimal_whatever_the_core(weakest_core, case):
+    result = allocator.solve(allocator.from_dict(case))
+    if result.deadlock is not None:
+        check_deadlock(Brute(case, None), result.deadlock)
+
+
+def outcome_of(example: allocator.Allocation) -> Outcome:
+    return Outcome(cabinet=dict(example.cabinet), support=list(example.support),
+                   abstain=list(example.abstain), posts=dict(example.posts),
+                   portfolios=dict(example.portfolios))
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=list(HealthCheck))
+@given(case=deadlocks() | instances().map(lambda case: case[0]))
+def test_check_accepts_every_relaxation_it_reports(case):
+    """`check` with `expect: deadlock`, `relaxed_by` one of the relaxations and its example as
+    the outcome holds, for every relaxation `solve` lists."""
+    problem = resolve(allocator.from_dict(case), None)
+    result = allocator.solve(problem)
+    for relaxation in result.deadlock.relaxations if result.deadlock else ():
+        ok, detail = verify(problem, "deadlock", list(relaxation.drop),
+                            outcome_of(relaxation.example))
+        assert ok, detail

@@ -166,14 +166,34 @@ def d(type_: str, **fields) -> dict:
      without("a2/c@a", "b2/c@b", "c2/a@c", "c2/b@c", "a1+c1@a", "a1+c1@c", "b1+c1@b",
              "b1+c1@c")),
     (d("role", party="c", **{"in": ["support"]}), {"a2/c@a", "b2/c@b"}),
-    (d("distinct_posts", posts=["leader", "leader"]), BASE),
     (d("max_cabinet_parties", count=1),
      without("a1+b1@a", "a1+b1@b", "a1+c1@a", "a1+c1@c", "b1+c1@b", "b1+c1@c")),
-    (d("minimal_winning"), BASE),
     (d("connected"), without("a2/c@a", "c2/a@c", "a1+c1@a", "a1+c1@c")),
 ])
 def test_demand(demand, expected):
     assert allocations(demand) == expected
+
+
+def test_distinct_posts():
+    """Three members and a deputy: the leader's party may take both posts unless told not to."""
+    changes = {"cabinet": {"size": 3, "posts": ["leader", "deputy"]},
+               "government": {"forms": ["majority"]}}
+    base = allocations(**changes)
+    assert {"a2+b1@a@a", "a1+b2@b@b"} <= base
+    distinct = allocations(d("distinct_posts", posts=["leader", "deputy"]), **changes)
+    assert distinct == {c for c in base if c[-3:-2] != c[-1:]}
+    # listing a post twice is the same as listing it once
+    assert allocations(d("distinct_posts", posts=["leader", "deputy", "leader"]),
+                       **changes) == distinct
+
+
+def test_minimal_winning():
+    """A cabinet of all three (11 seats) does not need c: 9 without it is still a majority."""
+    changes = {"cabinet": {"size": {"min": 2, "max": 3}}, "government": {"forms": ["majority"]}}
+    base = allocations(**changes)
+    assert {"a1+b1+c1@a", "a1+b1+c1@c"} <= base
+    assert allocations(d("minimal_winning"), **changes) == {
+        c for c in base if not c.startswith("a1+b1+c1")}
 
 
 def test_requires_portfolio():

@@ -1,0 +1,26 @@
+"""The examples in the docs run: the package docstring's doctest and the README's library
+example, from the repository root (their paths are relative to it)."""
+
+from __future__ import annotations
+
+import doctest
+import re
+from pathlib import Path
+
+import allocator
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_package_docstring(monkeypatch):
+    monkeypatch.chdir(ROOT)
+    failures, tried = doctest.testmod(allocator, verbose=False)
+    assert tried >= 3 and failures == 0
+
+
+def test_readme_library_example(monkeypatch):
+    monkeypatch.chdir(ROOT)
+    readme = (ROOT / "README.md").read_text()
+    block = re.search(r"## Library\n\n```python\n(.*?)```", readme, re.S)
+    assert block is not None
+    exec(compile(block.group(1), "README.md", "exec"), {})
