@@ -28,10 +28,11 @@ from .deadlock import DEFAULT_MAX_RELAXATIONS
 from .errors import AllocatorError, InstanceError
 from .loader import load
 from .model import Instance
-from .result import Allocation, Coalition, Result
+from .result import Allocation, Coalition, Level, Result
 from .transform import CoalitionQuestion, resolve
 
 EXIT = {"feasible": 0, "deadlock": 3, "unknown": 4}
+LEVELS: dict[str, Level] = {"allocation": "allocation", "coalition": "coalition"}
 
 
 def _fail(message: str, code: int = 2) -> NoReturn:
@@ -129,7 +130,7 @@ MAX_RELAXATIONS = click.option(
 @main.command()
 @click.argument("file", type=click.Path(dir_okay=False))
 @click.option("--scenario", help="Solve the named scenario of the instance.")
-@click.option("--level", type=click.Choice(["allocation", "coalition"]), default="allocation",
+@click.option("--level", type=click.Choice(list(LEVELS)), default="allocation",
               show_default=True, help="List allocations, or each (cabinet, support) once.")
 @click.option("--format", "fmt", type=click.Choice(render.FORMATS), default="table",
               show_default=True)
@@ -158,7 +159,7 @@ def solve(file: str, scenario: str | None, level: str, fmt: str, limit: int | No
                     sink.flush()
 
         try:
-            result = solve_instance(instance, scenario, level=level,  # type: ignore[arg-type]
+            result = solve_instance(instance, scenario, level=LEVELS[level],
                                     limit=limit, time_limit=time_limit, on_found=found,
                                     max_relaxations=max_relaxations)
         except BaseException:

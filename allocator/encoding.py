@@ -62,9 +62,14 @@ class Encoding:
         }
         self.demands = [d for d in instance.demands
                         if not (roles_only and d.touches_allocation)]
-        self.programme = self._programme()
+        # policy -> whether it is in the programme; the `requires_policy` encoder names the
+        # causes that put it there, `_close_programme` says nothing else does (SPEC §2)
+        self.programme: dict[str, cp_model.IntVar] = {
+            p.id: self.model.new_bool_var(f"programme:{p.id}") for p in instance.policies}
+        self.programme_causes: dict[str, list[Literal]] = {p.id: [] for p in instance.policies}
         for demand in self.demands:
             ENCODERS[type(demand)](self, demand)
+        self._close_programme()
 
     # --- variables and base rules -------------------------------------------------------------
 
@@ -178,7 +183,8 @@ class Encoding:
         if lits:
             self.require(self.model.add_bool_and([negation(lit) for lit in lits]), enforcement)
 
-    def _conjunction(self, lits: Sequence[Literal], name: str) -> Literal:
+    def conjunction(self, lits: Sequence[Literal], name: str) -> Literal:
+        """A literal equal to the conjunction of `lits` (a constant where it can be)."""
         lits = [lit for lit in lits if lit is not True]
         if any(lit is False for lit in lits):
             return False
@@ -191,33 +197,19 @@ class Encoding:
         self.model.add_bool_or([negation(lit) for lit in lits]).only_enforce_if(~both)
         return both
 
-    def _disjunction(self, lits: Sequence[Literal], name: str) -> Literal:
-        lits = [lit for lit in lits if lit is not False]
-        if any(lit is True for lit in lits) or not lits:
-            return bool(lits)
-        either = self.model.new_bool_var(name)
-        self.model.add_bool_or(lits).only_enforce_if(either)
-        for lit in lits:
-            self.model.add_implication(lit, either)
-        return either
-
-    def _programme(self) -> dict[str, Literal]:
-        """Policy -> whether it is in the programme: required by some demand in force; no two
-        conflicting policies together (base rule 3)."""
-        causes: dict[str, list[Literal]] = {p.id: [] for p in self.instance.policies}
-        for demand in self.demands:
-            if isinstance(demand, m.RequiresPolicy):
-                lit = self._conjunction(self.in_force(demand), f"force:{demand.id}")
-                for policy in demand.policies:
-                    causes[policy].append(lit)
-        programme = {policy: self._disjunction(lits, f"programme:{policy}")
-                     for policy, lits in causes.items()}
+    def _close_programme(self) -> None:
+        """A policy is in the programme only if some demand in force put it there (the
+        `requires_policy` encoder added each cause -> policy), and no two policies listed
+        together in `policy_conflicts` are both in it (base rule 3)."""
+        for policy, lit in self.programme.items():
+            causes = [c for c in self.programme_causes[policy] if c is not False]
+            if not causes:
+                self.model.add(lit == 0)
+            elif all(c is not True for c in causes):  # (a True cause fixed it in the programme)
+                self.model.add_bool_or(causes).only_enforce_if(lit)
         for group in self.instance.policy_conflicts:
             for a, b in combinations(dict.fromkeys(group), 2):
-                pair = [programme[a], programme[b]]
-                if all(lit is not False for lit in pair):
-                    self.model.add_bool_or([negation(lit) for lit in pair])
-        return programme
+                self.model.add_bool_or([~self.programme[a], ~self.programme[b]])
 
     def weights(self, demand: m.Proportional) -> list[int]:
         """Seats or votes as exact integers (votes scaled by the lcm of their denominators)."""
@@ -287,7 +279,12 @@ def _portfolios(enc: Encoding, d: m.MinPortfolios | m.MaxPortfolios) -> None:
 
 
 def _requires_policy(enc: Encoding, d: m.RequiresPolicy) -> None:
-    """requires_policy acts through the programme (see `Encoding._programme`)."""
+    """While the demand is in force, its policies are in the programme."""
+    cause = enc.conjunction(enc.in_force(d), f"force:{d.id}")
+    for policy in d.policies:
+        enc.programme_causes[policy].append(cause)
+        if cause is not False:
+            enc.require(enc.model.add_bool_and([enc.programme[policy]]), [cause])
 
 
 def _opposes_policy(enc: Encoding, d: m.OpposesPolicy) -> None:
