@@ -15,22 +15,22 @@ from . import model as m
 from .decode import Decoder, Raw, order_key
 from .encoding import Encoding, Literal, negation
 from .result import Allocation
-from .solver import Search, Solver
+from .solver import Budget, Search, Solver
 
 
 def search(encoding: Encoding, *, limit: int | None = None,
-           time_limit: float | None = None) -> tuple[Search[Raw], Decoder]:
+           budget: Budget | None = None) -> tuple[Search[Raw], Decoder]:
     """The enumeration of every allocation of an encoding (solver order), and its decoder."""
     decoder = Decoder(encoding)
-    return Search(encoding.model, decoder.raw, limit=limit, time_limit=time_limit), decoder
+    return Search(encoding.model, decoder.raw, limit=limit, budget=budget), decoder
 
 
-def listing(problem: m.Instance, *, limit: int | None = None, time_limit: float | None = None,
+def listing(problem: m.Instance, *, limit: int | None = None, budget: Budget | None = None,
             on_found: Callable[[Allocation], None] | None = None
             ) -> tuple[list[Allocation], Search[Raw]]:
     """Every allocation of a (scenario-resolved) instance in SPEC order, and the search that
     found them (which says whether it was complete)."""
-    found, decoder = search(Encoding(problem), limit=limit, time_limit=time_limit)
+    found, decoder = search(Encoding(problem), limit=limit, budget=budget)
     keyed: list[tuple[tuple[object, ...], Allocation]] = []
     for raw in found:
         allocation = decoder.allocation(raw)
@@ -41,13 +41,13 @@ def listing(problem: m.Instance, *, limit: int | None = None, time_limit: float 
     return [a for _, a in keyed], found
 
 
-def first(problem: m.Instance, deadline: float | None = None) -> Allocation | None:
+def first(problem: m.Instance, budget: Budget | None = None) -> Allocation | None:
     """The first allocation in SPEC §2's order, or None: found by fixing the key part by part
     (the number of cabinet parties by minimising, each index list greedily, each member count
     and holder index by minimising), on a copy of the model."""
     encoding = Encoding(problem)
     model = encoding.model.clone()
-    solver = Solver(model, deadline=deadline)
+    solver = Solver(model, budget=budget)
     if not solver.satisfiable():
         return None
 
@@ -84,6 +84,6 @@ def first(problem: m.Instance, deadline: float | None = None) -> Allocation | No
     return decoder.allocation(decoder.raw(solution))
 
 
-def exists(problem: m.Instance, deadline: float | None = None) -> bool:
+def exists(problem: m.Instance, budget: Budget | None = None) -> bool:
     """Whether the (scenario-resolved) instance has any allocation: one solve, no listing."""
-    return Solver(Encoding(problem).model, deadline=deadline).satisfiable()
+    return Solver(Encoding(problem).model, budget=budget).satisfiable()

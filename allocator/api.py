@@ -16,7 +16,7 @@ from .deadlock import DEFAULT_MAX_RELAXATIONS, explain_deadlock
 from .encoding import Encoding
 from .model import Instance
 from .result import Allocation, Coalition, Explanation, Level, Result, Status
-from .solver import Search
+from .solver import Budget, Search, Stopped
 from .transform import CoalitionQuestion, ask, resolve
 
 
@@ -36,29 +36,34 @@ def _collection_paused() -> Iterator[None]:
 def solve(instance: Instance, scenario: str | None = None, *, level: Level = "allocation",
           limit: int | None = None, time_limit: float | None = None,
           on_found: Callable[[Allocation | Coalition], None] | None = None,
-          max_relaxations: int = DEFAULT_MAX_RELAXATIONS) -> Result:
+          max_relaxations: int = DEFAULT_MAX_RELAXATIONS,
+          on_phase: Callable[[str], None] | None = None) -> Result:
     """Every allocation (or coalition) of the instance, in SPEC order, or a deadlock verdict
     with its explanation (a minimal conflict and the minimum relaxations).
 
     `on_found` sees each one as the solver finds it (in the solver's order, not SPEC order).
-    `limit`, `time_limit` and Ctrl-C end the search early with `complete=False`.
+    `limit`, `time_limit` (seconds, for the whole run, explanation included), Ctrl-C and
+    SIGTERM end it early: what was found is returned, marked incomplete. `on_phase` hears the
+    name of each phase as it starts.
     """
     problem = resolve(instance, scenario)
+    budget = Budget(time_limit, on_phase)
     search: Search[Any]
     listed_allocations: tuple[Allocation, ...] = ()
     listed_coalitions: tuple[Coalition, ...] = ()
     with _collection_paused():
         if level == "allocation":
             found_allocations, search = allocations.listing(
-                problem, limit=limit, time_limit=time_limit, on_found=on_found)
+                problem, limit=limit, budget=budget, on_found=on_found)
             listed_allocations = tuple(found_allocations)
         else:
             found_coalitions, search = coalitions.listing(
-                problem, limit=limit, time_limit=time_limit, on_found=on_found)
+                problem, limit=limit, budget=budget, on_found=on_found)
             listed_coalitions = tuple(found_coalitions)
     found = bool(listed_allocations or listed_coalitions)
     status: Status = "feasible" if found else "deadlock" if search.complete else "unknown"
-    deadlock = explain_deadlock(problem, max_relaxations) if status == "deadlock" else None
+    deadlock = (explain_deadlock(problem, max_relaxations, budget) if status == "deadlock"
+                else None)
     return Result(instance=problem, scenario=scenario, level=level, status=status,
                   complete=search.complete, allocations=listed_allocations,
                   coalitions=listed_coalitions, deadlock=deadlock, stopped_by=search.stopped)
@@ -69,23 +74,33 @@ def iter_allocations(instance: Instance, scenario: str | None = None, *,
                      time_limit: float | None = None) -> Iterator[Allocation]:
     """Allocations one by one as the solver finds them (solver order); stop whenever you like."""
     search, decoder = allocations.search(Encoding(resolve(instance, scenario)), limit=limit,
-                                         time_limit=time_limit)
+                                         budget=Budget(time_limit))
     for raw in search:
         yield decoder.allocation(raw)
 
 
 def explain(instance: Instance, scenario: str | None = None, *,
             why_not: CoalitionQuestion | None = None,
-            max_relaxations: int = DEFAULT_MAX_RELAXATIONS) -> Explanation:
+            max_relaxations: int = DEFAULT_MAX_RELAXATIONS, time_limit: float | None = None,
+            on_phase: Callable[[str], None] | None = None) -> Explanation:
     """Explain the instance (or scenario): its deadlock, or its binding demands; with
-    `why_not`, why that coalition has no allocation (or that it has one)."""
+    `why_not`, why that coalition has no allocation (or that it has one). `time_limit`,
+    Ctrl-C and SIGTERM end it early with what was found, marked incomplete."""
     problem = resolve(instance, scenario)
     if why_not is not None:
         problem = ask(problem, why_not)
-    if not allocations.exists(problem):
-        return Explanation(problem, scenario, why_not, False,
-                           explain_deadlock(problem, max_relaxations), None)
+    budget = Budget(time_limit, on_phase)
+    try:
+        budget.phase("verdict")
+        feasible = allocations.exists(problem, budget)
+    except Stopped as stop:
+        return Explanation(problem, scenario, why_not, None, None, None, stopped_by=stop.reason)
+    if not feasible:
+        deadlock = explain_deadlock(problem, max_relaxations, budget)
+        return Explanation(problem, scenario, why_not, False, deadlock, None,
+                           stopped_by=budget.stopped)
     if why_not is not None:
         return Explanation(problem, scenario, why_not, True, None, None)
-    found, undecided = binding_demands(problem)
-    return Explanation(problem, scenario, None, True, None, found, undecided)
+    found, undecided = binding_demands(problem, budget)
+    return Explanation(problem, scenario, None, True, None, found, undecided,
+                       stopped_by=budget.stopped)

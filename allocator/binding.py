@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from . import allocations, coalitions
 from .model import Instance
+from .result import Coalition
+from .solver import Budget, Stopped
 from .transform import without
 
 #: feasible instances with more allocations than this have their binding demands decided at the
@@ -15,27 +17,45 @@ from .transform import without
 ALLOCATION_BUDGET = 20_000
 
 
-def binding_demands(problem: Instance) -> tuple[tuple[str, ...], tuple[str, ...]]:
+def binding_demands(problem: Instance, budget: Budget | None = None
+                    ) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """(binding, undecided) non-fixed demands of a feasible (scenario-resolved) instance.
 
     Up to `ALLOCATION_BUDGET` allocations, count: a demand is binding when the relaxed instance
     has more (the listing stops at the first one more). Past it, compare the coalition lists: a
-    difference proves a demand binding, no difference leaves it undecided.
+    difference proves a demand binding, no difference leaves it undecided. Demands not reached
+    when the budget runs out (or the run is interrupted) are undecided too.
     """
-    base, search = allocations.listing(problem, limit=ALLOCATION_BUDGET + 1)
-    small = search.complete
-    summary = None if small else coalitions.listing(problem)[0]
+    budget = budget or Budget()
+    budget.phase("binding demands")
+    soft = [d.key for d in problem.demands if not d.fixed]
+    try:
+        base, search = allocations.listing(problem, limit=ALLOCATION_BUDGET + 1, budget=budget)
+        budget.check()
+        small = search.complete
+        summary = None if small else _coalitions(problem, budget)
+    except Stopped:
+        return (), tuple(soft)
     found: list[str] = []
-    undecided: list[str] = []
-    for demand in problem.demands:
-        if demand.fixed:
-            continue
-        relaxed = without(problem, [demand.key])
-        if small:
-            if len(allocations.listing(relaxed, limit=len(base) + 1)[0]) > len(base):
-                found.append(demand.key)
-        elif coalitions.listing(relaxed)[0] != summary:
-            found.append(demand.key)
-        else:
-            undecided.append(demand.key)
-    return tuple(found), tuple(undecided)
+    for i, demand in enumerate(soft):
+        relaxed = without(problem, [demand])
+        try:
+            if small:
+                more = allocations.listing(relaxed, limit=len(base) + 1, budget=budget)[0]
+                binds = len(more) > len(base)
+            else:
+                binds = _coalitions(relaxed, budget) != summary
+            budget.check()
+        except Stopped:
+            return tuple(found), tuple(soft[i:])
+        if binds:
+            found.append(demand)
+    undecided = () if small else tuple(d for d in soft if d not in found)
+    return tuple(found), undecided
+
+
+def _coalitions(problem: Instance, budget: Budget) -> list[Coalition]:
+    found, search = coalitions.listing(problem, budget=budget)
+    if not search.complete:
+        raise Stopped(budget.stopped or "time limit")
+    return found

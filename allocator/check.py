@@ -1,7 +1,8 @@
 """`allocator check`: do the recorded outcomes and each scenario's expectation still hold?
 
 Every check is decided by solving, never by listing allocations: the recorded outcome is imposed
-as fixed demands and CP-SAT says whether any allocation remains (SPEC §4-5).
+as fixed demands and CP-SAT says whether any allocation remains (SPEC §4-5). A check that the
+time limit or an interrupt reaches first is undecided (`ok` None), never guessed.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from . import model as m
 from .allocations import exists
 from .relaxations import minimum_drop_count
 from .soft import SoftModel
+from .solver import Budget, Stopped
 from .transform import apply_scenario, resolve, with_outcome, without
 
 INSTANCE_SUFFIXES = (".yaml", ".yml", ".json", ".toml")
@@ -26,7 +28,7 @@ class Check:
 
     instance: str
     scenario: str | None
-    ok: bool
+    ok: bool | None  # None: not decided (the time limit or an interrupt came first)
     detail: str
 
 
@@ -42,48 +44,55 @@ def instance_files(paths: list[str]) -> list[Path]:
     return found
 
 
-def checks(instance: m.Instance) -> Iterator[Check]:
+def checks(instance: m.Instance, budget: Budget | None = None) -> Iterator[Check]:
     """The instance's outcome, then each scenario that states an expectation."""
+    budget = budget or Budget()
     if instance.outcome is not None:
         ok, detail = verify(resolve(instance, None), instance.outcome.expect or "feasible",
-                            instance.outcome.relaxed_by, instance.outcome)
+                            instance.outcome.relaxed_by, instance.outcome, budget)
         yield Check(instance.name, None, ok, detail)
     for scenario in instance.scenarios:
         if scenario.expect is None:
             continue
         ok, detail = verify(apply_scenario(instance, scenario), scenario.expect,
-                            scenario.relaxed_by, scenario.outcome)
+                            scenario.relaxed_by, scenario.outcome, budget)
         yield Check(instance.name, scenario.name, ok, detail)
 
 
 def verify(problem: m.Instance, expect: str, relaxed_by: list[str] | None,
-           outcome: m.Outcome | None) -> tuple[bool, str]:
-    """(holds, what was checked or why it fails) for one expectation."""
+           outcome: m.Outcome | None, budget: Budget | None = None) -> tuple[bool | None, str]:
+    """(holds, what was checked or why it fails) for one expectation; (None, why) when the
+    budget ran out or the run was interrupted before it was decided."""
     if outcome is not None and not outcome.model_dump(include=RECORDED, exclude_none=True):
         outcome = None  # an instance's outcome may hold only its expectation
-    if expect == "feasible":
-        return _verify_feasible(problem, outcome)
-    if exists(problem):
-        return False, "expected deadlock, but allocations exist"
-    if not relaxed_by:
-        return True, "deadlocked"
-    return _verify_relaxation(problem, relaxed_by, outcome)
+    budget = budget or Budget()
+    try:
+        if expect == "feasible":
+            return _verify_feasible(problem, outcome, budget)
+        if exists(problem, budget):
+            return False, "expected deadlock, but allocations exist"
+        if not relaxed_by:
+            return True, "deadlocked"
+        return _verify_relaxation(problem, relaxed_by, outcome, budget)
+    except Stopped as stop:
+        return None, f"not decided: the {stop.reason} came first"
 
 
 def _recorded(outcome: m.Outcome | None) -> str:
     return " and the recorded outcome matches" if outcome is not None else ""
 
 
-def _verify_feasible(problem: m.Instance, outcome: m.Outcome | None) -> tuple[bool, str]:
-    if not exists(problem):
+def _verify_feasible(problem: m.Instance, outcome: m.Outcome | None,
+                     budget: Budget) -> tuple[bool, str]:
+    if not exists(problem, budget):
         return False, "expected feasible, but the instance is deadlocked"
-    if outcome is None or exists(with_outcome(problem, outcome)):
+    if outcome is None or exists(with_outcome(problem, outcome), budget):
         return True, f"feasible{_recorded(outcome)}"
     return False, "feasible, but no allocation matches the recorded outcome"
 
 
-def _verify_relaxation(problem: m.Instance, relaxed_by: list[str],
-                       outcome: m.Outcome | None) -> tuple[bool, str]:
+def _verify_relaxation(problem: m.Instance, relaxed_by: list[str], outcome: m.Outcome | None,
+                       budget: Budget) -> tuple[bool, str]:
     """The deadlock is broken by dropping `relaxed_by`, a minimum relaxation, and the outcome
     is one of the deals it allows."""
     named = ", ".join(relaxed_by)
@@ -91,12 +100,12 @@ def _verify_relaxation(problem: m.Instance, relaxed_by: list[str],
     if fixed:
         return False, f"relaxed_by names fixed demands, which no relaxation drops: {fixed}"
     relaxed = without(problem, relaxed_by)
-    if not exists(relaxed):
+    if not exists(relaxed, budget):
         return False, f"dropping {named} does not unlock a deal"
-    smallest = minimum_drop_count(SoftModel(problem))
+    smallest = minimum_drop_count(SoftModel(problem, budget))
     if smallest != len(set(relaxed_by)):
         return False, (f"dropping {named} unlocks a deal, but it is not a minimum "
                        f"relaxation: {smallest} demand(s) are enough")
-    if outcome is not None and not exists(with_outcome(relaxed, outcome)):
+    if outcome is not None and not exists(with_outcome(relaxed, outcome), budget):
         return False, f"relaxed by {named}, no allocation matches the recorded outcome"
     return True, f"deadlocked; relaxed by {named}{_recorded(outcome)}"

@@ -10,13 +10,13 @@ from __future__ import annotations
 import gc
 import json
 import os
+import signal
 import sys
-import tempfile
 import time
 import traceback
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
-from typing import IO, Any, NoReturn
+from typing import Any, NoReturn
 
 import click
 
@@ -25,10 +25,12 @@ from .api import explain
 from .api import solve as solve_instance
 from .check import checks, instance_files
 from .deadlock import DEFAULT_MAX_RELAXATIONS
-from .errors import AllocatorError, InstanceError
+from .errors import AllocatorError, InstanceError, UsageError
 from .loader import load
 from .model import Instance
+from .output import Sink
 from .result import Allocation, Coalition, Level, Result
+from .solver import Budget
 from .transform import CoalitionQuestion, resolve
 
 EXIT = {"feasible": 0, "deadlock": 3, "unknown": 4}
@@ -38,38 +40,6 @@ LEVELS: dict[str, Level] = {"allocation": "allocation", "coalition": "coalition"
 def _fail(message: str, code: int = 2) -> NoReturn:
     click.echo(message, err=True)
     sys.exit(code)
-
-
-class Sink:
-    """Where output goes: stdout as it comes, or a file that appears whole or not at all."""
-
-    def __init__(self, out: str | None) -> None:
-        self.path = Path(out) if out else None
-        self.stream: IO[str]
-        if self.path is None:
-            self.stream = sys.stdout
-        else:
-            directory = self.path.resolve().parent
-            if not directory.is_dir():
-                _fail(f"--out: the folder {directory} does not exist")
-            fd, self._temp = tempfile.mkstemp(prefix=f".{self.path.name}.", dir=directory)
-            self.stream = os.fdopen(fd, "w", encoding="utf-8", newline="")
-
-    def write(self, text: str) -> None:
-        self.stream.write(text)
-
-    def flush(self) -> None:
-        self.stream.flush()
-
-    def close(self, keep: bool = True) -> None:
-        if self.path is None:
-            self.stream.flush()
-            return
-        self.stream.close()
-        if keep:
-            os.replace(self._temp, self.path)
-        else:
-            os.unlink(self._temp)
 
 
 class Progress:
@@ -91,6 +61,13 @@ class Progress:
                                  f"({now - self.started:.1f} s)")
                 sys.stderr.flush()
 
+    def phase(self, name: str) -> None:
+        """A phase of the work has started (the explanation's steps, say)."""
+        if self.enabled:
+            self.shown = 0.0
+            sys.stderr.write(f"\r\033[K{name} ({time.monotonic() - self.started:.1f} s)")
+            sys.stderr.flush()
+
     def done(self) -> None:
         if self.enabled and self.shown != self.started:
             sys.stderr.write("\r\033[K")
@@ -103,6 +80,9 @@ def main() -> None:
     """Who can govern a hung council or parliament: every feasible cabinet allocation, or a
     proof that none exists."""
     gc.disable()  # a short run building acyclic results: collection only rescans them
+    # SIGTERM (what `timeout` and job schedulers send) stops a run as Ctrl-C does: what was
+    # found is still reported, marked incomplete, and no temporary file is left behind
+    signal.signal(signal.SIGTERM, signal.default_int_handler)
 
 
 def _guard(run: Callable[[], int]) -> NoReturn:
@@ -122,6 +102,18 @@ def _guard(run: Callable[[], int]) -> NoReturn:
     sys.exit(code)
 
 
+def _seconds(ctx: click.Context, param: click.Parameter, value: float | None) -> float | None:
+    if value is not None and not (0 < value <= MAX_SECONDS):
+        raise click.BadParameter(f"give a number of seconds above 0 and at most {MAX_SECONDS:,}"
+                                 f", got {value}", ctx, param)
+    return value
+
+
+MAX_SECONDS = 10**7
+TIME_LIMIT = click.option(
+    "--time-limit", type=float, callback=_seconds, metavar="S",
+    help="Stop after S seconds (every phase counts) and report what was found, marked "
+         "incomplete.")
 MAX_RELAXATIONS = click.option(
     "--max-relaxations", type=click.IntRange(min=1), default=DEFAULT_MAX_RELAXATIONS,
     show_default=True, metavar="N", help="List at most N minimum relaxations of a deadlock.")
@@ -133,11 +125,12 @@ MAX_RELAXATIONS = click.option(
 @click.option("--level", type=click.Choice(list(LEVELS)), default="allocation",
               show_default=True, help="List allocations, or each (cabinet, support) once.")
 @click.option("--format", "fmt", type=click.Choice(render.FORMATS), default="table",
-              show_default=True)
+              show_default=True,
+              help="table for people; json one document; jsonl one line per allocation as "
+                   "found, then a summary line; csv one flat row per allocation.")
 @click.option("--limit", type=click.IntRange(min=1), help="Stop after N allocations.")
-@click.option("--time-limit", type=click.FloatRange(min=0, min_open=True), metavar="S",
-              help="Stop after S seconds and report what was found.")
-@click.option("--out", type=click.Path(dir_okay=False), help="Write to PATH (whole or not at all).")
+@TIME_LIMIT
+@click.option("--out", help="Write to PATH, whole or not at all (- for standard output).")
 @MAX_RELAXATIONS
 def solve(file: str, scenario: str | None, level: str, fmt: str, limit: int | None,
           time_limit: float | None, out: str | None, max_relaxations: int) -> None:
@@ -161,16 +154,18 @@ def solve(file: str, scenario: str | None, level: str, fmt: str, limit: int | No
         try:
             result = solve_instance(instance, scenario, level=LEVELS[level],
                                     limit=limit, time_limit=time_limit, on_found=found,
-                                    max_relaxations=max_relaxations)
+                                    max_relaxations=max_relaxations, on_phase=progress.phase)
+            progress.done()
+            for chunk in _render(result, fmt):
+                sink.write(chunk)
         except BaseException:
+            progress.done()
             sink.close(keep=False)
             raise
-        finally:
-            progress.done()
-        for chunk in _render(result, fmt):
-            sink.write(chunk)
         sink.close()
-        if not result.complete and result.status != "deadlock":
+        if fmt == "csv" and result.deadlock is not None:  # a CSV has no place for it
+            click.echo(render.to_table(result), err=True, nl=False)
+        elif not result.complete and result.status != "deadlock":
             click.echo(render.status_line(result), err=True)
         return EXIT[result.status]
 
@@ -211,46 +206,61 @@ def _question(ctx: click.Context, param: click.Parameter,
               help="Why a coalition has no allocation: lab,green (that cabinet, any support) "
                    "or lab+green (Labour cabinet, Greens supporting).")
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table",
-              show_default=True)
+              show_default=True, help="table for people, json for programs.")
 @MAX_RELAXATIONS
+@TIME_LIMIT
 def explain_command(file: str, scenario: str | None, question: CoalitionQuestion | None,
-                    fmt: str, max_relaxations: int) -> None:
+                    fmt: str, max_relaxations: int, time_limit: float | None) -> None:
     """Why FILE is deadlocked (or which of its demands bind), or why not a coalition."""
 
     def run() -> int:
-        answer = explain(load(file), scenario, why_not=question,
-                         max_relaxations=max_relaxations)
+        progress = Progress("step")
+        try:
+            answer = explain(load(file), scenario, why_not=question,
+                             max_relaxations=max_relaxations, time_limit=time_limit,
+                             on_phase=progress.phase)
+        finally:
+            progress.done()
         if fmt == "json":
             click.echo(json.dumps(render.explanation_dict(answer), ensure_ascii=False))
         else:
             click.echo(render.explanation_table(answer), nl=False)
-        return EXIT["feasible" if answer.feasible else "deadlock"]
+        return EXIT[answer.status]
 
     _guard(run)
 
 
 @main.command("check")
 @click.argument("paths", nargs=-1, required=True, type=click.Path())
-def check_command(paths: tuple[str, ...]) -> None:
+@TIME_LIMIT
+def check_command(paths: tuple[str, ...], time_limit: float | None) -> None:
     """Check recorded outcomes and scenario expectations of instances (a folder: every instance
-    in it). Exit 0 only if every expectation holds, 5 if one fails, 2 if a file is invalid."""
-    failed = invalid = 0
-    files = instance_files(list(paths))
-    if not files:
-        _fail("check: no instance files found in " + ", ".join(paths))
-    for path, instance in _each_instance(files, "INVALID "):
-        if instance is None:
-            invalid += 1
-            continue
-        count = 0
-        for result in checks(instance):
-            count += 1
-            failed += not result.ok
-            where = f"{path}" + (f" --scenario {result.scenario}" if result.scenario else "")
-            click.echo(f"{'PASS' if result.ok else 'FAIL'} {where}: {result.detail}")
-        if not count:
-            click.echo(f"SKIP {path}: no outcome and no scenario with an expectation")
-    sys.exit(2 if invalid else 5 if failed else 0)
+    in it). Exit 0 only if every expectation holds; 5 if one fails, 2 if a file is invalid, 4
+    if the time limit or an interrupt left one undecided."""
+
+    def run() -> int:
+        files = instance_files(list(paths))
+        if not files:
+            raise UsageError("check: no instance files found in " + ", ".join(paths))
+        budget = Budget(time_limit)
+        counts = {"PASS": 0, "FAIL": 0, "UNDECIDED": 0, "INVALID": 0}
+        for path, instance in _each_instance(files, "INVALID "):
+            if instance is None:
+                counts["INVALID"] += 1
+                continue
+            said = 0
+            for result in checks(instance, budget):
+                said += 1
+                verdict = "UNDECIDED" if result.ok is None else "PASS" if result.ok else "FAIL"
+                counts[verdict] += 1
+                where = path + (f" --scenario {result.scenario}" if result.scenario else "")
+                click.echo(f"{verdict} {where}: {result.detail}")
+            if not said:
+                click.echo(f"SKIP {path}: no outcome and no scenario with an expectation")
+        return (2 if counts["INVALID"] else 5 if counts["FAIL"] else
+                4 if counts["UNDECIDED"] else 0)
+
+    _guard(run)
 
 
 @main.command()
@@ -272,10 +282,12 @@ def _each_instance(paths: Iterable[str | Path], prefix: str
     """Each file loaded, or None after its problems went to stderr (headed by `prefix`)."""
     for path in paths:
         try:
-            yield str(path), load(path)
+            instance = load(path)
         except InstanceError as exc:
             click.echo(f"{prefix}{exc.show()}", err=True)
             yield str(path), None
+        else:
+            yield str(path), instance
 
 
 @main.command()

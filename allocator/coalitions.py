@@ -23,7 +23,7 @@ from . import model as m
 from .decode import Decoder, role_key
 from .encoding import CABINET, SUPPORT, Encoding, Literal
 from .result import Coalition, MemberRange
-from .solver import Search, Solver
+from .solver import Budget, Search, Solver, Stopped
 
 Candidate = tuple[tuple[int, ...], tuple[bool, ...]]  # roles, programme flags
 Slot = int | None  # a party index, or None for "any cabinet party no allocation demand names"
@@ -58,9 +58,10 @@ class _AllocationDemand:
 class CoalitionAnalyst:
     """Second phase: a candidate's roles -> its `Coalition`, or None if it has no allocation."""
 
-    def __init__(self, instance: m.Instance, phase1: Decoder) -> None:
+    def __init__(self, instance: m.Instance, phase1: Decoder, budget: Budget) -> None:
         self.instance = instance
         self.phase1 = phase1
+        self.budget = budget
         index = {p: i for i, p in enumerate(instance.party_ids)}
 
         def indexes(parties: frozenset[str] | None) -> frozenset[int] | None:
@@ -115,7 +116,7 @@ class CoalitionAnalyst:
         if self._full is None:
             self._full = Encoding(self.instance)
             self._decoder = Decoder(self._full)
-            self._solver = Solver(self._full.model, presolve=False)
+            self._solver = Solver(self._full.model, presolve=False, budget=self.budget)
         enc = self._full
         assumed: list[Literal] = [enc.role_vars[r][i] for i, r in enumerate(roles)]
         cabinet = [i for i, r in enumerate(roles) if r == CABINET]
@@ -169,7 +170,7 @@ class CoalitionAnalyst:
             able.add(h if h in named else None)
 
 
-def search(instance: m.Instance, *, time_limit: float | None = None
+def search(instance: m.Instance, *, budget: Budget
            ) -> tuple[Search[Candidate], CoalitionAnalyst]:
     """The first-phase search over roles, and the analyst that completes each candidate."""
     encoding = Encoding(instance, roles_only=True)
@@ -178,20 +179,25 @@ def search(instance: m.Instance, *, time_limit: float | None = None
     def decode(solution: Sequence[int]) -> Candidate:
         return decoder.roles(solution), decoder.programme(solution)
 
-    return Search(encoding.model, decode, time_limit=time_limit), CoalitionAnalyst(instance,
-                                                                                   decoder)
+    return (Search(encoding.model, decode, budget=budget),
+            CoalitionAnalyst(instance, decoder, budget))
 
 
-def listing(problem: m.Instance, *, limit: int | None = None, time_limit: float | None = None,
+def listing(problem: m.Instance, *, limit: int | None = None, budget: Budget | None = None,
             on_found: Callable[[Coalition], None] | None = None
             ) -> tuple[list[Coalition], Search[Candidate]]:
     """Every coalition of a (scenario-resolved) instance in SPEC order, and the first-phase
-    search (which says whether the list is complete)."""
-    started = time.monotonic()
-    first, analyst = search(problem, time_limit=time_limit)
+    search (which says whether the list is complete; a time limit or an interrupt during the
+    second phase stops it too)."""
+    budget = budget or Budget()
+    first, analyst = search(problem, budget=budget)
     found: list[tuple[tuple[object, ...], Coalition]] = []
     for candidate in first:
-        coalition = analyst.coalition(candidate)
+        try:
+            coalition = analyst.coalition(candidate)
+        except Stopped as stop:
+            first.stop(stop.reason)
+            break
         if coalition is not None:
             found.append((role_key(candidate[0]), coalition))
             if on_found is not None:
@@ -199,7 +205,7 @@ def listing(problem: m.Instance, *, limit: int | None = None, time_limit: float 
             if limit is not None and len(found) >= limit:
                 first.stop("limit")
                 break
-        if time_limit is not None and time.monotonic() - started > time_limit:
+        if budget.deadline is not None and time.monotonic() > budget.deadline:
             first.stop("time limit")
             break
     found.sort(key=lambda pair: pair[0])

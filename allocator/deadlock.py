@@ -1,5 +1,8 @@
 """A deadlock explained (SPEC §1): a minimal conflict and every minimum relaxation, each with its
 first deal; or, where the base rules and fixed demands alone admit nothing, a message saying so.
+
+Each phase runs under the run's `Budget`: a time limit or an interrupt gives what was found so
+far, marked incomplete, with a message naming the part that was cut.
 """
 
 from __future__ import annotations
@@ -9,6 +12,7 @@ from .model import Instance
 from .relaxations import minimum_relaxations
 from .result import Deadlock
 from .soft import SoftModel
+from .solver import Budget, Stopped
 
 #: enough for every historical instance; a cut list says so (Deadlock.complete)
 DEFAULT_MAX_RELAXATIONS = 1000
@@ -18,15 +22,29 @@ BASE_RULES_ONLY = ("no allocation exists even with every demand dropped: the bas
 
 
 def explain_deadlock(problem: Instance, max_relaxations: int = DEFAULT_MAX_RELAXATIONS,
-                     deadline: float | None = None) -> Deadlock:
+                     budget: Budget | None = None) -> Deadlock:
     """Explain a deadlocked (scenario-resolved) instance; raise if it is not deadlocked."""
-    soft = SoftModel(problem, deadline)
-    if not soft.satisfiable([]):
-        return Deadlock((), (), True, BASE_RULES_ONLY)
-    conflict = minimal_conflict(soft)
+    budget = budget or Budget()
+    soft = SoftModel(problem, budget)
+    try:
+        budget.phase("minimal conflict")
+        if not soft.satisfiable([]):
+            return Deadlock((), (), True, BASE_RULES_ONLY)
+        conflict = minimal_conflict(soft)
+    except Stopped as stop:
+        return Deadlock((), (), False, f"the {stop.reason} came before the explanation: no "
+                        "conflict and no relaxation were found")
     if conflict is None:
         raise ValueError("the instance is not deadlocked: there is nothing to explain")
+    budget.phase("minimum relaxations")
     relaxations, complete = minimum_relaxations(soft, max_relaxations)
-    message = "" if complete else (f"only the first {max_relaxations} minimum relaxations "
-                                   "are listed; raise max_relaxations for all of them")
+    if complete:
+        message = ""
+    elif budget.stopped is not None:
+        message = (f"the {budget.stopped} cut the list of minimum relaxations short after "
+                   f"{len(relaxations)}")
+    else:
+        plural = "s" if max_relaxations > 1 else ""
+        message = (f"only {max_relaxations} minimum relaxation{plural} listed (the limit "
+                   "asked for); there are more")
     return Deadlock(tuple(conflict), tuple(relaxations), complete, message)

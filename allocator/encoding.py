@@ -14,9 +14,7 @@ encoder, keyed by its class in `ENCODERS`; the model class says everything else 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
-from fractions import Fraction
 from itertools import combinations, permutations
-from math import lcm
 from typing import Any
 
 from ortools.sat.python import cp_model, cp_model_helper
@@ -211,15 +209,6 @@ class Encoding:
             for a, b in combinations(dict.fromkeys(group), 2):
                 self.model.add_bool_or([~self.programme[a], ~self.programme[b]])
 
-    def weights(self, demand: m.Proportional) -> list[int]:
-        """Seats or votes as exact integers (votes scaled by the lcm of their denominators)."""
-        if demand.basis == "seats":
-            return list(self.seats)
-        votes = [m.exact(p.votes) if p.votes is not None else Fraction(0)
-                 for p in self.instance.parties]
-        scale = lcm(*(v.denominator for v in votes))
-        return [int(v * scale) for v in votes]
-
 
 def negation(lit: Literal) -> Literal:
     return (not lit) if isinstance(lit, bool) else ~lit
@@ -317,7 +306,7 @@ def _proportional(enc: Encoding, d: m.Proportional) -> None:
 
 def _dhondt(enc: Encoding, d: m.Proportional, scope: list[int]) -> None:
     """For all p, q in the cabinet: w[p]·n[q] <= w[q]·(n[p] + 1)."""
-    w, n, c = enc.weights(d), enc.members, enc.cabinet
+    w, n, c = d.weights(enc.instance), enc.members, enc.cabinet
     for p, q in permutations(scope, 2):
         enc.require(enc.model.add(w[p] * n[q] <= w[q] * (n[p] + 1)),
                     [*enc.in_force(d), c[p], c[q]])
@@ -325,17 +314,16 @@ def _dhondt(enc: Encoding, d: m.Proportional, scope: list[int]) -> None:
 
 def _sainte_lague(enc: Encoding, d: m.Proportional, scope: list[int]) -> None:
     """For all p, q in the cabinet with n[q] >= 1: w[p]·(2·n[q] − 1) <= w[q]·(2·n[p] + 1)."""
-    w, n, c = enc.weights(d), enc.members, enc.cabinet
-    for p, q in permutations(scope, 2):
-        positive = c[q] if enc.instance.cabinet.min_per_party >= 1 else _positive(enc, q)
+    w, n, c = d.weights(enc.instance), enc.members, enc.cabinet
+    for p, q in permutations(scope, 2):  # a cabinet party has n >= min_per_party >= 1
         enc.require(enc.model.add(w[p] * (2 * n[q] - 1) <= w[q] * (2 * n[p] + 1)),
-                    [*enc.in_force(d), c[p], c[q], positive])
+                    [*enc.in_force(d), c[p], c[q]])
 
 
 def _quota_method(enc: Encoding, d: m.Proportional, scope: list[int]) -> None:
     """share and hamilton compare n[p]·W with N·w[p]: W is a sum over the cabinet, so the
     products n[p]·W get variables of their own (each fully determined by n and the roles)."""
-    w, n, c, model = enc.weights(d), enc.members, enc.cabinet, enc.model
+    w, n, c, model = d.weights(enc.instance), enc.members, enc.cabinet, enc.model
     high = enc.instance.cabinet.size_range[1]
     total_w = model.new_int_var(0, sum(w[i] for i in scope), f"W:{d.id}")
     model.add(total_w == sum(w[i] * c[i] for i in scope))
@@ -367,13 +355,6 @@ def _quota_method(enc: Encoding, d: m.Proportional, scope: list[int]) -> None:
         model.add(gap[p] <= 0).only_enforce_if(~up[p])
     for p, q in permutations(scope, 2):
         enc.require(model.add(total_w - gap[p] >= -gap[q]), [*force, c[p], c[q], up[p], ~up[q]])
-
-
-def _positive(enc: Encoding, i: int) -> cp_model.IntVar:
-    lit = enc.model.new_bool_var(f"positive:{enc.parties[i]}")
-    enc.model.add(enc.members[i] >= 1).only_enforce_if(lit)
-    enc.model.add(enc.members[i] == 0).only_enforce_if(~lit)
-    return lit
 
 
 def _distinct_posts(enc: Encoding, d: m.DistinctPosts) -> None:

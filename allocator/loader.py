@@ -1,23 +1,22 @@
 """Instance file -> validated `Instance`, reporting every problem with file, line and path.
 
-YAML and JSON are read with ruamel.yaml, which remembers where each key and item stood, so a
-problem found by pydantic or by the reference checks below can be pointed at its line.
-TOML is read with tomllib, which keeps no positions: its problems carry the path only.
+`parse` turns the file into plain data (and refuses what is not an instance file at all); this
+module validates it: pydantic checks each key's shape (`model.py`), then one walk checks every
+reference between ids and the arithmetic of the base rules. All problems are reported at once,
+each with the line `parse` recorded for its path.
 """
 
 from __future__ import annotations
 
 import copy
 import re
-import tomllib
 from collections.abc import Iterable, Iterator, Mapping
+from contextvars import ContextVar
 from itertools import combinations
 from pathlib import Path as FilePath
 from typing import Any
 
 from pydantic import ValidationError
-from ruamel.yaml import YAML
-from ruamel.yaml.error import MarkedYAMLError
 
 from .errors import InstanceError, Path, Problem, ProblemKind, known
 from .model import (
@@ -31,56 +30,42 @@ from .model import (
     RoleDemand,
     Scenario,
 )
+from .parse import FORMATS, Parsed, line_of, parse, read_text
 from .transform import apply_scenario, generated_ids, with_ids
 
-FORMATS = {".yaml": "yaml", ".yml": "yaml", ".json": "json", ".toml": "toml"}
+#: at most this many problems are listed (then how many more there are)
+MAX_PROBLEMS = 50
+#: a value shown in a message is cut to this many characters
+MAX_SHOWN = 60
+#: CP-SAT computes in 64-bit integers; every bound of the model stays below this
+MAX_MAGNITUDE = 2**62
 
 
 def load(path: str | FilePath) -> Instance:
     """Read an instance file (YAML, JSON or TOML, by its extension)."""
     path = FilePath(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InstanceError([Problem(f"cannot read the file: {exc}", file=str(path))],
-                            source=str(path)) from None
+    text = read_text(path)
     return loads(text, format=FORMATS.get(path.suffix.lower(), "yaml"), filename=str(path))
 
 
 def loads(text: str, format: str = "yaml", filename: str | None = None) -> Instance:
     """Read an instance from text in the given format ("yaml", "json" or "toml")."""
-    tree: Any
-    if format == "toml":
-        try:
-            tree = tomllib.loads(text)
-        except tomllib.TOMLDecodeError as exc:
-            raise InstanceError([Problem(f"not valid TOML: {exc}", file=filename, kind="syntax")],
-                                source=filename) from None
-    else:
-        try:
-            tree = YAML(typ="rt", pure=True).load(text)
-        except MarkedYAMLError as exc:
-            mark = exc.problem_mark or exc.context_mark
-            line = mark.line + 1 if mark else None
-            message = f"not valid {format.upper()}: {exc.problem or exc.context}"
-            raise InstanceError([Problem(message, file=filename, line=line, kind="syntax")],
-                                source=filename) from None
-    return _validate(tree, filename)
+    return _validate(parse(text, format, filename), filename)
 
 
 def from_dict(data: Mapping[str, Any]) -> Instance:
     """Validate an instance given as plain Python data."""
-    return _validate(data, None)
+    return _validate(Parsed(data, None), None)
 
 
 # --- validation -----------------------------------------------------------------------------------
 
 
-def _validate(tree: Any, filename: str | None) -> Instance:
-    if not isinstance(tree, Mapping):
+def _validate(parsed: Parsed, filename: str | None) -> Instance:
+    data = parsed.data
+    if not isinstance(data, Mapping):
         raise InstanceError([Problem("an instance is a mapping of keys (name, parties, ...)",
                                      file=filename, line=1)], source=filename)
-    data = _plain(tree)
     try:
         instance = _with_ids(Instance.model_validate(data))
     except ValidationError as exc:
@@ -89,10 +74,21 @@ def _validate(tree: Any, filename: str | None) -> Instance:
     else:
         problems = list(_reference_problems(instance))
     if problems:
-        located = [Problem(p.message, p.path, filename, _line(tree, p.path), p.kind)
-                   for p in problems]
-        raise InstanceError(sorted(located, key=lambda p: p.line or 0), source=filename)
+        located = sorted((Problem(p.message, p.path, filename, line_of(parsed.tree, p.path),
+                                  p.kind) for p in problems), key=lambda p: p.line or 0)
+        if len(located) > MAX_PROBLEMS:
+            rest = len(located) - MAX_PROBLEMS
+            located = [*located[:MAX_PROBLEMS],
+                       Problem(f"... and {rest} more problem{'s' if rest > 1 else ''}",
+                               file=filename)]
+        raise InstanceError(located, source=filename)
     return instance
+
+
+def _shown(value: Any) -> str:
+    """A value as a message quotes it: its repr, cut short."""
+    text = repr(value)
+    return text if len(text) <= MAX_SHOWN else text[:MAX_SHOWN] + "..."
 
 
 def _with_ids(instance: Instance) -> Instance:
@@ -130,7 +126,28 @@ def _references_beside(data: Any, shape: list[Problem]) -> list[Problem]:
         instance = _with_ids(Instance.model_validate(repaired))
     except ValidationError:
         return []
-    return [p for p in _reference_problems(instance) if p.path[:2] not in replaced]
+    stand_ins = {repaired[kind][i].get("id", repaired[kind][i].get("name"))
+                 for kind, i in replaced if kind != "demands"}
+    hiding = _HIDDEN.set(frozenset(stand_ins) - _ids_given(data))
+    try:
+        return [p for p in _reference_problems(instance) if p.path[:2] not in replaced]
+    finally:
+        _HIDDEN.reset(hiding)
+
+
+#: ids of stand-ins (`_references_beside`), left out of the "known: ..." lists of messages
+_HIDDEN: ContextVar[frozenset[str]] = ContextVar("hidden", default=frozenset())
+
+
+def _ids_given(data: Any) -> set[str]:
+    """Every party id, policy id and scenario name the user wrote."""
+    given = set()
+    for kind, key in (("parties", "id"), ("policies", "id"), ("scenarios", "name")):
+        items = data.get(kind) if isinstance(data, Mapping) else None
+        for item in items if isinstance(items, list) else []:
+            if isinstance(item, Mapping) and isinstance(item.get(key), str):
+                given.add(item[key])
+    return given
 
 
 def _raw_demand_ids(demands: Any) -> list[str]:
@@ -159,45 +176,6 @@ def _stand_in(kind: Any, item: Any, index: int, demand_ids: list[str]) -> dict[s
     return {"name": ident or f"malformed-scenario-{index}"}
 
 
-def _plain(node: Any) -> Any:
-    """ruamel's commented containers and scalars, as plain dicts, lists, ints and strs."""
-    if isinstance(node, Mapping):
-        return {str(k): _plain(v) for k, v in node.items()}
-    if isinstance(node, list):
-        return [_plain(v) for v in node]
-    for kind in (bool, int, float, str):
-        if isinstance(node, kind):
-            return kind(node)
-    return node
-
-
-def _line(tree: Any, path: Path) -> int | None:
-    """The 1-based line of the deepest part of `path` that the parsed file can place."""
-    line = None
-    node = tree
-    for part in path:
-        lc = getattr(node, "lc", None)
-        try:
-            if lc is None:
-                break
-            if isinstance(node, Mapping) and part in node:
-                line = lc.data[part][2] if _is_leaf(node[part]) else lc.data[part][0]
-            elif isinstance(node, list) and isinstance(part, int) and part < len(node):
-                line = lc.data[part][0]
-            else:
-                break
-            node = node[part]
-        except (KeyError, IndexError, TypeError):
-            break
-    if line is None and getattr(tree, "lc", None) is not None:
-        return 1
-    return None if line is None else line + 1
-
-
-def _is_leaf(node: Any) -> bool:
-    return not isinstance(node, Mapping | list)
-
-
 def _pydantic_problems(exc: ValidationError, data: Any) -> list[Problem]:
     """pydantic's errors, re-addressed to the user's own paths and worded for people."""
     by_path: dict[Path, list[tuple[str, ProblemKind]]] = {}
@@ -216,7 +194,8 @@ _KINDS = {
     "bool_parsing": "true or false", "string_type": "a string", "list_type": "a list",
     "dict_type": "a mapping", "model_type": "a mapping", "model_attributes_type": "a mapping",
     "date_type": "a date (YYYY-MM-DD)", "date_parsing": "a date (YYYY-MM-DD)",
-    "date_from_datetime_parsing": "a date (YYYY-MM-DD)",
+    "date_from_datetime_parsing": "a date (YYYY-MM-DD)", "finite_number": "a finite number",
+    "date_from_datetime_inexact": "a date (YYYY-MM-DD)",
 }
 
 
@@ -239,13 +218,17 @@ def _worded(error: Any, data: Any) -> tuple[Path, str, ProblemKind]:
     if kind == "union_tag_not_found":
         return path, f"a demand needs a 'type' ({known(DEMAND_TYPES)})", "missing_key"
     if kind == "string_pattern_mismatch":
-        return path, (f"{error['input']!r} is not an id: use lowercase letters, digits, _ "
-                      "and -"), "shape"
+        return path, (f"{_shown(error['input'])} is not an id: use lowercase letters, digits, "
+                      "_ and -"), "shape"
     if kind in _KINDS:
-        return path, f"expected {_KINDS[kind]}, got {error['input']!r}", "shape"
+        return path, f"expected {_KINDS[kind]}, got {_shown(error['input'])}", "shape"
+    bounds = {"less_than_equal": "at most", "greater_than_equal": "at least"}
+    if kind in bounds:
+        limit = error["ctx"]["le" if kind == "less_than_equal" else "ge"]
+        return path, f"must be {bounds[kind]} {limit}, got {_shown(error['input'])}", "shape"
     message = error["msg"].replace("Value error, ", "")
-    if kind == "literal_error":
-        message += f", got {error['input']!r}"
+    if kind in ("literal_error", "too_long", "string_too_long"):
+        message += f", got {_shown(error['input'])}"
     return path, message, "shape"
 
 
@@ -328,6 +311,7 @@ def _reference_problems(instance: Instance) -> Iterator[Problem]:
     if instance.seats is not None and instance.seats < listed:
         yield Problem(f"the total ({instance.seats}) is below the parties' seats ({listed}); "
                       "give the whole chamber, or leave `seats` out", ("seats",), kind="meaning")
+    yield from _base_rule_problems(instance, ())
     yield from _policy_conflict_problems(instance)
     for i, demand in enumerate(instance.demands):
         yield from _demand_problems(instance, demand, ("demands", i))
@@ -345,6 +329,7 @@ def _scenario_problems(instance: Instance, scenario: Scenario, at: Path) -> Iter
     for j, dropped in enumerate(scenario.drop):
         yield from _ref("demand", dropped, demand_ids, at + ("drop", j))
     effective = apply_scenario(instance, scenario)
+    yield from _base_rule_problems(effective, at)
     added = effective.demands[len(effective.demands) - len(scenario.add):]
     kept = [d.id for d in effective.demands[:len(effective.demands) - len(added)]]
     for j, demand in enumerate(added):
@@ -364,6 +349,41 @@ def _duplicates(what: str, ids: list[Any], at: Path) -> Iterator[Problem]:
             yield Problem(f"{item!r} appears twice in {what}; ids must be unique", at + (i,),
                           kind="duplicate")
         seen.add(item)
+
+
+def _base_rule_problems(instance: Instance, at: Path) -> Iterator[Problem]:
+    """What plain arithmetic shows no allocation can satisfy, whatever the demands (`at`: the
+    scenario whose overrides made it so, or the top level)."""
+    def where(*key: str) -> Path:
+        return at or key
+
+    listed = sum(p.seats for p in instance.parties)
+    unlisted = instance.total_seats - listed
+    quota = instance.quota
+    rule = instance.government.investiture
+    if quota > instance.total_seats:
+        yield Problem(f"the quota ({quota}) is above the chamber's {instance.total_seats} "
+                      "seats: no government can reach it", where("majority"), kind="meaning")
+    elif rule == "absolute" and listed < quota:
+        yield Problem(f"the parties hold {listed} seats, below the quota of {quota}: no "
+                      "government can reach it", where("parties"), kind="meaning")
+    elif rule == "relative" and listed <= unlisted:
+        yield Problem(f"the parties hold {listed} seats and {unlisted} are held by no listed "
+                      "party (votes against): no government can win a relative investiture",
+                      where("seats"), kind="meaning")
+    elif rule == "negative" and unlisted >= quota:
+        yield Problem(f"{unlisted} seats held by no listed party already reach the quota of "
+                      f"{quota} against: no government survives a negative investiture",
+                      where("seats"), kind="meaning")
+    high = instance.cabinet.size_range[1]
+    needs = {"min_per_party": (instance.cabinet.min_per_party, "a cabinet party's share"),
+             "posts": (len(instance.cabinet.all_posts), "the posts (one member each)"),
+             "portfolios": (len(instance.cabinet.portfolios),
+                            "the named portfolios (one member each)")}
+    for key, (need, what) in needs.items():
+        if need > high:
+            yield Problem(f"{what} need {need} members, but the cabinet has at most {high}; "
+                          "raise cabinet.size", where("cabinet", key), kind="meaning")
 
 
 def _policy_conflict_problems(instance: Instance) -> Iterator[Problem]:
@@ -414,12 +434,23 @@ def _data_problems(instance: Instance, demand: DemandBase, at: Path) -> Iterator
         if missing:
             yield Problem(f"`connected` needs a position on every party; missing on "
                           f"{', '.join(missing)}", at, kind="meaning")
-    if isinstance(demand, Proportional) and demand.basis == "votes":
+    if isinstance(demand, Proportional):
+        yield from _proportional_problems(instance, demand, at)
+
+
+def _proportional_problems(instance: Instance, demand: Proportional,
+                           at: Path) -> Iterator[Problem]:
+    if demand.basis == "votes":
         in_scope = demand.parties or instance.party_ids
         missing = [p.id for p in instance.parties if p.id in in_scope and p.votes is None]
         if missing:
             yield Problem(f"`basis: votes` needs votes for {', '.join(missing)}; add them or "
                           "use `basis: seats`", at + ("basis",), kind="meaning")
+            return
+    if demand.magnitude(instance) > MAX_MAGNITUDE:
+        yield Problem("the weights are too large or too precise for exact arithmetic with a "
+                      f"cabinet of up to {instance.cabinet.size_range[1]} members; round the "
+                      "votes (shares with a few decimals are enough)", at, kind="meaning")
 
 
 def _outcome_problems(instance: Instance, outcome: Outcome, at: Path) -> Iterator[Problem]:
@@ -452,4 +483,5 @@ def _relaxed_by(instance: Instance, ids: list[str] | None, at: Path) -> Iterator
 def _ref(what: str, ref: str, pool: Iterable[Any], at: Path) -> Iterator[Problem]:
     pool = list(pool)
     if ref not in pool:
-        yield Problem(f"unknown {what} {ref!r} ({known(pool)})", at, kind="reference")
+        shown = [p for p in pool if p not in _HIDDEN.get()]
+        yield Problem(f"unknown {what} {_shown(ref)} ({known(shown)})", at, kind="reference")

@@ -9,15 +9,51 @@ from __future__ import annotations
 import datetime
 from collections.abc import Iterator
 from fractions import Fraction
+from math import gcd, lcm
 from typing import Annotated, ClassVar, Literal, get_args
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StrictFloat,
+    StrictInt,
+    model_validator,
+)
 
-Slug = Annotated[str, Field(pattern=r"^[a-z0-9_-]+$")]
+# --- bounds (docs/format.md) ---------------------------------------------------------------------
+# Generous for any real chamber, and small enough that no valid instance overflows CP-SAT's 64-bit
+# arithmetic (`Proportional.magnitude` checks the one product that could still grow too large).
+
+MAX_SEATS = 100_000  #: seats of a party, of the whole chamber, the quota
+MAX_MEMBERS = 1_000  #: cabinet members, and every count a demand states
+MAX_VOTES = 10**12  #: votes of a party (a count or a share)
+MAX_DECIMALS = 6  #: digits after the decimal point in votes, positions and tolerances
+MAX_PARTIES = 500
+MAX_ITEMS = 5_000  #: demands, policies, posts, portfolios, scenarios, sources
+MAX_TEXT = 10_000  #: characters in a name, text or source
+
+
+def _few_decimals(value: int | float) -> int | float:
+    if exact(value).denominator > 10**MAX_DECIMALS:
+        raise ValueError(f"use at most {MAX_DECIMALS} decimals (got {value!r})")
+    return value
+
+
+Slug = Annotated[str, Field(pattern=r"^[a-z0-9_-]+$", max_length=100)]
+Text = Annotated[str, Field(max_length=MAX_TEXT)]
+Seats = Annotated[StrictInt, Field(ge=0, le=MAX_SEATS)]
+Members = Annotated[StrictInt, Field(ge=1, le=MAX_MEMBERS)]
+Count = Annotated[StrictInt, Field(ge=0, le=MAX_MEMBERS)]
+Decimal = Annotated[StrictInt | Annotated[StrictFloat, Field(allow_inf_nan=False)],
+                    AfterValidator(_few_decimals)]
+Votes = Annotated[Decimal, Field(ge=0, le=MAX_VOTES)]
+Position = Annotated[Decimal, Field(ge=-MAX_VOTES, le=MAX_VOTES)]
+Tolerance = Annotated[Decimal, Field(ge=0, le=MAX_MEMBERS)]
 Role = Literal["cabinet", "support", "abstain", "opposition"]
 When = Literal["cabinet", "involved"]
 Form = Literal["majority", "minority"]
-Number = Annotated[int | float, Field(ge=0)]
 
 
 def exact(value: int | float | str) -> Fraction:
@@ -41,15 +77,15 @@ class Strict(BaseModel):
 
 class Party(Strict):
     id: Slug
-    name: str | None = None
-    seats: int = Field(ge=0)
-    votes: Number | None = None
-    position: Number | None = None
+    name: Text | None = None
+    seats: Seats
+    votes: Votes | None = None
+    position: Position | None = None
 
 
 class SizeRange(Strict):
-    min: int = Field(ge=0)
-    max: int = Field(ge=0)
+    min: Members
+    max: Members
 
     @model_validator(mode="after")
     def _not_empty(self) -> SizeRange:
@@ -60,10 +96,10 @@ class SizeRange(Strict):
 
 
 class Cabinet(Strict):
-    size: int | SizeRange = Field(description="an integer, or {min, max}")
-    min_per_party: int = Field(default=1, ge=0)
-    posts: list[Slug] = Field(default_factory=lambda: ["leader"])
-    portfolios: list[Slug] = Field(default_factory=list)
+    size: Members | SizeRange = Field(description="an integer, or {min, max}")
+    min_per_party: Members = 1
+    posts: list[Slug] = Field(default_factory=lambda: ["leader"], max_length=MAX_ITEMS)
+    portfolios: list[Slug] = Field(default_factory=list, max_length=MAX_ITEMS)
 
     @property
     def size_range(self) -> tuple[int, int]:
@@ -80,10 +116,10 @@ class Cabinet(Strict):
 class CabinetOverride(Strict):
     """A scenario's changes to the cabinet; absent keys keep the instance's values."""
 
-    size: int | SizeRange | None = None
-    min_per_party: int | None = Field(default=None, ge=0)
-    posts: list[Slug] | None = None
-    portfolios: list[Slug] | None = None
+    size: Members | SizeRange | None = None
+    min_per_party: Members | None = None
+    posts: list[Slug] | None = Field(default=None, max_length=MAX_ITEMS)
+    portfolios: list[Slug] | None = Field(default=None, max_length=MAX_ITEMS)
 
 
 class Government(Strict):
@@ -98,7 +134,7 @@ class GovernmentOverride(Strict):
 
 class Policy(Strict):
     id: Slug
-    name: str | None = None
+    name: Text | None = None
 
 
 # --- demands (SPEC §3) -------------------------------------------------------------------------
@@ -122,10 +158,10 @@ class DemandBase(Strict):
 
     type: str
     id: Slug | None = None
-    text: str | None = None
-    source: str | None = None
+    text: Text | None = None
+    source: Text | None = None
     party: Slug | None = None
-    by: list[Slug] | None = None
+    by: list[Slug] | None = Field(default=None, max_length=MAX_PARTIES)
     when: When | None = None
     fixed: bool = False
 
@@ -179,7 +215,7 @@ class VetoLeader(DemandBase):
     """The leader post is not held by any of `of`."""
 
     type: Literal["veto_leader"]
-    of: list[Slug] = Field(min_length=1)
+    of: list[Slug] = Field(min_length=1, max_length=MAX_ITEMS)
     default_when = "cabinet"
     touches_allocation = True
     references = {"of": "party"}
@@ -193,7 +229,7 @@ class VetoPost(DemandBase):
 
     type: Literal["veto_post"]
     post: Slug
-    of: list[Slug] = Field(min_length=1)
+    of: list[Slug] = Field(min_length=1, max_length=MAX_ITEMS)
     default_when = "cabinet"
     touches_allocation = True
     references = {"post": "post", "of": "party"}
@@ -226,7 +262,7 @@ class RefusePartner(DemandBase):
     """None of `with` holds a role listed in `as`."""
 
     type: Literal["refuse_partner"]
-    with_: list[Slug] = Field(alias="with", min_length=1)
+    with_: list[Slug] = Field(alias="with", min_length=1, max_length=MAX_ITEMS)
     as_: list[Literal["cabinet", "support"]] = Field(
         alias="as", default_factory=_as_cabinet, min_length=1
     )
@@ -239,7 +275,7 @@ class RequiresPartner(DemandBase):
     """Every one of `with` is in the cabinet ("only together with")."""
 
     type: Literal["requires_partner"]
-    with_: list[Slug] = Field(alias="with", min_length=1)
+    with_: list[Slug] = Field(alias="with", min_length=1, max_length=MAX_ITEMS)
     default_when = "cabinet"
     references = {"with_": "party"}
     not_self = ("with",)
@@ -257,7 +293,7 @@ class RefuseSupport(PartyDemand):
     """The party is not a supporter while any of `of` is in the cabinet."""
 
     type: Literal["refuse_support"]
-    of: list[Slug] = Field(min_length=1)
+    of: list[Slug] = Field(min_length=1, max_length=MAX_ITEMS)
     references = {"of": "party"}
     not_self = ("of",)
 
@@ -266,7 +302,7 @@ class MinPartners(PartyDemand):
     """At least `count` partners: the other parties of C (`when: cabinet`) or of C ∪ S."""
 
     type: Literal["min_partners"]
-    count: int = Field(ge=0)
+    count: Count
     default_when = "cabinet"
 
 
@@ -274,7 +310,7 @@ class MaxPartners(PartyDemand):
     """At most `count` partners: the other parties of C (`when: cabinet`) or of C ∪ S."""
 
     type: Literal["max_partners"]
-    count: int = Field(ge=0)
+    count: Count
     default_when = "cabinet"
 
 
@@ -282,7 +318,7 @@ class MinPortfolios(PartyDemand):
     """The party has at least `count` cabinet members."""
 
     type: Literal["min_portfolios"]
-    count: int = Field(ge=0)
+    count: Count
     default_when = "cabinet"
     touches_allocation = True
 
@@ -291,7 +327,7 @@ class MaxPortfolios(PartyDemand):
     """The party has at most `count` cabinet members."""
 
     type: Literal["max_portfolios"]
-    count: int = Field(ge=0)
+    count: Count
     default_when = "cabinet"
     touches_allocation = True
 
@@ -300,7 +336,7 @@ class RequiresPolicy(DemandBase):
     """Those policies enter the programme."""
 
     type: Literal["requires_policy"]
-    policies: list[Slug] = Field(min_length=1)
+    policies: list[Slug] = Field(min_length=1, max_length=MAX_ITEMS)
     default_when = "involved"
     references = {"policies": "policy"}
 
@@ -309,7 +345,7 @@ class OpposesPolicy(DemandBase):
     """None of those policies is in the programme."""
 
     type: Literal["opposes_policy"]
-    policies: list[Slug] = Field(min_length=1)
+    policies: list[Slug] = Field(min_length=1, max_length=MAX_ITEMS)
     default_when = "involved"
     references = {"policies": "policy"}
 
@@ -318,14 +354,14 @@ class RoleDemand(PartyDemand):
     """The party's role is one of `in`."""
 
     type: Literal["role"]
-    in_: list[Role] = Field(alias="in", min_length=1)
+    in_: list[Role] = Field(alias="in", min_length=1, max_length=MAX_ITEMS)
 
 
 class EqualSplit(DemandBase):
     """All listed parties that are in the cabinet have equal member counts."""
 
     type: Literal["equal_split"]
-    parties: list[Slug] = Field(min_length=2)
+    parties: list[Slug] = Field(min_length=2, max_length=MAX_ITEMS)
     touches_allocation = True
     references = {"parties": "party"}
 
@@ -339,20 +375,41 @@ class Proportional(DemandBase):
     type: Literal["proportional"]
     method: Literal["share", "dhondt", "sainte_lague", "hamilton"] = "share"
     basis: Literal["seats", "votes"] = "seats"
-    tolerance: Number = 1
-    parties: list[Slug] | None = None
+    tolerance: Tolerance = 1
+    parties: list[Slug] | None = Field(default=None, max_length=MAX_ITEMS)
     touches_allocation = True
     references = {"parties": "party"}
 
     def mentions(self) -> frozenset[str] | None:
         return None if self.parties is None else frozenset(self.parties)
 
+    def weights(self, instance: Instance) -> list[int]:
+        """Every party's weight as an exact integer, in instance order: seats, or votes scaled
+        by the lcm of their denominators; then divided by their gcd (only ratios matter)."""
+        if self.basis == "seats":
+            raw = [Fraction(p.seats) for p in instance.parties]
+        else:
+            raw = [exact(p.votes) if p.votes is not None else Fraction(0)
+                   for p in instance.parties]
+        scale = lcm(*(w.denominator for w in raw))
+        scaled = [int(w * scale) for w in raw]
+        common = gcd(*scaled) or 1
+        return [w // common for w in scaled]
+
+    def magnitude(self, instance: Instance) -> int:
+        """A bound on the largest number the encoding of this demand handles (weights times
+        members times the tolerance's terms): it must fit CP-SAT's 64-bit arithmetic."""
+        t = exact(self.tolerance)
+        high = instance.cabinet.size_range[1]
+        return (2 * t.denominator + t.numerator + 2) * (high + 1) * max(
+            sum(self.weights(instance)), 1)
+
 
 class DistinctPosts(DemandBase):
     """The listed posts are held by pairwise different parties."""
 
     type: Literal["distinct_posts"]
-    posts: list[Slug] = Field(min_length=2)
+    posts: list[Slug] = Field(min_length=2, max_length=MAX_ITEMS)
     touches_allocation = True
     references = {"posts": "post"}
 
@@ -364,7 +421,7 @@ class MaxCabinetParties(DemandBase):
     """At most `count` parties in the cabinet."""
 
     type: Literal["max_cabinet_parties"]
-    count: int = Field(ge=1)
+    count: Annotated[StrictInt, Field(ge=1, le=MAX_MEMBERS)]
 
 
 class MinimalWinning(DemandBase):
@@ -422,16 +479,17 @@ def needs_party(cls: type[DemandBase]) -> bool:
 class Outcome(Strict):
     """What really happened (or a scenario's expected deal); every field is optional."""
 
-    cabinet: list[Slug] | dict[Slug, int] | None = None
-    support: list[Slug] | None = None
-    abstain: list[Slug] | None = None
+    cabinet: list[Slug] | dict[Slug, Members] | None = Field(default=None,
+                                                             max_length=MAX_PARTIES)
+    support: list[Slug] | None = Field(default=None, max_length=MAX_PARTIES)
+    abstain: list[Slug] | None = Field(default=None, max_length=MAX_PARTIES)
     posts: dict[Slug, Slug] | None = None
     portfolios: dict[Slug, Slug] | None = None
 
 
 class Expectation(Strict):
     expect: Literal["feasible", "deadlock"] | None = None
-    relaxed_by: list[Slug] | None = None
+    relaxed_by: list[Slug] | None = Field(default=None, max_length=MAX_ITEMS)
 
     @model_validator(mode="after")
     def _relaxed_needs_deadlock(self) -> Expectation:
@@ -446,31 +504,31 @@ class InstanceOutcome(Outcome, Expectation):
 
 class Scenario(Expectation):
     name: Slug
-    text: str | None = None
-    seats: int | None = Field(default=None, ge=0)
-    majority: int | None = Field(default=None, ge=1)
+    text: Text | None = None
+    seats: Seats | None = None
+    majority: Annotated[StrictInt, Field(ge=1, le=MAX_SEATS)] | None = None
     cabinet: CabinetOverride | None = None
     government: GovernmentOverride | None = None
-    add: list[Demand] = Field(default_factory=list)
-    drop: list[Slug] = Field(default_factory=list)
+    add: list[Demand] = Field(default_factory=list, max_length=MAX_ITEMS)
+    drop: list[Slug] = Field(default_factory=list, max_length=MAX_ITEMS)
     outcome: Outcome | None = None
 
 
 class Instance(Strict):
     """A formation: parties, cabinet, rules, demands; `demands` always carry their ids here."""
 
-    name: str
+    name: Text
     date: datetime.date | None = None
-    sources: list[str] = Field(default_factory=list)
-    seats: int | None = Field(default=None, ge=0)
-    majority: int | None = Field(default=None, ge=1)
-    parties: list[Party] = Field(min_length=1)
+    sources: list[Text] = Field(default_factory=list, max_length=MAX_ITEMS)
+    seats: Seats | None = None
+    majority: Annotated[StrictInt, Field(ge=1, le=MAX_SEATS)] | None = None
+    parties: list[Party] = Field(min_length=1, max_length=MAX_PARTIES)
     cabinet: Cabinet
     government: Government = Field(default_factory=Government)
-    policies: list[Policy] = Field(default_factory=list)
-    policy_conflicts: list[list[Slug]] = Field(default_factory=list)
-    demands: list[Demand] = Field(default_factory=list)
-    scenarios: list[Scenario] = Field(default_factory=list)
+    policies: list[Policy] = Field(default_factory=list, max_length=MAX_ITEMS)
+    policy_conflicts: list[list[Slug]] = Field(default_factory=list, max_length=MAX_ITEMS)
+    demands: list[Demand] = Field(default_factory=list, max_length=MAX_ITEMS)
+    scenarios: list[Scenario] = Field(default_factory=list, max_length=MAX_ITEMS)
     outcome: InstanceOutcome | None = None
 
     @property

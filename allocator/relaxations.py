@@ -11,7 +11,7 @@ from __future__ import annotations
 from . import allocations
 from .result import Relaxation
 from .soft import SoftModel
-from .solver import Solver
+from .solver import Solver, Stopped
 from .transform import without
 
 
@@ -22,7 +22,8 @@ def minimum_drop_count(soft: SoftModel) -> int | None:
 
 
 def minimum_correction_sets(soft: SoftModel, limit: int) -> tuple[list[tuple[str, ...]], bool]:
-    """Every minimum correction set (at most `limit`), and whether that is all of them.
+    """Every minimum correction set (at most `limit`), and whether that is all of them (a
+    time limit or an interrupt while they are listed also leaves the list incomplete).
 
     Maximise the number of kept demands (k), fix sum(indicators) == k on a copy of the model,
     then repeat: solve, read the dropped set D, add the clause "keep at least one of D", which
@@ -35,17 +36,18 @@ def minimum_correction_sets(soft: SoftModel, limit: int) -> tuple[list[tuple[str
     indicators = soft.indicators(soft.soft)
     model = soft.encoding.model.clone()
     model.add(sum(indicators) == len(soft.soft) - dropping)
-    solver = Solver(model, deadline=soft.solver.deadline)
+    solver = Solver(model, budget=soft.budget)
     found: list[tuple[str, ...]] = []
-    while (solution := solver.solution()) is not None:
-        if len(found) == limit:
-            break
-        dropped = soft.dropped(solution)
-        found.append(dropped)
-        model.add_bool_or(soft.indicators(dropped))
-    else:
-        return _in_instance_order(soft, found), True
-    return _in_instance_order(soft, found), False
+    try:
+        while (solution := solver.solution()) is not None:
+            if len(found) == limit:
+                return _in_instance_order(soft, found), False
+            dropped = soft.dropped(solution)
+            found.append(dropped)
+            model.add_bool_or(soft.indicators(dropped))
+    except Stopped:
+        return _in_instance_order(soft, found), False
+    return _in_instance_order(soft, found), True
 
 
 def _in_instance_order(soft: SoftModel, sets: list[tuple[str, ...]]) -> list[tuple[str, ...]]:
@@ -55,11 +57,15 @@ def _in_instance_order(soft: SoftModel, sets: list[tuple[str, ...]]) -> list[tup
 
 def minimum_relaxations(soft: SoftModel, limit: int) -> tuple[list[Relaxation], bool]:
     """Every minimum relaxation (at most `limit`) with the first allocation it allows, and
-    whether the list is complete."""
+    whether the list is complete (a relaxation whose example a time limit or an interrupt cut
+    short is left out, and the list marked incomplete)."""
     sets, complete = minimum_correction_sets(soft, limit)
-    relaxations = []
+    relaxations: list[Relaxation] = []
     for dropped in sets:
-        example = allocations.first(without(soft.problem, dropped), soft.solver.deadline)
+        try:
+            example = allocations.first(without(soft.problem, dropped), soft.budget)
+        except Stopped:
+            return relaxations, False
         assert example is not None, "a relaxation always allows a deal"
         relaxations.append(Relaxation(dropped, example))
     return relaxations, complete

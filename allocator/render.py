@@ -222,16 +222,15 @@ def example_line(item: Allocation) -> str:
 
 def deadlock_lines(deadlock: Deadlock, problem: Instance) -> list[str]:
     if not deadlock.conflict and not deadlock.relaxations:
+        if not deadlock.complete:
+            return ["", f"The explanation was cut short: {deadlock.message}."]
         return ["", f"No demand is to blame: {deadlock.message}."]
-    size = len(deadlock.relaxations[0].drop) if deadlock.relaxations else 0
     n = len(deadlock.conflict)
     lines = ["", f"Minimal conflict: these {n} demands cannot all hold; without any one of them "
              "the rest can." if n > 1 else "Minimal conflict: this demand alone rules it out "
              "(beside the base rules and any fixed demands)."]
     lines += _demand_lines(deadlock.conflict, problem, "  ")
-    ways = len(deadlock.relaxations)
-    lines += ["", f"Smallest relaxations: {ways} way{'s' if ways != 1 else ''} to unlock a deal "
-              f"by dropping {size} demand{'s' if size != 1 else ''}."]
+    lines += ["", _relaxations_header(deadlock)]
     parties = {d.key: d.stated_by for d in problem.demands}
     for number, relaxation in enumerate(deadlock.relaxations, 1):
         dropped = ", ".join(f"{did} ({', '.join(parties[did])})" if parties[did] else did
@@ -243,13 +242,24 @@ def deadlock_lines(deadlock: Deadlock, problem: Instance) -> list[str]:
     return lines
 
 
+def _relaxations_header(deadlock: Deadlock) -> str:
+    ways = len(deadlock.relaxations)
+    if not ways:
+        return "Smallest relaxations: none found before the explanation was cut short."
+    size = len(deadlock.relaxations[0].drop)
+    counted = f"{ways} way{'s' if ways != 1 else ''}" if deadlock.complete else (
+        f"at least {ways} way{'s' if ways != 1 else ''} (not all listed)")
+    return (f"Smallest relaxations: {counted} to unlock a deal by dropping {size} "
+            f"demand{'s' if size != 1 else ''}.")
+
+
 def explanation_dict(explanation: Explanation) -> dict[str, Any]:
     investiture = explanation.instance.government.investiture
     question = explanation.question
     return {
         "instance": explanation.instance.name, "scenario": explanation.scenario,
         "why_not": None if question is None else question.words(),
-        "status": "feasible" if explanation.feasible else "deadlock",
+        "status": explanation.status, "complete": explanation.complete,
         "deadlock": deadlock_dict(explanation.deadlock, investiture),
         "binding": None if explanation.binding is None else list(explanation.binding),
         "undecided": list(explanation.undecided),
@@ -263,19 +273,27 @@ def explanation_table(explanation: Explanation) -> str:
     lines = [title]
     if explanation.question:
         lines.append(f"Why not {explanation.question.words()}?")
-    if not explanation.feasible:
+    if explanation.feasible is None:
+        lines.append(f"unknown: the {explanation.stopped_by} came before the answer")
+    elif not explanation.feasible:
         lines.append("not possible: no allocation of it satisfies every demand (proven)"
                      if explanation.question else
                      "deadlock: no allocation satisfies every demand (proven)")
         assert explanation.deadlock is not None
         lines += deadlock_lines(explanation.deadlock, problem)
-        return "\n".join(lines) + "\n"
-    if explanation.question:
+    elif explanation.question:
         lines.append("It is possible: at least one allocation satisfies every demand "
                      "(allocator solve lists them).")
-        return "\n".join(lines) + "\n"
-    lines.append("feasible: the demands can all hold together.")
+    else:
+        lines.append("feasible: the demands can all hold together.")
+        lines += _binding_lines(explanation)
+    return "\n".join(lines) + "\n"
+
+
+def _binding_lines(explanation: Explanation) -> list[str]:
+    problem = explanation.instance
     binding = list(explanation.binding or ())
+    lines = []
     if binding:
         lines += ["", "Binding demands (dropping any one of them would allow more deals):"]
         lines += _demand_lines(binding, problem, "  ")
@@ -285,7 +303,9 @@ def explanation_table(explanation: Explanation) -> str:
         lines += ["", "Not binding (dropping one alone changes nothing):"]
         lines += _demand_lines(loose, problem, "  ")
     if explanation.undecided:
-        lines += ["", "Undecided (too many deals to compare one by one; no difference between "
-                  "the coalitions they allow):"]
+        why = (f"the {explanation.stopped_by} came first" if explanation.stopped_by else
+               "too many deals to compare one by one; no difference between the coalitions "
+               "they allow")
+        lines += ["", f"Undecided ({why}):"]
         lines += _demand_lines(explanation.undecided, problem, "  ")
-    return "\n".join(lines) + "\n"
+    return lines

@@ -87,10 +87,19 @@ class Explanation:
     instance: Instance
     scenario: str | None
     question: CoalitionQuestion | None
-    feasible: bool
+    feasible: bool | None  # None: stopped (time limit, interrupt) before the verdict
     deadlock: Deadlock | None
     binding: tuple[str, ...] | None  # demands whose dropping would add allocations
-    undecided: tuple[str, ...] = ()  # demands too costly to decide (too many allocations)
+    undecided: tuple[str, ...] = ()  # demands too costly to decide, or not reached
+    stopped_by: str | None = None  # "time limit" or "interrupt", if either cut it short
+
+    @property
+    def status(self) -> Status:
+        return "unknown" if self.feasible is None else "feasible" if self.feasible else "deadlock"
+
+    @property
+    def complete(self) -> bool:
+        return self.stopped_by is None and (self.deadlock is None or self.deadlock.complete)
 
 
 @dataclass(frozen=True)

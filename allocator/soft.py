@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 from .encoding import Encoding, Literal
 from .model import Instance
-from .solver import Solver
+from .solver import Budget, Solver
 
 
 @dataclass
@@ -19,7 +19,7 @@ class SoftModel:
     """The relaxable encoding of one (scenario-resolved) instance and a solver for it."""
 
     problem: Instance
-    deadline: float | None = None
+    budget: Budget = field(default_factory=Budget)
     encoding: Encoding = field(init=False)
     solver: Solver = field(init=False)
     #: the ids of the non-fixed demands, in instance order: the only ones that can be blamed
@@ -27,7 +27,7 @@ class SoftModel:
 
     def __post_init__(self) -> None:
         self.encoding = Encoding(self.problem, relaxable=True)
-        self.solver = Solver(self.encoding.model, deadline=self.deadline)
+        self.solver = Solver(self.encoding.model, budget=self.budget)
         self.soft = [d.key for d in self.problem.demands if not d.fixed]
         self._index_of = {did: lit.index for did, lit in self.encoding.active.items()
                           if not isinstance(lit, bool)}

@@ -23,6 +23,7 @@ import signal
 import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from operator import itemgetter
 from typing import Any, Generic, TypeVar, cast
 
@@ -35,7 +36,62 @@ _DONE = object()
 
 
 class Stopped(Exception):
-    """A decision solve ended without an answer: its time limit ran out, or it was stopped."""
+    """A solve ended without an answer: the time limit ran out, or the run was interrupted."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+class Budget:
+    """What a whole run may still spend, shared by all its phases (listing, conflict,
+    relaxations, binding demands, checks): a deadline, and whether it was asked to stop.
+
+    `on_phase` hears the name of each phase as it starts (for progress on a terminal).
+    """
+
+    def __init__(self, time_limit: float | None = None,
+                 on_phase: Callable[[str], None] | None = None) -> None:
+        self.deadline = None if time_limit is None else time.monotonic() + time_limit
+        self.stopped: str | None = None
+        self.on_phase = on_phase
+
+    def remaining(self) -> float | None:
+        return None if self.deadline is None else max(self.deadline - time.monotonic(), 0.0)
+
+    def stop(self, reason: str) -> None:
+        if self.stopped is None:
+            self.stopped = reason
+
+    def check(self) -> None:
+        """Raise `Stopped` if the run was stopped or its time is up."""
+        if self.stopped is None and self.remaining() == 0.0:
+            self.stop("time limit")
+        if self.stopped is not None:
+            raise Stopped(self.stopped)
+
+    def phase(self, name: str) -> None:
+        if self.on_phase is not None:
+            self.on_phase(name)
+
+
+_WORKER: ThreadPoolExecutor | None = None
+
+
+def _in_worker(solver: cp_model.CpSolver, model: cp_model.CpModel, budget: Budget) -> Any:
+    """`solver.solve(model)` on a worker thread, so that the main thread stays free to take
+    Ctrl-C (or SIGTERM): CP-SAT is then stopped, and the run with it."""
+    global _WORKER
+    if _WORKER is None:
+        _WORKER = ThreadPoolExecutor(max_workers=1, thread_name_prefix="cp-sat")
+    future = _WORKER.submit(solver.solve, model)
+    try:
+        return future.result()
+    except KeyboardInterrupt:
+        solver.stop_search()
+        future.result()
+        budget.stop("interrupt")
+        raise Stopped("interrupt") from None
 
 
 def _parameters(solver: cp_model.CpSolver, *, enumerate_all: bool, presolve: bool = True,
@@ -59,34 +115,38 @@ def _feasible(solver: cp_model.CpSolver, status: Any, model: cp_model.CpModel) -
         return False
     if status == cp_model.MODEL_INVALID:
         raise RuntimeError(f"invalid CP-SAT model: {model.validate()}")
-    raise Stopped(f"CP-SAT stopped with status {solver.status_name(status)}")
+    raise Stopped("time limit")
 
 
 class Solver:
     """Decision questions about one model, each under assumptions (literals assumed true).
 
     `presolve=False` suits many small solves on one model with different assumptions (the
-    coalition analysis: 1 ms each instead of 18 ms). `deadline` (a `time.monotonic()` value)
-    bounds every solve; past it, a question raises `Stopped`.
+    coalition analysis: 1 ms each instead of 18 ms). `budget` bounds every solve; once it is
+    spent or stopped, a question raises `Stopped`.
     """
 
     def __init__(self, model: cp_model.CpModel, *, presolve: bool = True,
-                 deadline: float | None = None) -> None:
+                 budget: Budget | None = None) -> None:
         self.model = model
-        self.deadline = deadline
+        self.budget = budget or Budget()
         self._solver = cp_model.CpSolver()
         _parameters(self._solver, enumerate_all=False, presolve=presolve)
 
     def _solve(self, assume: Sequence[Assumption]) -> Any:
-        if self.deadline is not None:
-            self._solver.parameters.max_time_in_seconds = max(
-                self.deadline - time.monotonic(), 0.0)
+        self.budget.check()
+        remaining = self.budget.remaining()
+        if remaining is not None:
+            self._solver.parameters.max_time_in_seconds = remaining
         self.model.clear_assumptions()
         try:
             self.model.add_assumptions([a for a in assume if not isinstance(a, bool)])
-            return self._solver.solve(self.model)
+            status = _in_worker(self._solver, self.model, self.budget)
         finally:
             self.model.clear_assumptions()
+        if status == cp_model.UNKNOWN:
+            self.budget.check()  # the time limit ran out during the solve
+        return status
 
     def solution(self, assume: Sequence[Assumption] = ()) -> list[int] | None:
         """The values of every variable in one solution (by variable index), or None."""
@@ -122,7 +182,8 @@ class Solver:
         if not _feasible(self._solver, status, self.model):
             return None
         if status != cp_model.OPTIMAL:
-            raise Stopped("CP-SAT stopped before proving the optimum")
+            self.budget.stop("time limit")
+            raise Stopped("time limit")
         return round(self._solver.objective_value), list(self._solver.response_proto.solution)
 
 
@@ -172,16 +233,18 @@ class Search(Generic[T]):
     """Every solution of `model`, decoded by `decode`, as an iterator; then `complete`.
 
     The model is only read. `stopped` says what ended the search early ("limit", "time limit"
-    or "interrupt"), None if it ran to its end.
+    or "interrupt"), None if it ran to its end; a time limit or an interrupt also stops the
+    `budget` the search runs under, so that later phases do not start.
     """
 
     def __init__(self, model: cp_model.CpModel, decode: Callable[[Sequence[int]], T], *,
-                 limit: int | None = None, time_limit: float | None = None) -> None:
+                 limit: int | None = None, budget: Budget | None = None) -> None:
         self.model = model
         self.decode = decode
         self.limit = limit
+        self.budget = budget or Budget()
         self.solver = cp_model.CpSolver()
-        _parameters(self.solver, enumerate_all=True, time_limit=time_limit)
+        _parameters(self.solver, enumerate_all=True, time_limit=self.budget.remaining())
         self.queue: queue.SimpleQueue[object] = queue.SimpleQueue()
         self.found = 0
         self.stopped: str | None = None
@@ -192,6 +255,8 @@ class Search(Generic[T]):
         """Ask the search to end early; safe from any thread and more than once."""
         if self.stopped is None:
             self.stopped = reason
+        if reason != "limit":
+            self.budget.stop(reason)
         self.solver.stop_search()
 
     @property
@@ -202,13 +267,16 @@ class Search(Generic[T]):
     def _run(self) -> None:
         collector = _Collector(self)
         try:
+            if self.budget.stopped is not None:
+                self.stop(self.budget.stopped)
+                return
             status = self.solver.solve(self.model, collector)
             collector.flush()
             try:
                 if _feasible(self.solver, status, self.model) and status != cp_model.OPTIMAL:
-                    self.stopped = self.stopped or "time limit"
+                    self.stop(self.stopped or "time limit")
             except Stopped:
-                self.stopped = self.stopped or "time limit"
+                self.stop(self.stopped or "time limit")
             self._ended = True
         except BaseException as exc:  # handed to the consuming thread, which re-raises it
             self._error = exc
@@ -217,9 +285,10 @@ class Search(Generic[T]):
 
     def __iter__(self) -> Iterator[T]:
         thread = threading.Thread(target=self._run, name="cp-sat", daemon=True)
-        interrupts = threading.current_thread() is threading.main_thread()
-        if interrupts:  # while the search runs, Ctrl-C stops it instead of raising
-            previous = signal.signal(signal.SIGINT, lambda *_: self.stop("interrupt"))
+        signals = ((signal.SIGINT, signal.SIGTERM)
+                   if threading.current_thread() is threading.main_thread() else ())
+        # while the search runs, Ctrl-C and SIGTERM stop it instead of raising
+        previous = {s: signal.signal(s, lambda *_: self.stop("interrupt")) for s in signals}
         thread.start()
         try:
             while True:
@@ -234,7 +303,7 @@ class Search(Generic[T]):
             if thread.is_alive():  # the consumer left early: stop the solver and wait for it
                 self.stop(self.stopped or "limit")
                 thread.join()
-            if interrupts:
-                signal.signal(signal.SIGINT, previous)
+            for number, handler in previous.items():
+                signal.signal(number, handler)
         if self._error is not None:
             raise self._error

@@ -90,12 +90,10 @@ def test_size_range_and_min_per_party():
     got = allocations(cabinet={"size": {"min": 3, "max": 3}, "min_per_party": 2},
                       government={"forms": ["majority"]})
     assert got == set()  # two parties need at least 4 members
-    got = allocations(cabinet={"size": 2, "min_per_party": 0}, government={"forms": ["majority"]})
-    assert "a2+b0@a" in got and "a0+b2@a" not in got  # a member-less party holds no post
-
-
-def test_empty_size_cannot_hold_the_leader():
-    assert allocations(cabinet={"size": {"min": 0, "max": 0}, "min_per_party": 0}) == set()
+    got = allocations(cabinet={"size": {"min": 3, "max": 4}, "min_per_party": 2},
+                      government={"forms": ["majority"]})
+    assert got == {f"{x}2+{y}2@{h}" for x, y in (("a", "b"), ("a", "c"), ("b", "c"))
+                   for h in (x, y)}
 
 
 def test_posts_and_portfolios_are_held_within_members():
