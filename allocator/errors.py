@@ -25,6 +25,7 @@ ProblemKind = Literal[
     "reference",    # an id that points nowhere
     "duplicate",    # an id given twice
     "meaning",      # well-formed and well-referenced, but meaningless (a party naming itself)
+    "base_rules",   # plain arithmetic shows the base rules admit no government at all
 ]
 
 

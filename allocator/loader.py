@@ -129,8 +129,10 @@ def _references_beside(data: Any, shape: list[Problem]) -> list[Problem]:
     stand_ins = {repaired[kind][i].get("id", repaired[kind][i].get("name"))
                  for kind, i in replaced if kind != "demands"}
     hiding = _HIDDEN.set(frozenset(stand_ins) - _ids_given(data))
+    parties_unknown = any(kind == "parties" for kind, _ in replaced)
     try:
-        return [p for p in _reference_problems(instance) if p.path[:2] not in replaced]
+        return [p for p in _reference_problems(instance) if p.path[:2] not in replaced
+                and not (parties_unknown and p.kind == "base_rules")]  # seats unknown
     finally:
         _HIDDEN.reset(hiding)
 
@@ -363,18 +365,18 @@ def _base_rule_problems(instance: Instance, at: Path) -> Iterator[Problem]:
     rule = instance.government.investiture
     if quota > instance.total_seats:
         yield Problem(f"the quota ({quota}) is above the chamber's {instance.total_seats} "
-                      "seats: no government can reach it", where("majority"), kind="meaning")
+                      "seats: no government can reach it", where("majority"), kind="base_rules")
     elif rule == "absolute" and listed < quota:
         yield Problem(f"the parties hold {listed} seats, below the quota of {quota}: no "
-                      "government can reach it", where("parties"), kind="meaning")
+                      "government can reach it", where("parties"), kind="base_rules")
     elif rule == "relative" and listed <= unlisted:
         yield Problem(f"the parties hold {listed} seats and {unlisted} are held by no listed "
                       "party (votes against): no government can win a relative investiture",
-                      where("seats"), kind="meaning")
+                      where("seats"), kind="base_rules")
     elif rule == "negative" and unlisted >= quota:
         yield Problem(f"{unlisted} seats held by no listed party already reach the quota of "
                       f"{quota} against: no government survives a negative investiture",
-                      where("seats"), kind="meaning")
+                      where("seats"), kind="base_rules")
     high = instance.cabinet.size_range[1]
     needs = {"min_per_party": (instance.cabinet.min_per_party, "a cabinet party's share"),
              "posts": (len(instance.cabinet.all_posts), "the posts (one member each)"),
@@ -383,7 +385,7 @@ def _base_rule_problems(instance: Instance, at: Path) -> Iterator[Problem]:
     for key, (need, what) in needs.items():
         if need > high:
             yield Problem(f"{what} need {need} members, but the cabinet has at most {high}; "
-                          "raise cabinet.size", where("cabinet", key), kind="meaning")
+                          "raise cabinet.size", where("cabinet", key), kind="base_rules")
 
 
 def _policy_conflict_problems(instance: Instance) -> Iterator[Problem]:

@@ -24,3 +24,20 @@ def test_readme_library_example(monkeypatch):
     block = re.search(r"## Library\n\n```python\n(.*?)```", readme, re.S)
     assert block is not None
     exec(compile(block.group(1), "README.md", "exec"), {})
+
+
+def test_the_format_documents_every_demand_type():
+    from allocator.model import DEMAND_TYPES
+
+    text = (ROOT / "docs" / "format.md").read_text()
+    assert [t for t in DEMAND_TYPES if f"`{t}`" not in text] == []
+
+
+def test_no_link_leaves_the_repository():
+    for path in [ROOT / "README.md", *(ROOT / "docs").glob("*.md"),
+                 *(ROOT / "instances").glob("*.yaml")]:
+        text = path.read_text()
+        assert "../shared" not in text, path
+        for target in re.findall(r"\]\(([^)#]+)", text):
+            if not target.startswith("http"):
+                assert (path.parent / target).exists(), (path, target)

@@ -65,7 +65,7 @@ def test_base_rules_alone_admit_nothing():
 def test_max_relaxations_says_the_list_was_cut():
     deadlock = allocator.solve(council(A_LEADS, B_LEADS, NO_C), max_relaxations=2).deadlock
     assert len(deadlock.relaxations) == 2 and not deadlock.complete
-    assert "only the first 2 minimum relaxations" in deadlock.message
+    assert "only 2 minimum relaxations listed (the limit asked for)" in deadlock.message
 
 
 def test_coalition_level_deadlocks_are_explained_too():
@@ -159,7 +159,7 @@ def test_solve_prints_the_explanation(deadlocked):
     code, out, _ = run("solve", deadlocked)
     assert code == 3 and "Smallest relaxations: 2 ways" in out
     code, out, _ = run("solve", deadlocked, "--max-relaxations", "1")
-    assert "only the first 1 minimum relaxations are listed" in out
+    assert "only 1 minimum relaxation listed (the limit asked for)" in out
 
 
 def test_explain_why_not_command(deadlocked):

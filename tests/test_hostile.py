@@ -1,0 +1,282 @@
+"""Hostile input, as a new user (or a fuzzer) writes it: every mistake exits 2 with a located
+message and no traceback; limits, signals and output files never lose or harm anything."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import stat
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from allocator import cli
+
+ROOT = Path(__file__).resolve().parent.parent
+WORCESTER = ROOT / "instances" / "worcester-2016.yaml"
+PARLIAMENT = ROOT / "benchmarks" / "instances" / "parliament-12.yaml"
+GOOD = """\
+name: x
+parties: [{id: a, seats: 5}, {id: b, seats: 4}]
+cabinet: {size: 2}
+"""
+
+
+def run(*args: str) -> tuple[int, str, str]:
+    result = CliRunner().invoke(cli.main, [str(a) for a in args])
+    return result.exit_code, result.stdout, result.stderr
+
+
+def validate(tmp_path: Path, text: str | bytes, name: str = "f.yaml") -> tuple[int, str]:
+    path = tmp_path / name
+    path.write_bytes(text if isinstance(text, bytes) else text.encode())
+    code, _, err = run("validate", path)
+    return code, err.replace(str(path), name)
+
+
+@pytest.mark.parametrize("text, name, said", [
+    (b"name: x\x00\n", "f.yaml", "f.yaml:1: the file holds a NUL byte"),
+    (b"name: \xff\n", "f.yaml", "f.yaml:1: not UTF-8 text"),
+    ("date: 2016-13-45\n" + GOOD, "f.yaml",
+     "f.yaml:1: date: expected a date (YYYY-MM-DD), got '2016-13-45'"),
+    ("date: 2016-05-10 12:00\n" + GOOD, "f.yaml", "f.yaml:1: date: expected a date"),
+    ("name: x\nparties: " + "[" * 500 + "]" * 500 + "\n", "f.yaml", "nested more than"),
+    ('{"name": "x", "seats": ' + "9" * 5000 + "}", "f.json",
+     "not valid JSON: a number has more than 4,300 digits"),
+    ('{"name": "x", "parties": [{"id": "a", "seats": 3},], "cabinet": {"size": 1}}',
+     "f.json", "f.json:1: not valid JSON"),
+    ("name: x\nparties: [{id: a, seats: !big 3}]\ncabinet: {size: 1}\n", "f.yaml",
+     "f.yaml:2: YAML tags (!big) are not part of the format"),
+    ("a: &a [x, x, x, x, x, x, x, x, x]\n" + "".join(
+        f"{c}: &{c} [{', '.join([f'*{p}'] * 9)}]\n" for p, c in zip("abcdefg", "bcdefgh")),
+     "f.yaml", "expands to more than 200,000 values"),
+    ("seats: 1000000000000000000000000000000\n" + GOOD, "f.yaml",
+     "f.yaml:1: seats: must be at most 100000, got 1000000000000000000000000000000"),
+    ("seats: true\n" + GOOD, "f.yaml", "f.yaml:1: seats: expected an integer, got True"),
+    ("seats: '5'\n" + GOOD, "f.yaml", "f.yaml:1: seats: expected an integer, got '5'"),
+    ('{"name": "x", "parties": [{"id": "a", "seats": 5.0}], "cabinet": {"size": 1}}',
+     "f.json", "parties[0].seats: expected an integer, got 5.0"),
+    ("name: x\nparties: [{id: a, seats: 5}]\ncabinet: {size: 0}\n", "f.yaml",
+     "cabinet.size: must be at least 1, got 0"),
+    ("name: x\nparties: [{id: a, seats: 5}]\ncabinet: {size: -3}\n", "f.yaml",
+     "cabinet.size: must be at least 1, got -3"),
+    ("name: x\nmajority: 1000\nparties: [{id: a, seats: 11}]\ncabinet: {size: 2}\n", "f.yaml",
+     "f.yaml:2: majority: the quota (1000) is above the chamber's 11 seats"),
+    ("name: x\nparties: [{id: a, seats: 5}]\ncabinet: {size: {min: 1, max: 4}, "
+     "min_per_party: 10}\n", "f.yaml",
+     "cabinet.min_per_party: a cabinet party's share need 10 members, but the cabinet has at "
+     "most 4"),
+    ("name: x\nparties: [{id: a, seats: 5}]\ncabinet: {size: 4, portfolios: [a, b, c, d, e, "
+     "f, g]}\n", "f.yaml", "the named portfolios (one member each) need 7 members"),
+    ("name: x\nparties: [{id: a, seats: 5}]\ncabinet: {size: 2, min_per_party: 0}\n",
+     "f.yaml", "cabinet.min_per_party: must be at least 1, got 0"),
+    ("name: x\nparties: [{id: a, seats: 5, votes: .nan}, {id: b, seats: 3, votes: .inf}]\n"
+     "cabinet: {size: 2}\n", "f.yaml", "parties[0].votes: expected an integer or a finite number"),
+    ("name: x\nparties: [{id: a, seats: 5, votes: 0.1234567}]\ncabinet: {size: 2}\n", "f.yaml",
+     "use at most 6 decimals"),
+    ("name: x\nparties: [{id: a, seats: 5, votes: 1.0e-300}]\ncabinet: {size: 2}\n", "f.yaml",
+     "use at most 6 decimals"),
+    ("name: x\nparties: [{id: a, seats: 5}]\ncabinet: {size: 2}\ndemands: [{type: "
+     "max_cabinet_parties, count: 100000000000000000000000}]\n", "f.yaml",
+     "demands[0].count: must be at most 1000"),
+    ("name: x\nparties: [{id: a, seats: 5}]\ncabinet: {size: 2}\ndemands: [{type: proportional,"
+     " tolerance: 1.0e+308}]\n", "f.yaml", "demands[0].tolerance: must be at most 1000"),
+    ("name: x\nparties: [{id: a, seats: 5, votes: 999999999999.123456}, {id: b, seats: 4, "
+     "votes: 1.000001}]\ncabinet: {size: 1000}\ndemands: [{type: proportional, basis: votes, "
+     "tolerance: 0.001}]\n", "f.yaml", "too large or too precise for exact arithmetic"),
+])
+def test_mistakes_are_located_and_exit_2(tmp_path, text, name, said):
+    code, err = validate(tmp_path, text, name)
+    assert code == 2 and said in err, err
+    assert "Traceback" not in err and len(err) < 2000
+
+
+def test_placeholders_never_leak_into_messages(tmp_path):
+    text = ("name: x\nparties: [{seats: 1}, {id: b, seats: 4}, {id: c, seats: 3}]\n"
+            "cabinet: {size: 2}\ndemands: [{type: veto_leader, of: [zz]}]\n")
+    code, err = validate(tmp_path, text)
+    assert code == 2 and "(known: b, c)" in err and "malformed" not in err
+
+
+def test_long_values_are_cut_short(tmp_path):
+    code, err = validate(tmp_path, "name: [" + ", ".join(["x"] * 20000) + "]\n" + GOOD[8:])
+    assert code == 2 and "name: expected a string" in err and len(err) < 400
+
+
+def test_every_problem_is_listed_but_not_forever(tmp_path):
+    parties = ", ".join(f"{{id: p{i}, seats: many}}" for i in range(200))
+    code, err = validate(tmp_path, f"name: x\nparties: [{parties}]\ncabinet: {{size: 2}}\n")
+    assert code == 2 and "... and 150 more problems" in err
+
+
+@pytest.mark.parametrize("make", ["fifo", "folder", "device", "missing", "huge"])
+def test_only_regular_files_of_reasonable_size_are_read(tmp_path, make):
+    path = tmp_path / "x.yaml"
+    if make == "fifo":
+        os.mkfifo(path)
+    elif make == "folder":
+        path.mkdir()
+    elif make == "device":
+        path = Path("/dev/zero")
+    elif make == "huge":
+        path.write_bytes(b"# " + b"x" * (6 * 1024 * 1024))
+    started = time.monotonic()
+    code, _, err = run("validate", path)
+    assert code == 2 and time.monotonic() - started < 10
+    assert "Traceback" not in err and str(path) in err
+
+
+def test_check_of_a_folder_skips_nothing_silently(tmp_path):
+    (tmp_path / "good.yaml").write_text(GOOD)
+    os.mkfifo(tmp_path / "pipe.yaml")
+    code, out, err = run("check", tmp_path)
+    assert code == 2 and "INVALID" in err and "not a regular file" in err
+
+
+def test_check_with_an_impossible_outcome_is_refused(tmp_path):
+    path = tmp_path / "f.yaml"
+    path.write_text(GOOD + "outcome: {cabinet: {a: -2, b: 1000000000000000000000}}\n")
+    code, _, err = run("check", path)
+    assert code == 2 and "outcome.cabinet.a: must be at least 1" in err
+
+
+@pytest.mark.parametrize("value", ["nan", "inf", "-1", "0", "abc"])
+def test_time_limits_must_be_a_number_of_seconds(value):
+    code, _, err = run("solve", WORCESTER, "--time-limit", value)
+    assert code == 2 and "--time-limit" in err
+
+
+@pytest.mark.parametrize("question, said", [
+    ("lab,lab", "lab named twice"), ("lab,,green", "empty party name"),
+    ("lab+green+green", "green named twice"), ("lab+lab", "both in cabinet and supporting"),
+    ("tory", "unknown party tory"),
+])
+def test_why_not_questions_are_checked(question, said):
+    code, _, err = run("explain", WORCESTER, "--why-not", question)
+    assert code == 2 and said in err
+
+
+def test_a_deadlock_in_csv_is_explained_on_stderr():
+    code, out, err = run("solve", WORCESTER, "--format", "csv")
+    assert code == 3 and out.startswith("cabinet,") and len(out.splitlines()) == 1
+    assert "deadlock: no allocation satisfies every demand" in err
+    assert "Smallest relaxations: 8 ways" in err
+
+
+def test_a_cut_list_of_relaxations_says_so_without_naming_options():
+    code, out, _ = run("solve", WORCESTER, "--max-relaxations", "1")
+    assert code == 3 and "at least 1 way (not all listed)" in out
+    assert "only 1 minimum relaxation listed (the limit asked for); there are more" in out
+    assert "max_relaxations" not in out
+
+
+# --- output files -----------------------------------------------------------------------------
+
+
+def solve_into(out: str | Path) -> tuple[int, str, str]:
+    return run("solve", WORCESTER, "--scenario", "green-backs-labour", "--format", "csv",
+               "--out", out)
+
+
+def test_an_existing_file_keeps_its_mode(tmp_path):
+    target = tmp_path / "out.csv"
+    target.write_text("old")
+    target.chmod(0o640)
+    assert solve_into(target)[0] == 0
+    assert stat.S_IMODE(target.stat().st_mode) == 0o640 and target.read_text() != "old"
+    assert [p.name for p in tmp_path.iterdir()] == ["out.csv"]
+
+
+def test_a_new_file_honours_the_umask(tmp_path):
+    previous = os.umask(0o027)
+    try:
+        assert solve_into(tmp_path / "new.csv")[0] == 0
+    finally:
+        os.umask(previous)
+    assert stat.S_IMODE((tmp_path / "new.csv").stat().st_mode) == 0o640
+
+
+def test_a_symlink_is_followed_not_replaced(tmp_path):
+    target = tmp_path / "target.csv"
+    target.write_text("old")
+    link = tmp_path / "link.csv"
+    link.symlink_to(target)
+    assert solve_into(link)[0] == 0
+    assert link.is_symlink() and target.read_text().startswith("cabinet,")
+
+
+def test_devices_are_written_not_replaced():
+    code, _, err = solve_into("/dev/full")
+    assert code == 2 and "No space left on device" in err
+    assert stat.S_ISCHR(os.stat("/dev/full").st_mode)
+    assert solve_into("/dev/null")[0] == 0 and stat.S_ISCHR(os.stat("/dev/null").st_mode)
+
+
+def test_dash_is_stdout_and_empty_is_an_error(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    code, out, _ = solve_into("-")
+    assert code == 0 and out.startswith("cabinet,") and list(tmp_path.iterdir()) == []
+    code, _, err = solve_into("")
+    assert code == 2 and "--out needs a path" in err
+
+
+@pytest.mark.parametrize("where", ["/proc/version", "/nonexistent/folder/out.csv"])
+def test_unwritable_places_are_refused_clearly(where):
+    code, _, err = solve_into(where)
+    assert code == 2 and "cannot write there" in err
+
+
+# --- signals and time limits (real processes) ---------------------------------------------------
+
+
+def start(*args: str) -> subprocess.Popen[str]:
+    return subprocess.Popen([sys.executable, "-m", "allocator.cli", *args],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)})
+
+
+def test_sigterm_reports_what_was_found_and_leaves_no_temporary_file(tmp_path):
+    target = tmp_path / "out.json"
+    process = start("solve", str(PARLIAMENT), "--level", "coalition", "--format", "json",
+                    "--out", str(target))
+    time.sleep(1.5)
+    process.send_signal(signal.SIGTERM)
+    _, err = process.communicate(timeout=60)
+    assert process.returncode == 0, err
+    doc = json.loads(target.read_text())
+    assert doc["complete"] is False and doc["count"] > 0
+    assert [p.name for p in tmp_path.iterdir()] == ["out.json"]
+
+
+def test_ctrl_c_stops_the_explanation_phases():
+    """The binding analysis of a big instance takes minutes: Ctrl-C ends it at once, and what
+    was decided is printed with the rest marked undecided."""
+    process = start("explain", str(PARLIAMENT.parent / "parliament-20.yaml"), "--format",
+                    "json")
+    time.sleep(2.5)
+    started = time.monotonic()
+    process.send_signal(signal.SIGINT)
+    out, err = process.communicate(timeout=60)
+    assert time.monotonic() - started < 5, "the interrupt was not taken at once"
+    doc = json.loads(out)
+    assert process.returncode in (0, 3, 4), err
+    assert doc["complete"] is False
+
+
+def test_a_time_limit_counts_across_every_phase():
+    started = time.monotonic()
+    code, out, _ = run("explain", PARLIAMENT.parent / "parliament-20.yaml", "--time-limit", "1",
+                       "--format", "json")
+    assert time.monotonic() - started < 5
+    doc = json.loads(out)
+    assert doc["complete"] is False and code in (0, 4)
+
+
+def test_check_marks_what_the_time_limit_left_undecided():
+    code, out, _ = run("check", ROOT / "instances", "--time-limit", "0.01")
+    assert code == 4 and "UNDECIDED" in out and "FAIL" not in out
