@@ -10,9 +10,10 @@ Two kinds of work, each with the parameters measured for it (../shared/CPSAT-NOT
 * **Enumeration** (`Search`): every solution, one worker (two lose solutions), linearization
   level 0 (20-80x faster) and presolve off: with presolve on, level 0 silently lost solutions
   (47 of 53 on a 4-party instance with a party-less `veto_leader`; tests/test_differential.py
-  keeps it), while presolve off costs about 15%; in a background thread that hands solutions over in batches, so the
-  caller iterates them as they are found and can stop at any time; Ctrl-C stops the search
-  instead of raising, and the caller keeps what was found.
+  keeps it), while presolve off costs about 15%. It runs in a background thread that hands
+  solutions over in batches, so the caller iterates them as they are found and can stop at any
+  time; Ctrl-C and SIGTERM stop the search instead of raising, and the caller keeps what was
+  found.
 
 Solver statuses are read in one place (`_feasible`): OPTIMAL/FEASIBLE, INFEASIBLE, and anything
 else, which means the solve was stopped (`Stopped`) or the model is invalid (a bug: `RuntimeError`).
