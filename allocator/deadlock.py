@@ -18,7 +18,7 @@ from .solver import Budget, Stopped
 DEFAULT_MAX_RELAXATIONS = 1000
 
 BASE_RULES_ONLY = ("no allocation exists even with every demand dropped: the base rules "
-                   "(majority, cabinet size, posts) and the fixed demands alone rule it out")
+                   "(majority, cabinet size, posts) alone rule it out")
 
 
 def explain_deadlock(problem: Instance, max_relaxations: int = DEFAULT_MAX_RELAXATIONS,
@@ -29,7 +29,7 @@ def explain_deadlock(problem: Instance, max_relaxations: int = DEFAULT_MAX_RELAX
     try:
         budget.phase("minimal conflict")
         if not soft.satisfiable([]):
-            return Deadlock((), (), True, BASE_RULES_ONLY)
+            return Deadlock((), (), True, _fixed_conflict(problem, budget))
         conflict = minimal_conflict(soft)
     except Stopped as stop:
         return Deadlock((), (), False, f"the {stop.reason} came before the explanation: no "
@@ -48,3 +48,19 @@ def explain_deadlock(problem: Instance, max_relaxations: int = DEFAULT_MAX_RELAX
         message = (f"only {max_relaxations} minimum relaxation{plural} listed (the limit "
                    "asked for); there are more")
     return Deadlock(tuple(conflict), tuple(relaxations), complete, message)
+
+
+def _fixed_conflict(problem: Instance, budget: Budget) -> str:
+    """Why nothing can be dropped to unlock a deal: the base rules alone, or a minimal set of
+    fixed demands that cannot hold together with them (found as a conflict among them)."""
+    fixed = [d for d in problem.demands if d.fixed]
+    if not fixed:
+        return BASE_RULES_ONLY
+    unfixed = problem.model_copy(update={"demands": [d.model_copy(update={"fixed": False})
+                                                     for d in fixed]})
+    conflict = minimal_conflict(SoftModel(unfixed, budget))
+    if not conflict:
+        return BASE_RULES_ONLY
+    return (f"the fixed demand{'s' if len(conflict) > 1 else ''} {', '.join(conflict)} cannot "
+            "hold with the base rules (majority, cabinet size, posts), and fixed demands are "
+            "never dropped")

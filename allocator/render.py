@@ -224,7 +224,7 @@ def deadlock_lines(deadlock: Deadlock, problem: Instance) -> list[str]:
     if not deadlock.conflict and not deadlock.relaxations:
         if not deadlock.complete:
             return ["", f"The explanation was cut short: {deadlock.message}."]
-        return ["", f"No demand is to blame: {deadlock.message}."]
+        return ["", f"No demand that could be dropped is to blame: {deadlock.message}."]
     n = len(deadlock.conflict)
     lines = ["", f"Minimal conflict: these {n} demands cannot all hold; without any one of them "
              "the rest can." if n > 1 else "Minimal conflict: this demand alone rules it out "

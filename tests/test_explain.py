@@ -59,7 +59,13 @@ def test_base_rules_alone_admit_nothing():
     one_party = {"type": "max_cabinet_parties", "count": 1, "fixed": True}
     result = allocator.solve(council(one_party, A_LEADS))
     assert result.status == "deadlock"
-    assert result.deadlock == allocator.Deadlock((), (), True, BASE_RULES_ONLY)
+    assert result.deadlock == allocator.Deadlock((), (), True, (
+        "the fixed demand max_cabinet_parties-1 cannot hold with the base rules (majority, "
+        "cabinet size, posts), and fixed demands are never dropped"))
+    # without any fixed demand, the base rules alone
+    alone = allocator.solve(council(A_LEADS, government={"forms": ["majority"]},
+                                    majority=7)).deadlock
+    assert alone == allocator.Deadlock((), (), True, BASE_RULES_ONLY)
 
 
 def test_max_relaxations_says_the_list_was_cut():
@@ -96,11 +102,14 @@ def test_why_not_names_what_rules_a_coalition_out():
 
 def test_why_not_a_minority_the_base_rules_forbid():
     """c (1 seat) supported by both a and b: either supporter alone would give c a majority,
-    so neither is needed, and the base rules (minimal support) rule it out, not a demand."""
+    so neither is needed, and the base rules (minimal support) rule it out, not a demand: a and
+    b both supporting (which leaves only c to govern) is the conflict."""
     instance = council(government={"forms": ["majority", "minority"]})
     answer = explain(instance, why_not=Q(("c",), ("a", "b")))
     assert not answer.feasible
-    assert answer.deadlock == allocator.Deadlock((), (), True, BASE_RULES_ONLY)
+    assert answer.deadlock == allocator.Deadlock((), (), True, (
+        "the fixed demands why-not-a, why-not-b cannot hold with the base rules "
+        "(majority, cabinet size, posts), and fixed demands are never dropped"))
 
 
 @pytest.mark.parametrize("question, message", [
