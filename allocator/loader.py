@@ -109,13 +109,12 @@ def _references_beside(data: Any, shape: list[Problem]) -> list[Problem]:
     repaired = copy.deepcopy(data)
     demand_ids = _raw_demand_ids(data.get("demands"))
     replaced: set[tuple[str | int, ...]] = set()
-    for problem in shape:
+    for problem in sorted(shape, key=lambda p: p.kind != "unknown_key"):  # deletions first
         path = problem.path
         if problem.kind == "unknown_key":
-            parent = repaired
-            for part in path[:-1]:
-                parent = parent[part]
-            parent.pop(path[-1], None)
+            parent = _at(path[:-1], repaired)
+            if isinstance(parent, dict):
+                parent.pop(path[-1], None)
         elif len(path) >= 2 and path[:1] in _ITEM_LISTS and isinstance(path[1], int):
             kind, i = path[0], path[1]
             repaired[kind][i] = _stand_in(kind, repaired[kind][i], i, demand_ids)
@@ -215,7 +214,7 @@ def _worded(error: Any, data: Any) -> tuple[Path, str, ProblemKind]:
     if kind == "missing":
         return path, f"missing required key {path[-1]!r}", "missing_key"
     if kind == "union_tag_invalid":
-        return path, (f"unknown demand type {error['input'].get('type')!r} "
+        return path, (f"unknown demand type {_shown(error['input'].get('type'))} "
                       f"({known(DEMAND_TYPES)})"), "shape"
     if kind == "union_tag_not_found":
         return path, f"a demand needs a 'type' ({known(DEMAND_TYPES)})", "missing_key"
@@ -275,18 +274,21 @@ def _alias(field: Any, node: Mapping[str, Any]) -> str | None:
 
 
 def _at(path: Path, data: Any) -> Any:
+    """The value at `path`, or None where the data has no such place."""
     node = data
     for part in path:
-        node = node[part]
+        try:
+            node = node[part]
+        except (KeyError, IndexError, TypeError):
+            return None
     return node
 
 
 def _demand_type(path: Path, data: Any) -> str | None:
     """The demand type of the mapping at `path`, if it is a demand of a known type."""
     node = _at(path, data)
-    if isinstance(node, Mapping) and node.get("type") in DEMAND_TYPES:
-        return str(node["type"])
-    return None
+    kind = node.get("type") if isinstance(node, Mapping) else None
+    return kind if isinstance(kind, str) and kind in DEMAND_TYPES else None
 
 
 def _parent_fields(path: Path, data: Any) -> list[str]:

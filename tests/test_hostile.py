@@ -96,6 +96,16 @@ def test_mistakes_are_located_and_exit_2(tmp_path, text, name, said):
     assert "Traceback" not in err and len(err) < 2000
 
 
+@pytest.mark.parametrize("text", [
+    "type: []\n",  # an unhashable demand type
+    GOOD + "scenarios: [{name: s, add: [{type: role, party: 0, in: [cabinet], name: 0}]}]\n",
+    GOOD + "demands: [{type: [role], party: a}]\n",
+])
+def test_what_the_long_fuzz_found(tmp_path, text):
+    code, err = validate(tmp_path, text)
+    assert code == 2 and "Traceback" not in err and "internal error" not in err
+
+
 def test_placeholders_never_leak_into_messages(tmp_path):
     text = ("name: x\nparties: [{seats: 1}, {id: b, seats: 4}, {id: c, seats: 3}]\n"
             "cabinet: {size: 2}\ndemands: [{type: veto_leader, of: [zz]}]\n")
