@@ -33,11 +33,15 @@ def binding_demands(problem: Instance, budget: Budget | None = None
         base, search = allocations.listing(problem, limit=ALLOCATION_BUDGET + 1, budget=budget)
         budget.check()
         small = search.complete
+        if not small:
+            budget.phase(f"binding demands: more than {ALLOCATION_BUDGET:,} allocations, "
+                         "listing the coalitions to compare")
         summary = None if small else _coalitions(problem, budget)
     except Stopped:
         return (), tuple(soft)
     found: list[str] = []
     for i, demand in enumerate(soft):
+        budget.phase(f"binding demands: {i + 1} of {len(soft)} ({demand})")
         relaxed = without(problem, [demand])
         try:
             if small:

@@ -44,6 +44,7 @@ def minimum_correction_sets(soft: SoftModel, limit: int) -> tuple[list[tuple[str
                 return _in_instance_order(soft, found), False
             dropped = soft.dropped(solution)
             found.append(dropped)
+            soft.budget.phase(f"minimum relaxations: {len(found)} found")
             model.add_bool_or(soft.indicators(dropped))
     except Stopped:
         return _in_instance_order(soft, found), False
