@@ -121,16 +121,18 @@ MAX_RELAXATIONS = click.option(
 
 @main.command()
 @click.argument("file", type=click.Path(dir_okay=False))
-@click.option("--scenario", help="Solve the named scenario of the instance.")
+@click.option("--scenario", metavar="NAME", help="Solve the named scenario of the instance.")
 @click.option("--level", type=click.Choice(list(LEVELS)), default="allocation",
               show_default=True, help="List allocations, or each (cabinet, support) once.")
 @click.option("--format", "fmt", type=click.Choice(render.FORMATS), default="table",
               show_default=True,
               help="table for people; json one document; jsonl one line per allocation as "
                    "found, then a summary line; csv one flat row per allocation.")
-@click.option("--limit", type=click.IntRange(min=1), help="Stop after N allocations.")
+@click.option("--limit", type=click.IntRange(min=1), metavar="N",
+              help="Stop after N allocations (or coalitions).")
 @TIME_LIMIT
-@click.option("--out", help="Write to PATH, whole or not at all (- for standard output).")
+@click.option("--out", metavar="PATH",
+              help="Write to PATH, whole or not at all (- for standard output).")
 @MAX_RELAXATIONS
 def solve(file: str, scenario: str | None, level: str, fmt: str, limit: int | None,
           time_limit: float | None, out: str | None, max_relaxations: int) -> None:
@@ -201,7 +203,7 @@ def _question(ctx: click.Context, param: click.Parameter,
 
 @main.command("explain")
 @click.argument("file", type=click.Path(dir_okay=False))
-@click.option("--scenario", help="Explain the named scenario of the instance.")
+@click.option("--scenario", metavar="NAME", help="Explain the named scenario of the instance.")
 @click.option("--why-not", "question", callback=_question, metavar="PARTY,PARTY[+SUPPORTER...]",
               help="Why a coalition has no allocation: lab,green (that cabinet, any support) "
                    "or lab+green (Labour cabinet, Greens supporting).")
