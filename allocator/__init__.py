@@ -14,23 +14,45 @@ drops, pinned roles), `encoding` (CP-SAT model), `solver` (the only place that r
 (explanation), `result`, `render`, and `cli`; `api` holds the entry points exported here.
 """
 
-from .api import explain, iter_allocations, solve
-from .errors import AllocatorError, InstanceError, Problem, UsageError
-from .loader import from_dict, load, loads
-from .model import Instance
-from .result import (
-    Allocation,
-    Coalition,
-    Deadlock,
-    Explanation,
-    MemberRange,
-    Relaxation,
-    Result,
-)
-from .transform import CoalitionQuestion
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
 
+if TYPE_CHECKING:  # for type checkers; at run time the names load on first use (below)
+    from .api import explain, iter_allocations, solve
+    from .errors import AllocatorError, InstanceError, Problem, UsageError
+    from .loader import from_dict, load, loads
+    from .model import Instance
+    from .result import (
+        Allocation,
+        Coalition,
+        Deadlock,
+        Explanation,
+        MemberRange,
+        Relaxation,
+        Result,
+    )
+    from .transform import CoalitionQuestion
+
+#: where each public name lives; importing `allocator` stays cheap (no OR-Tools) until a name
+#: that needs the solver is used, so `allocator validate` and `--help` start quickly
+_EXPORTS = {
+    "explain": "api", "iter_allocations": "api", "solve": "api",
+    "AllocatorError": "errors", "InstanceError": "errors", "Problem": "errors",
+    "UsageError": "errors", "from_dict": "loader", "load": "loader", "loads": "loader",
+    "Instance": "model", "Allocation": "result", "Coalition": "result", "Deadlock": "result",
+    "Explanation": "result", "MemberRange": "result", "Relaxation": "result",
+    "Result": "result", "CoalitionQuestion": "transform",
+}
 __all__ = [
-    "AllocatorError", "Allocation", "Coalition", "CoalitionQuestion", "Deadlock", "Explanation",
+    "Allocation", "AllocatorError", "Coalition", "CoalitionQuestion", "Deadlock", "Explanation",
     "Instance", "InstanceError", "MemberRange", "Problem", "Relaxation", "Result", "UsageError",
     "explain", "from_dict", "iter_allocations", "load", "loads", "solve",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    if name in _EXPORTS:
+        value = getattr(import_module(f".{_EXPORTS[name]}", __name__), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module 'allocator' has no attribute {name!r}")

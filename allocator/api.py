@@ -12,10 +12,18 @@ from typing import Any
 
 from . import allocations, coalitions
 from .binding import binding_demands
-from .deadlock import DEFAULT_MAX_RELAXATIONS, explain_deadlock
+from .deadlock import explain_deadlock
 from .encoding import Encoding
 from .model import Instance
-from .result import Allocation, Coalition, Explanation, Level, Result, Status
+from .result import (
+    DEFAULT_MAX_RELAXATIONS,
+    Allocation,
+    Coalition,
+    Explanation,
+    Level,
+    Result,
+    Status,
+)
 from .solver import Budget, Search, Stopped
 from .transform import CoalitionQuestion, ask, resolve
 

@@ -21,17 +21,15 @@ from typing import Any, NoReturn
 import click
 
 from . import render
-from .api import explain
-from .api import solve as solve_instance
-from .check import checks, instance_files
-from .deadlock import DEFAULT_MAX_RELAXATIONS
 from .errors import AllocatorError, InstanceError, UsageError
 from .loader import load
 from .model import Instance
 from .output import Sink
-from .result import Allocation, Coalition, Level, Result
-from .solver import Budget
+from .result import DEFAULT_MAX_RELAXATIONS, Allocation, Coalition, Level, Result
 from .transform import CoalitionQuestion, resolve
+
+# The commands that solve import the solving modules (and with them OR-Tools, most of the
+# start-up time) when they run: `validate`, `schema` and `--help` never need them.
 
 EXIT = {"feasible": 0, "deadlock": 3, "unknown": 4}
 LEVELS: dict[str, Level] = {"allocation": "allocation", "coalition": "coalition"}
@@ -139,6 +137,8 @@ def solve(file: str, scenario: str | None, level: str, fmt: str, limit: int | No
     """Every feasible allocation of FILE, or a proof of deadlock."""
 
     def run() -> int:
+        from . import api
+
         instance = load(file)
         # the scenario resolved first: an unknown name fails before any output, and the JSON
         # lines streamed below know whether anyone can abstain
@@ -154,7 +154,7 @@ def solve(file: str, scenario: str | None, level: str, fmt: str, limit: int | No
                     sink.flush()
 
         try:
-            result = solve_instance(instance, scenario, level=LEVELS[level],
+            result = api.solve(instance, scenario, level=LEVELS[level],
                                     limit=limit, time_limit=time_limit, on_found=found,
                                     max_relaxations=max_relaxations, on_phase=progress.phase)
             progress.done()
@@ -216,9 +216,11 @@ def explain_command(file: str, scenario: str | None, question: CoalitionQuestion
     """Why FILE is deadlocked (or which of its demands bind), or why not a coalition."""
 
     def run() -> int:
+        from . import api
+
         progress = Progress("step")
         try:
-            answer = explain(load(file), scenario, why_not=question,
+            answer = api.explain(load(file), scenario, why_not=question,
                              max_relaxations=max_relaxations, time_limit=time_limit,
                              on_phase=progress.phase)
         finally:
@@ -241,6 +243,9 @@ def check_command(paths: tuple[str, ...], time_limit: float | None) -> None:
     if the time limit or an interrupt left one undecided."""
 
     def run() -> int:
+        from .check import checks, instance_files
+        from .solver import Budget
+
         files = instance_files(list(paths))
         if not files:
             raise UsageError("check: no instance files found in " + ", ".join(paths))

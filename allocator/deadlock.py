@@ -10,12 +10,9 @@ from __future__ import annotations
 from .conflict import minimal_conflict
 from .model import Instance
 from .relaxations import minimum_relaxations
-from .result import Deadlock
+from .result import DEFAULT_MAX_RELAXATIONS, Deadlock
 from .soft import SoftModel
 from .solver import Budget, Stopped
-
-#: enough for every historical instance; a cut list says so (Deadlock.complete)
-DEFAULT_MAX_RELAXATIONS = 1000
 
 BASE_RULES_ONLY = ("no allocation exists even with every demand dropped: the base rules "
                    "(majority, cabinet size, posts) alone rule it out")

@@ -13,6 +13,10 @@ from typing import Literal
 from .model import Instance
 from .transform import CoalitionQuestion
 
+#: how many minimum relaxations of a deadlock are listed unless asked otherwise: enough for every
+#: historical instance; a cut list says so (Deadlock.complete)
+DEFAULT_MAX_RELAXATIONS = 1000
+
 Status = Literal["feasible", "deadlock", "unknown"]
 Form = Literal["majority", "minority"]
 Level = Literal["allocation", "coalition"]

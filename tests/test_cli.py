@@ -141,7 +141,7 @@ def test_out_is_not_written_on_error(tmp_path, monkeypatch):
     def broken(*args, **kwargs):
         raise RuntimeError("boom")
 
-    monkeypatch.setattr(cli, "solve_instance", broken)
+    monkeypatch.setattr("allocator.api.solve", broken)
     target = tmp_path / "result.json"
     code, _, err = run("solve", COUNCIL, "--out", str(target))
     assert code == 1 and "internal error: RuntimeError: boom" in err

@@ -23,3 +23,24 @@ def test_no_function_is_too_complex(path):
 def test_only_the_solver_interface_runs_cp_sat():
     runs_solver = [p.name for p in MODULES if re.search(r"\bCpSolver\b", p.read_text())]
     assert runs_solver == ["solver.py"]
+
+
+def test_the_public_names_all_resolve():
+    import allocator
+
+    assert set(allocator.__all__) == set(allocator._EXPORTS)
+    for name in allocator.__all__:
+        assert getattr(allocator, name).__name__ == name
+
+
+@pytest.mark.parametrize("args", [["validate", "instances/worcester-2016.yaml"], ["schema"],
+                                  ["--help"]])
+def test_commands_that_do_not_solve_do_not_load_the_solver(args):
+    """OR-Tools is most of the start-up time: validate, schema and --help never import it."""
+    import subprocess
+    import sys
+
+    done = subprocess.run([sys.executable, "-X", "importtime", "-m", "allocator.cli", *args],
+                          capture_output=True, text=True, cwd=PACKAGE.parent)
+    assert done.returncode == 0, done.stderr[-500:]
+    assert "ortools" not in done.stderr
