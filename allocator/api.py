@@ -70,8 +70,8 @@ def solve(instance: Instance, scenario: str | None = None, *, level: Level = "al
             listed_coalitions = tuple(found_coalitions)
     found = bool(listed_allocations or listed_coalitions)
     status: Status = "feasible" if found else "deadlock" if search.complete else "unknown"
-    deadlock = (explain_deadlock(problem, max_relaxations, budget) if status == "deadlock"
-                else None)
+    deadlock = (budget.run(lambda: explain_deadlock(problem, max_relaxations, budget))
+                if status == "deadlock" else None)
     return Result(instance=problem, scenario=scenario, level=level, status=status,
                   complete=search.complete, allocations=listed_allocations,
                   coalitions=listed_coalitions, deadlock=deadlock, stopped_by=search.stopped)
@@ -98,6 +98,11 @@ def explain(instance: Instance, scenario: str | None = None, *,
     if why_not is not None:
         problem = ask(problem, why_not)
     budget = Budget(time_limit, on_phase)
+    return budget.run(lambda: _explain(problem, scenario, why_not, max_relaxations, budget))
+
+
+def _explain(problem: Instance, scenario: str | None, why_not: CoalitionQuestion | None,
+             max_relaxations: int, budget: Budget) -> Explanation:
     try:
         budget.phase("verdict")
         feasible = allocations.exists(problem, budget)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 from . import model as m
@@ -48,15 +49,17 @@ def checks(instance: m.Instance, budget: Budget | None = None) -> Iterator[Check
     """The instance's outcome, then each scenario that states an expectation."""
     budget = budget or Budget()
     if instance.outcome is not None:
-        ok, detail = verify(resolve(instance, None), instance.outcome.expect or "feasible",
-                            instance.outcome.relaxed_by, instance.outcome, budget)
+        outcome = instance.outcome
+        ok, detail = budget.run(partial(verify, resolve(instance, None),
+                                        outcome.expect or "feasible", outcome.relaxed_by,
+                                        outcome, budget))
         yield Check(instance.name, None, ok, detail)
     for scenario in instance.scenarios:
-        if scenario.expect is None:
-            continue
-        ok, detail = verify(apply_scenario(instance, scenario), scenario.expect,
-                            scenario.relaxed_by, scenario.outcome, budget)
-        yield Check(instance.name, scenario.name, ok, detail)
+        if scenario.expect is not None:
+            ok, detail = budget.run(partial(verify, apply_scenario(instance, scenario),
+                                            scenario.expect, scenario.relaxed_by,
+                                            scenario.outcome, budget))
+            yield Check(instance.name, scenario.name, ok, detail)
 
 
 def verify(problem: m.Instance, expect: str, relaxed_by: list[str] | None,

@@ -50,7 +50,8 @@ class Budget:
     """What a whole run may still spend, shared by all its phases (listing, conflict,
     relaxations, binding demands, checks): a deadline, and whether it was asked to stop.
 
-    `on_phase` hears the name of each phase as it starts (for progress on a terminal).
+    `stop` also stops every solve in progress under the budget. `run` makes a phase
+    interruptible. `on_phase` hears the name of each phase as it starts (for progress).
     """
 
     def __init__(self, time_limit: float | None = None,
@@ -58,13 +59,41 @@ class Budget:
         self.deadline = None if time_limit is None else time.monotonic() + time_limit
         self.stopped: str | None = None
         self.on_phase = on_phase
+        self._running: set[cp_model.CpSolver] = set()
 
     def remaining(self) -> float | None:
         return None if self.deadline is None else max(self.deadline - time.monotonic(), 0.0)
 
     def stop(self, reason: str) -> None:
+        """No solve may start any more, and those in progress end now; safe from any thread."""
         if self.stopped is None:
             self.stopped = reason
+        for solver in list(self._running):
+            solver.stop_search()
+
+    def run(self, work: Callable[[], T]) -> T:
+        """`work()`, interruptible: on the main thread it runs on a worker thread, so that the
+        main thread can take Ctrl-C (or SIGTERM, which the CLI turns into the same) while CP-SAT
+        computes. The budget is then stopped; `work` sees that at its next solve and returns
+        what it found (each phase turns `Stopped` into a partial answer)."""
+        if threading.current_thread() is not threading.main_thread():
+            return work()
+        future = _worker().submit(work)
+        while True:
+            try:
+                return future.result()
+            except KeyboardInterrupt:
+                self.stop("interrupt")
+
+    def solving(self, solver: cp_model.CpSolver, model: cp_model.CpModel,
+                callback: cp_model.CpSolverSolutionCallback | None = None) -> Any:
+        """`solver.solve(model)`, stoppable through this budget."""
+        self._running.add(solver)
+        try:
+            self.check()  # a stop that came before the solver was registered
+            return solver.solve(model, callback)
+        finally:
+            self._running.discard(solver)
 
     def check(self) -> None:
         """Raise `Stopped` if the run was stopped or its time is up."""
@@ -81,20 +110,11 @@ class Budget:
 _WORKER: ThreadPoolExecutor | None = None
 
 
-def _in_worker(solver: cp_model.CpSolver, model: cp_model.CpModel, budget: Budget) -> Any:
-    """`solver.solve(model)` on a worker thread, so that the main thread stays free to take
-    Ctrl-C (or SIGTERM): CP-SAT is then stopped, and the run with it."""
+def _worker() -> ThreadPoolExecutor:
     global _WORKER
     if _WORKER is None:
-        _WORKER = ThreadPoolExecutor(max_workers=1, thread_name_prefix="cp-sat")
-    future = _WORKER.submit(solver.solve, model)
-    try:
-        return future.result()
-    except KeyboardInterrupt:
-        solver.stop_search()
-        future.result()
-        budget.stop("interrupt")
-        raise Stopped("interrupt") from None
+        _WORKER = ThreadPoolExecutor(max_workers=1, thread_name_prefix="phase")
+    return _WORKER
 
 
 def _parameters(solver: cp_model.CpSolver, *, enumerate_all: bool, presolve: bool = True,
@@ -145,7 +165,7 @@ class Solver:
         self.model.clear_assumptions()
         try:
             self.model.add_assumptions([a for a in assume if not isinstance(a, bool)])
-            status = _in_worker(self._solver, self.model, self.budget)
+            status = self.budget.solving(self._solver, self.model)
         finally:
             self.model.clear_assumptions()
         if status == cp_model.UNKNOWN:
@@ -271,16 +291,18 @@ class Search(Generic[T]):
     def _run(self) -> None:
         collector = _Collector(self)
         try:
-            if self.budget.stopped is not None:
-                self.stop(self.budget.stopped)
+            try:
+                status = self.budget.solving(self.solver, self.model, collector)
+            except Stopped as stop:
+                self.stop(stop.reason)
                 return
-            status = self.solver.solve(self.model, collector)
             collector.flush()
+            cut = self.stopped or self.budget.stopped or "time limit"
             try:
                 if _feasible(self.solver, status, self.model) and status != cp_model.OPTIMAL:
-                    self.stop(self.stopped or "time limit")
+                    self.stop(cut)
             except Stopped:
-                self.stop(self.stopped or "time limit")
+                self.stop(cut)
             self._ended = True
         except BaseException as exc:  # handed to the consuming thread, which re-raises it
             self._error = exc
