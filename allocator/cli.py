@@ -80,7 +80,8 @@ def main() -> None:
     gc.disable()  # a short run building acyclic results: collection only rescans them
     # SIGTERM (what `timeout` and job schedulers send) stops a run as Ctrl-C does: what was
     # found is still reported, marked incomplete, and no temporary file is left behind
-    signal.signal(signal.SIGTERM, signal.default_int_handler)
+    if signal.getsignal(signal.SIGTERM) is not signal.SIG_IGN:
+        signal.signal(signal.SIGTERM, signal.default_int_handler)
 
 
 def _guard(run: Callable[[], int]) -> NoReturn:

@@ -311,8 +311,10 @@ class Search(Generic[T]):
 
     def __iter__(self) -> Iterator[T]:
         thread = threading.Thread(target=self._run, name="cp-sat", daemon=True)
-        signals = ((signal.SIGINT, signal.SIGTERM)
-                   if threading.current_thread() is threading.main_thread() else ())
+        # (a signal the parent process told us to ignore stays ignored, as Python does)
+        signals = [s for s in (signal.SIGINT, signal.SIGTERM)
+                   if threading.current_thread() is threading.main_thread()
+                   and signal.getsignal(s) is not signal.SIG_IGN]
         # while the search runs, Ctrl-C and SIGTERM stop it instead of raising
         previous = {s: signal.signal(s, lambda *_: self.stop("interrupt")) for s in signals}
         thread.start()
