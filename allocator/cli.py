@@ -252,10 +252,8 @@ def check_command(paths: tuple[str, ...], time_limit: float | None) -> None:
             raise UsageError("check: no instance files found in " + ", ".join(paths))
         budget = Budget(time_limit)
         counts = {"PASS": 0, "FAIL": 0, "UNDECIDED": 0, "INVALID": 0}
-        for path, instance in _each_instance(files, "INVALID "):
-            if instance is None:
-                counts["INVALID"] += 1
-                continue
+
+        def check_one(path: str, instance: Instance) -> None:
             said = 0
             for result in checks(instance, budget):
                 said += 1
@@ -265,6 +263,13 @@ def check_command(paths: tuple[str, ...], time_limit: float | None) -> None:
                 click.echo(f"{verdict} {where}: {result.detail}")
             if not said:
                 click.echo(f"SKIP {path}: no outcome and no scenario with an expectation")
+
+        with budget.stopped_by_signals():  # Ctrl-C: every check after it is UNDECIDED
+            for path, instance in _each_instance(files, "INVALID "):
+                if instance is None:
+                    counts["INVALID"] += 1
+                else:
+                    check_one(path, instance)
         return (2 if counts["INVALID"] else 5 if counts["FAIL"] else
                 4 if counts["UNDECIDED"] else 0)
 

@@ -27,6 +27,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from operator import itemgetter
 from typing import Any, Generic, TypeVar, cast
 
@@ -85,6 +86,18 @@ class Budget:
             except KeyboardInterrupt:
                 self.stop("interrupt")
 
+    @contextmanager
+    def stopped_by_signals(self) -> Iterator[None]:
+        """While inside (on the main thread), Ctrl-C and SIGTERM stop this budget instead of
+        raising; a signal the parent process told us to ignore stays ignored."""
+        signals = _signals_to_take()
+        previous = {s: signal.signal(s, lambda *_: self.stop("interrupt")) for s in signals}
+        try:
+            yield
+        finally:
+            for number, handler in previous.items():
+                signal.signal(number, handler)
+
     def solving(self, solver: cp_model.CpSolver, model: cp_model.CpModel,
                 callback: cp_model.CpSolverSolutionCallback | None = None) -> Any:
         """`solver.solve(model)`, stoppable through this budget."""
@@ -108,6 +121,14 @@ class Budget:
 
 
 _WORKER: ThreadPoolExecutor | None = None
+
+
+def _signals_to_take() -> list[signal.Signals]:
+    """SIGINT and SIGTERM, where this thread may handle them and they are not ignored."""
+    if threading.current_thread() is not threading.main_thread():
+        return []
+    return [s for s in (signal.SIGINT, signal.SIGTERM)
+            if signal.getsignal(s) is not signal.SIG_IGN]
 
 
 def _worker() -> ThreadPoolExecutor:
@@ -311,12 +332,9 @@ class Search(Generic[T]):
 
     def __iter__(self) -> Iterator[T]:
         thread = threading.Thread(target=self._run, name="cp-sat", daemon=True)
-        # (a signal the parent process told us to ignore stays ignored, as Python does)
-        signals = [s for s in (signal.SIGINT, signal.SIGTERM)
-                   if threading.current_thread() is threading.main_thread()
-                   and signal.getsignal(s) is not signal.SIG_IGN]
         # while the search runs, Ctrl-C and SIGTERM stop it instead of raising
-        previous = {s: signal.signal(s, lambda *_: self.stop("interrupt")) for s in signals}
+        previous = {s: signal.signal(s, lambda *_: self.stop("interrupt"))
+                    for s in _signals_to_take()}
         thread.start()
         try:
             while True:
