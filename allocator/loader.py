@@ -75,7 +75,7 @@ def _validate(parsed: Parsed, filename: str | None) -> Instance:
         problems = list(_reference_problems(instance))
     if problems:
         located = sorted((Problem(p.message, p.path, filename, line_of(parsed.tree, p.path),
-                                  p.kind) for p in problems), key=lambda p: p.line or 0)
+                                  p.kind) for p in problems), key=_reading_order)
         if len(located) > MAX_PROBLEMS:
             rest = len(located) - MAX_PROBLEMS
             located = [*located[:MAX_PROBLEMS],
@@ -83,6 +83,11 @@ def _validate(parsed: Parsed, filename: str | None) -> Instance:
                                file=filename)]
         raise InstanceError(located, source=filename)
     return instance
+
+
+def _reading_order(problem: Problem) -> tuple[int, list[tuple[int, int | str]]]:
+    """By line, then by path (`demands[2]` before `demands[10]`)."""
+    return problem.line or 0, [(0, p) if isinstance(p, int) else (1, p) for p in problem.path]
 
 
 def _shown(value: Any) -> str:

@@ -66,9 +66,9 @@ def test_json_errors_have_lines_too():
     text = '{"name": "x",\n "parties": [{"id": "a", "seats": 1}],\n "cabinet": {"size": 2},\n' \
            ' "demands": [{"type": "connected", "colour": 1}]}'
     assert problems(text, "json") == [
+        "f.yaml:4: demands[0]: `connected` needs a position on every party; missing on a",
         "f.yaml:4: demands[0].colour: unknown key 'colour' (known: type, id, text, source, party, "
-        "by, when, fixed)",
-        "f.yaml:4: demands[0]: `connected` needs a position on every party; missing on a"]
+        "by, when, fixed)"]
 
 
 def test_toml_syntax_error():
@@ -160,15 +160,15 @@ outcome: {cabinet: [a], support: [a], posts: {mayor: a}, expect: deadlock, relax
         "`basis: seats`",
         "f.yaml:19: demands[8].portfolio: unknown portfolio 'finance' (none are defined)",
         "f.yaml:20: demands[9].when: `when` needs the `party` whose role it refers to",
+        "f.yaml:22: scenarios[0].add[0]: `connected` needs a position on every party; missing "
+        "on a, b, a",
+        "f.yaml:22: scenarios[0].add[0].id: 'd1' is already a demand of the instance; drop it "
+        "first or choose another id",
         "f.yaml:22: scenarios[0].drop[0]: unknown demand 'nope' (known: a-veto_leader-1, "
         "a-role-1, connected-1, a-equal_split-1, a-requires_post-1, min_portfolios-1, d1, d1, "
         "b-requires_portfolio-1, veto_leader-1)",
-        "f.yaml:22: scenarios[0].add[0].id: 'd1' is already a demand of the instance; drop it "
-        "first or choose another id",
-        "f.yaml:22: scenarios[0].add[0]: `connected` needs a position on every party; missing "
-        "on a, b, a",
-        "f.yaml:23: outcome.posts.mayor: unknown post 'mayor' (known: leader, deputy)",
         "f.yaml:23: outcome: 'a' is given two roles in the outcome",
+        "f.yaml:23: outcome.posts.mayor: unknown post 'mayor' (known: leader, deputy)",
         "f.yaml:23: outcome.relaxed_by[0]: unknown demand 'zz' (known: a-veto_leader-1, "
         "a-role-1, connected-1, a-equal_split-1, a-requires_post-1, min_portfolios-1, d1, d1, "
         "b-requires_portfolio-1, veto_leader-1)",
