@@ -1,7 +1,9 @@
-"""The instance model (SPEC §4): what a user writes, validated field by field.
+"""The instance model (SPEC §4): what a user writes, validated field by field, and each demand
+type's knowledge (see the comment above `DemandBase`).
 
-Only the shape of each key is checked here; references between ids, generated demand ids and
-scenario application live in `loader` and `scenarios`, which see the whole instance at once.
+Only the shape of each key, and its bounds, are checked here; references between ids and the
+arithmetic of the base rules are checked by `loader`, and generated ids and scenarios are
+applied by `transform`, which see the whole instance at once.
 """
 
 from __future__ import annotations

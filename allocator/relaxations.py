@@ -30,15 +30,15 @@ def minimum_correction_sets(soft: SoftModel, limit: int) -> tuple[list[tuple[str
     excludes exactly D (every other set of the same size keeps some member of D). Stop when
     infeasible. Sets are listed by the instance order of their demands.
     """
-    dropping = minimum_drop_count(soft)
-    if dropping is None:
-        return [], True
-    indicators = soft.indicators(soft.soft)
-    model = soft.encoding.model.clone()
-    model.add(sum(indicators) == len(soft.soft) - dropping)
-    solver = Solver(model, budget=soft.budget)
     found: list[tuple[str, ...]] = []
     try:
+        dropping = minimum_drop_count(soft)
+        if dropping is None:
+            return [], True
+        indicators = soft.indicators(soft.soft)
+        model = soft.encoding.model.clone()
+        model.add(sum(indicators) == len(soft.soft) - dropping)
+        solver = Solver(model, budget=soft.budget)
         while (solution := solver.solution()) is not None:
             if len(found) == limit:
                 return _in_instance_order(soft, found), False

@@ -10,7 +10,9 @@ from click.testing import CliRunner
 import allocator
 from allocator import CoalitionQuestion as Q
 from allocator import UsageError, cli, explain
-from allocator.deadlock import BASE_RULES_ONLY
+from allocator.deadlock import BASE_RULES_ONLY, explain_deadlock
+from allocator.solver import Budget
+from allocator.transform import resolve
 
 
 def council(*demands, **changes) -> allocator.Instance:
@@ -72,6 +74,21 @@ def test_max_relaxations_says_the_list_was_cut():
     deadlock = allocator.solve(council(A_LEADS, B_LEADS, NO_C), max_relaxations=2).deadlock
     assert len(deadlock.relaxations) == 2 and not deadlock.complete
     assert "only 2 minimum relaxations listed (the limit asked for)" in deadlock.message
+
+
+@pytest.mark.parametrize("phase, conflict, relaxations", [
+    ("minimal conflict", (), 0),
+    ("minimum relaxations", ("a-leads", "b-leads", "no-c"), 0),
+    ("minimum relaxations: 2 found", ("a-leads", "b-leads", "no-c"), 0),
+])
+def test_a_stop_in_any_phase_gives_a_marked_partial_explanation(phase, conflict, relaxations):
+    """Ctrl-C or the time limit at the start of each phase: what was found, marked
+    incomplete, with a message saying what was cut; never an exception."""
+    budget = Budget(on_phase=lambda name: budget.stop("interrupt") if name == phase else None)
+    problem = resolve(council(A_LEADS, B_LEADS, NO_C), None)
+    deadlock = explain_deadlock(problem, budget=budget)
+    assert (deadlock.conflict, len(deadlock.relaxations)) == (conflict, relaxations)
+    assert not deadlock.complete and "interrupt" in deadlock.message
 
 
 def test_coalition_level_deadlocks_are_explained_too():
