@@ -29,8 +29,8 @@ def explain_deadlock(problem: Instance, max_relaxations: int = DEFAULT_MAX_RELAX
             return Deadlock((), (), True, _fixed_conflict(problem, budget))
         conflict = minimal_conflict(soft)
     except Stopped as stop:
-        return Deadlock((), (), False, f"the {stop.reason} came before the explanation: no "
-                        "conflict and no relaxation were found")
+        return Deadlock((), (), False, f"the {stop.reason} came before a conflict or a "
+                        "relaxation was found")
     if conflict is None:
         raise ValueError("the instance is not deadlocked: there is nothing to explain")
     budget.phase("minimum relaxations")
