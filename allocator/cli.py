@@ -101,14 +101,15 @@ def _guard(run: Callable[[], int]) -> NoReturn:
     sys.exit(code)
 
 
+MAX_SECONDS = 10**7
+
+
 def _seconds(ctx: click.Context, param: click.Parameter, value: float | None) -> float | None:
+    """A time limit is a finite number of seconds (click lets `nan` and `inf` through)."""
     if value is not None and not (0 < value <= MAX_SECONDS):
         raise click.BadParameter(f"give a number of seconds above 0 and at most {MAX_SECONDS:,}"
                                  f", got {value}", ctx, param)
     return value
-
-
-MAX_SECONDS = 10**7
 TIME_LIMIT = click.option(
     "--time-limit", type=float, callback=_seconds, metavar="S",
     help="Stop after S seconds (every phase counts) and report what was found, marked "
@@ -155,9 +156,9 @@ def solve(file: str, scenario: str | None, level: str, fmt: str, limit: int | No
                     sink.flush()
 
         try:
-            result = api.solve(instance, scenario, level=LEVELS[level],
-                                    limit=limit, time_limit=time_limit, on_found=found,
-                                    max_relaxations=max_relaxations, on_phase=progress.phase)
+            result = api.solve(instance, scenario, level=LEVELS[level], limit=limit,
+                               time_limit=time_limit, on_found=found,
+                               max_relaxations=max_relaxations, on_phase=progress.phase)
             progress.done()
             for chunk in _render(result, fmt):
                 sink.write(chunk)
