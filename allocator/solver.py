@@ -336,6 +336,7 @@ class Search(Generic[T]):
         previous = {s: signal.signal(s, lambda *_: self.stop("interrupt"))
                     for s in _signals_to_take()}
         thread.start()
+        ended = False
         try:
             while True:
                 try:
@@ -343,12 +344,15 @@ class Search(Generic[T]):
                 except queue.Empty:
                     continue
                 if item is _DONE:
+                    ended = True
                     break
                 yield from cast(list[T], item)
         finally:
-            if thread.is_alive():  # the consumer left early: stop the solver and wait for it
+            # the consumer left before the end: stop the solver. (Not "the thread is alive": it
+            # may still be winding down after handing over _DONE, and the search is complete.)
+            if not ended:
                 self.stop(self.stopped or "limit")
-                thread.join()
+            thread.join()
             for number, handler in previous.items():
                 signal.signal(number, handler)
         if self._error is not None:

@@ -97,3 +97,23 @@ def test_model_dump_round_trips(case):
     dumped = instance.model_dump(by_alias=True, exclude_none=True)
     assert allocator.Instance.model_validate(dumped) == instance
     assert allocator.from_dict(dumped) == instance
+
+
+def test_a_search_that_ended_is_complete_however_slowly_its_thread_exits(monkeypatch):
+    """The solver thread hands over its last batch, then takes a moment to exit: the listing
+    is complete all the same (a race once marked such runs incomplete, "stopped by limit")."""
+    import time
+
+    from allocator import solver
+
+    ran = solver.Search._run
+
+    def lingering(self):
+        ran(self)
+        time.sleep(0.3)
+
+    monkeypatch.setattr(solver.Search, "_run", lingering)
+    raw = {"name": "x", "parties": [{"id": "a", "seats": 3}, {"id": "b", "seats": 2}],
+           "cabinet": {"size": 2}}
+    result = allocator.solve(allocator.from_dict(raw))
+    assert result.complete and result.stopped_by is None and result.count > 0
