@@ -7,10 +7,10 @@ from __future__ import annotations
 
 import gc
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from typing import Any
 
-from . import allocations, coalitions
+from . import allocations, census, coalitions
 from .binding import binding_demands
 from .deadlock import explain_deadlock
 from .encoding import Encoding
@@ -23,9 +23,10 @@ from .result import (
     Level,
     Result,
     Status,
+    Summary,
 )
 from .solver import Budget, Search, Stopped
-from .transform import CoalitionQuestion, ask, resolve
+from .transform import CoalitionQuestion, Filters, ask, narrow, resolve
 
 
 @contextmanager
@@ -42,21 +43,23 @@ def _collection_paused() -> Iterator[None]:
 
 
 def solve(instance: Instance, scenario: str | None = None, *, level: Level = "allocation",
-          limit: int | None = None, time_limit: float | None = None,
+          filters: Filters | None = None, limit: int | None = None,
+          time_limit: float | None = None,
           on_found: Callable[[Allocation | Coalition], None] | None = None,
           max_relaxations: int = DEFAULT_MAX_RELAXATIONS,
           on_phase: Callable[[str], None] | None = None) -> Result:
     """Every allocation (or coalition) of the instance, in SPEC order, or a deadlock verdict
     with its explanation (a minimal conflict and the minimum relaxations).
 
-    `on_found` sees each one as the solver finds it (in the solver's order, not SPEC order).
+    `on_found` sees each one as it is found: allocations in the solver's order, coalitions in
+    SPEC order (they are generated in it).
     `limit`, `time_limit` (seconds, for the whole run, explanation included), Ctrl-C and
     SIGTERM end it early: what was found is returned, marked incomplete. `on_phase` hears the
-    name of each phase as it starts.
+    name of each phase as it starts. `filters` keep only the governments asked for.
     """
-    problem = resolve(instance, scenario)
+    problem = narrow(resolve(instance, scenario), filters or Filters())
     budget = Budget(time_limit, on_phase)
-    search: Search[Any]
+    search: Search[Any] | coalitions.Listing
     listed_allocations: tuple[Allocation, ...] = ()
     listed_coalitions: tuple[Coalition, ...] = ()
     with _collection_paused():
@@ -65,9 +68,14 @@ def solve(instance: Instance, scenario: str | None = None, *, level: Level = "al
                 problem, limit=limit, budget=budget, on_found=on_found)
             listed_allocations = tuple(found_allocations)
         else:
-            found_coalitions, search = coalitions.listing(
-                problem, limit=limit, budget=budget, on_found=on_found)
-            listed_coalitions = tuple(found_coalitions)
+            search = coalitions.Listing(problem, limit=limit, budget=budget)
+            listed: list[Coalition] = []
+            with budget.stopped_by_signals():
+                for coalition in search:
+                    listed.append(coalition)
+                    if on_found is not None:
+                        on_found(coalition)
+            listed_coalitions = tuple(listed)
     found = bool(listed_allocations or listed_coalitions)
     status: Status = "feasible" if found else "deadlock" if search.complete else "unknown"
     deadlock = (budget.run(lambda: explain_deadlock(problem, max_relaxations, budget))
@@ -75,6 +83,53 @@ def solve(instance: Instance, scenario: str | None = None, *, level: Level = "al
     return Result(instance=problem, scenario=scenario, level=level, status=status,
                   complete=search.complete, allocations=listed_allocations,
                   coalitions=listed_coalitions, deadlock=deadlock, stopped_by=search.stopped)
+
+
+class Stream:
+    """The coalitions of an instance in SPEC order, one at a time, with flat memory; once they
+    have been iterated, `result()` gives the verdict (and on deadlock its explanation), `count()`
+    and `summary()` answer without listing.
+
+    Ctrl-C and SIGTERM end the iteration as the time limit does (the result is then marked
+    incomplete) while they are handled by this stream (`with stream.signals():`).
+    """
+
+    def __init__(self, instance: Instance, scenario: str | None = None, *,
+                 filters: Filters | None = None, limit: int | None = None,
+                 time_limit: float | None = None,
+                 max_relaxations: int = DEFAULT_MAX_RELAXATIONS,
+                 on_phase: Callable[[str], None] | None = None) -> None:
+        self.scenario = scenario
+        self.problem = narrow(resolve(instance, scenario), filters or Filters())
+        self.budget = Budget(time_limit, on_phase)
+        self.listing = coalitions.Listing(self.problem, limit=limit, budget=self.budget)
+        self.max_relaxations = max_relaxations
+
+    def signals(self) -> AbstractContextManager[None]:
+        return self.budget.stopped_by_signals()
+
+    def __iter__(self) -> Iterator[Coalition]:
+        return iter(self.listing)
+
+    def count(self) -> Summary:
+        """How many coalitions, by number of cabinet parties and form (the summary's counts,
+        without its per-party figures and lists)."""
+        return Summary(census.count(self.listing), {})
+
+    def summary(self) -> Summary:
+        return census.summarise(self.listing)
+
+    def result(self, found: int | None = None) -> Result:
+        """The verdict once the coalitions were iterated (or counted: give how many)."""
+        listing = self.listing
+        found = listing.count if found is None else found
+        status: Status = ("feasible" if found else "deadlock" if listing.complete
+                          else "unknown")
+        deadlock = (self.budget.run(lambda: explain_deadlock(
+            self.problem, self.max_relaxations, self.budget)) if status == "deadlock" else None)
+        return Result(instance=self.problem, scenario=self.scenario, level="coalition",
+                      status=status, complete=listing.complete, deadlock=deadlock,
+                      stopped_by=listing.stopped, counted=found)
 
 
 def iter_allocations(instance: Instance, scenario: str | None = None, *,

@@ -7,8 +7,8 @@ conflicts), so a demand is binding exactly when the instance without it has more
 from __future__ import annotations
 
 from . import allocations, coalitions
+from .census import count
 from .model import Instance
-from .result import Coalition
 from .solver import Budget, Stopped
 from .transform import without
 
@@ -58,8 +58,11 @@ def binding_demands(problem: Instance, budget: Budget | None = None
     return tuple(found), undecided
 
 
-def _coalitions(problem: Instance, budget: Budget) -> list[Coalition]:
-    found, search = coalitions.listing(problem, budget=budget)
-    if not search.complete:
+def _coalitions(problem: Instance, budget: Budget) -> int:
+    """How many coalitions: dropping a demand never removes one, so a relaxed instance with
+    more coalitions has new ones."""
+    listing = coalitions.Listing(problem, budget=budget)
+    total = sum(count(listing).values())
+    if not listing.complete:
         raise Stopped(budget.stopped or "time limit")
-    return found
+    return total

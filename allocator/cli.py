@@ -15,6 +15,7 @@ import sys
 import time
 import traceback
 from collections.abc import Callable, Iterable, Iterator
+from dataclasses import replace
 from pathlib import Path
 from typing import Any, NoReturn
 
@@ -26,7 +27,7 @@ from .loader import load
 from .model import Instance
 from .output import Sink
 from .result import DEFAULT_MAX_RELAXATIONS, Allocation, Coalition, Level, Result
-from .transform import CoalitionQuestion, resolve
+from .transform import CoalitionQuestion, Filters, narrow, resolve
 
 # The commands that solve import the solving modules (and with them OR-Tools, most of the
 # start-up time) when they run: `validate`, `schema` and `--help` never need them.
@@ -119,6 +120,11 @@ MAX_RELAXATIONS = click.option(
     show_default=True, metavar="N", help="List at most N minimum relaxations of a deadlock.")
 
 
+#: a table lists at most this many allocations or coalitions; past it, it shows the summary
+TABLE_ROWS = 200
+FORMS = ("majority", "minority")
+
+
 @main.command()
 @click.argument("file", type=click.Path(dir_okay=False))
 @click.option("--scenario", metavar="NAME", help="Solve the named scenario of the instance.")
@@ -126,47 +132,69 @@ MAX_RELAXATIONS = click.option(
               show_default=True, help="List allocations, or each (cabinet, support) once.")
 @click.option("--format", "fmt", type=click.Choice(render.FORMATS), default="table",
               show_default=True,
-              help="table for people; json one document; jsonl one line per allocation as "
-                   "found, then a summary line; csv one flat row per allocation.")
+              help=f"table for people (past {TABLE_ROWS} rows, the summary); json one "
+                   "document; jsonl one line per item, then a summary line; csv one flat row "
+                   "per item.")
+@click.option("--count", "counting", is_flag=True,
+              help="Count the coalitions by number of cabinet parties and form, without "
+                   "listing them (table or json).")
+@click.option("--summary", "summarising", is_flag=True,
+              help="The counts, and per party in how many coalitions it sits in cabinet, "
+                   "supports or is pivotal; the smallest and largest governments; those of "
+                   "at most three parties (table or json).")
+@click.option("--include", multiple=True, metavar="PARTY",
+              help="Only governments with PARTY in the cabinet (repeat, or PARTY,PARTY).")
+@click.option("--exclude", multiple=True, metavar="PARTY",
+              help="Only governments PARTY neither sits in nor supports (it may abstain).")
+@click.option("--max-parties", type=click.IntRange(min=1), metavar="K",
+              help="Only cabinets of at most K parties.")
+@click.option("--form", type=click.Choice(FORMS), help="Only governments of this form.")
+@click.option("--minimal-winning", is_flag=True,
+              help="Only governments in which every party is needed for the majority.")
 @click.option("--limit", type=click.IntRange(min=1), metavar="N",
               help="Stop after N allocations (or coalitions).")
 @TIME_LIMIT
 @click.option("--out", metavar="PATH",
               help="Write to PATH, whole or not at all (- for standard output).")
 @MAX_RELAXATIONS
-def solve(file: str, scenario: str | None, level: str, fmt: str, limit: int | None,
+def solve(file: str, scenario: str | None, level: str, fmt: str, counting: bool,
+          summarising: bool, include: tuple[str, ...], exclude: tuple[str, ...],
+          max_parties: int | None, form: str | None, minimal_winning: bool, limit: int | None,
           time_limit: float | None, out: str | None, max_relaxations: int) -> None:
-    """Every feasible allocation of FILE, or a proof of deadlock."""
+    """Every feasible allocation of FILE, or a proof of deadlock.
+
+    Filters act inside the model: the solver never visits what they leave out.
+    """
+    if (counting or summarising) and fmt not in ("table", "json"):
+        _fail(f"--count and --summary print a table or json, not {fmt}")
+    if counting and summarising:
+        _fail("give --count or --summary, not both (the summary has the counts)")
 
     def run() -> int:
-        from . import api
-
         instance = load(file)
-        # the scenario resolved first: an unknown name fails before any output, and the JSON
-        # lines streamed below know whether anyone can abstain
-        investiture = resolve(instance, scenario).government.investiture
         sink = Sink(out)
-        progress = Progress(level)
 
-        def found(item: Allocation | Coalition) -> None:
-            progress.tick()
-            if fmt == "jsonl":
-                sink.write(render.jsonl_line(item, investiture))
-                if out is None:
-                    sink.flush()
+        def emit(text: str) -> None:
+            sink.write(text)
+            if out is None and fmt == "jsonl":
+                sink.flush()
 
+        job = _Job(instance, scenario, LEVELS[level], fmt, limit, time_limit, max_relaxations,
+                   Filters(_parties(include), _parties(exclude), max_parties,
+                           "majority" if form == "majority" else
+                           "minority" if form == "minority" else None, minimal_winning),
+                   emit)
         try:
-            result = api.solve(instance, scenario, level=LEVELS[level], limit=limit,
-                               time_limit=time_limit, on_found=found,
-                               max_relaxations=max_relaxations, on_phase=progress.phase)
-            progress.done()
-            for chunk in _render(result, fmt):
-                sink.write(chunk)
+            for chunk in job.chunks("summary" if summarising else "count" if counting
+                                    else None):
+                emit(chunk)
         except BaseException:
-            progress.done()
+            job.progress.done()
             sink.close(keep=False)
             raise
+        job.progress.done()
         sink.close()
+        result = job.result
         if fmt == "csv" and result.deadlock is not None:  # a CSV has no place for it
             click.echo(render.to_table(result), err=True, nl=False)
         elif not result.complete and result.status != "deadlock":
@@ -176,15 +204,128 @@ def solve(file: str, scenario: str | None, level: str, fmt: str, limit: int | No
     _guard(run)
 
 
-def _render(result: Result, fmt: str) -> Iterator[str]:
-    if fmt == "json":
-        yield from render.json_chunks(result)
-    elif fmt == "jsonl":
-        yield render.jsonl_summary(result)  # the items were streamed as they were found
-    elif fmt == "csv":
-        yield render.to_csv(result)
-    else:
-        yield render.to_table(result)
+def _parties(given: tuple[str, ...]) -> tuple[str, ...]:
+    """`--include a --include b` or `--include a,b`."""
+    return tuple(p.strip() for value in given for p in value.split(",") if p.strip())
+
+
+class _Job:
+    """One `solve`: picks the path for what was asked (a count or summary; a streamed
+    coalition listing; a table that turns into the summary when it would be too long; a
+    listing of allocations), yields the output's chunks, and leaves the verdict in `result`."""
+
+    def __init__(self, instance: Instance, scenario: str | None, level: Level, fmt: str,
+                 limit: int | None, time_limit: float | None, max_relaxations: int,
+                 filters: Filters, emit: Callable[[str], None]) -> None:
+        self.emit = emit  # writes output at once, from inside a listing
+        self.instance, self.scenario, self.level, self.fmt = instance, scenario, level, fmt
+        self.limit, self.filters, self.max_relaxations = limit, filters, max_relaxations
+        self.deadline = None if time_limit is None else time.monotonic() + time_limit
+        self.progress = Progress(level)
+        self.result: Result
+
+    def _remaining(self) -> float | None:
+        return None if self.deadline is None else max(self.deadline - time.monotonic(), 0.0)
+
+    def _stream(self, limit: int | None) -> Any:
+        from .api import Stream
+
+        return Stream(self.instance, self.scenario, filters=self.filters, limit=limit,
+                      time_limit=self._remaining(), max_relaxations=self.max_relaxations,
+                      on_phase=self.progress.phase)
+
+    def _finish(self, result: Result) -> Result:
+        self.result = result
+        return result
+
+    def chunks(self, census: str | None) -> Iterator[str]:
+        if census is not None:
+            yield from self._census(self._stream(None), census, "")
+        elif self.level == "coalition" and (self.fmt != "table" or self.limit is not None):
+            yield from self._streamed()
+        elif self.fmt == "table" and self.limit is None:
+            yield from self._readable()
+        else:
+            yield from self._listed(self.limit)
+
+    def _census(self, stream: Any, census: str, note: str) -> Iterator[str]:
+        with stream.signals():
+            figures = stream.summary() if census == "summary" else stream.count()
+            result = self._finish(stream.result(found=figures.total))
+        if self.fmt == "json":
+            yield json.dumps(render.census_dict(result, figures), ensure_ascii=False) + "\n"
+        else:
+            yield render.census_table(result, figures, note)
+
+    def _streamed(self) -> Iterator[str]:
+        stream = self._stream(self.limit)
+        problem = stream.problem
+
+        def items() -> Iterator[Coalition]:
+            for coalition in stream:
+                self.progress.tick()
+                yield coalition
+
+        def finish() -> Result:
+            return self._finish(stream.result())
+
+        with stream.signals():
+            if self.fmt == "jsonl":
+                yield from render.jsonl_stream(items(), finish, problem.government.investiture)
+            elif self.fmt == "json":
+                yield from render.json_stream(items(), finish, problem, self.scenario)
+            elif self.fmt == "csv":
+                yield from render.csv_stream(items(), problem, "coalition")
+                finish()
+            else:
+                listed = tuple(items())
+                yield render.to_table(replace(finish(), coalitions=listed, counted=None))
+
+    def _readable(self) -> Iterator[str]:
+        """A table of at most TABLE_ROWS items; past that, the summary of the coalitions."""
+        if self.level == "coalition":
+            stream = self._stream(TABLE_ROWS + 1)
+            with stream.signals():
+                listed = tuple(stream)
+                result = replace(stream.result(), coalitions=listed, counted=None)
+        else:
+            result = self._solve(TABLE_ROWS + 1)
+        if result.stopped_by != "limit":
+            yield render.to_table(self._finish(result))
+            return
+        noun = "coalitions" if self.level == "coalition" else "allocations"
+        note = (f"More than {TABLE_ROWS} {noun}, too many for a table: here is the summary "
+                "of the coalitions. --format jsonl or csv lists them all, --limit N shows the "
+                "first N.")
+        yield from self._census(self._stream(None), "summary", note)
+
+    def _solve(self, limit: int | None,
+               on_found: Callable[[Allocation | Coalition], None] | None = None) -> Result:
+        from .api import solve
+
+        return solve(self.instance, self.scenario, level=self.level, filters=self.filters,
+                     limit=limit, time_limit=self._remaining(), on_found=on_found,
+                     max_relaxations=self.max_relaxations, on_phase=self.progress.phase)
+
+    def _listed(self, limit: int | None) -> Iterator[str]:
+        """Allocations: gathered and sorted (JSON lines go out as they are found)."""
+        investiture = narrow(resolve(self.instance, self.scenario),
+                             self.filters).government.investiture
+
+        def found(item: Allocation | Coalition) -> None:
+            self.progress.tick()
+            if self.fmt == "jsonl":
+                self.emit(render.jsonl_line(item, investiture))
+
+        result = self._finish(self._solve(limit, found))
+        if self.fmt == "json":
+            yield from render.json_chunks(result)
+        elif self.fmt == "jsonl":
+            yield render.jsonl_summary(result)
+        elif self.fmt == "csv":
+            yield render.to_csv(result)
+        else:
+            yield render.to_table(result)
 
 
 def _question(ctx: click.Context, param: click.Parameter,

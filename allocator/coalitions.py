@@ -1,33 +1,45 @@
-"""The coalition level: every distinct (cabinet, support, abstain), without listing allocations.
+"""The coalition level: every distinct (cabinet, support, abstain), in SPEC order, streamed.
 
-Two phases. First enumerate the solutions of the roles-only model (who is in cabinet, support,
-abstention): far fewer than allocations. Then, for each candidate, ask the full model with those
-roles assumed whether any allocation exists, and the least and greatest members of each cabinet
-party and the possible holders of each post and portfolio.
+Three steps, each far cheaper than listing allocations:
 
-The second phase is shared between candidates by symmetry. Its answer depends only on which
-allocation demands (vetoes, required posts, proportionality, ...) are in force, on the cabinet
-parties those demands mention (`DemandBase.mentions`), and on how many other cabinet parties
-there are: the base rules treat unmentioned parties alike. So candidates with the same
-*signature* share one answer, and a parliament of 34,478 coalitions needs a handful of
-second-phase solves instead of one each.
+1. **Canonical roles** (`Listing._canonical`). The roles-only model (who is in cabinet, support,
+   abstention) with the symmetry between interchangeable parties broken (`symmetry`), solved one
+   cabinet size at a time so that the smallest cabinets come out first.
+2. **Analysis** (`CoalitionAnalyst`). For each canonical candidate, the full model with those
+   roles assumed: does any allocation exist, what are the least and greatest members of each
+   cabinet party, who can hold each post and portfolio.
+3. **Expansion** (`Listing.__iter__`). Each canonical candidate stands for every coalition that
+   swaps interchangeable parties; they are generated in SPEC order and merged across candidates
+   with a heap, so memory holds the candidates of one cabinet size, never the coalitions.
+
+The analysis is shared between candidates by symmetry. Its answer depends only on which
+allocation demands (vetoes, required posts, proportionality, ...) are in force, and on the
+cabinet parties as those demands see them: a party a demand names by id is itself; where a demand
+reads every cabinet party (a `proportional` without `parties`), a party is its class of
+interchangeable parties; otherwise every cabinet party is alike. Candidates with the same
+*signature* share one answer, so a parliament of 34,478 coalitions needs a handful of solves.
 """
 
 from __future__ import annotations
 
+import heapq
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 from . import model as m
-from .decode import Decoder, role_key
-from .encoding import CABINET, SUPPORT, Encoding, Literal
-from .result import Coalition, MemberRange
+from .decode import Decoder
+from .encoding import ABSTAIN, CABINET, OPPOSITION, SUPPORT, Encoding, Literal
+from .result import Coalition, Form, MemberRange
 from .solver import Budget, Search, Solver, Stopped
+from .symmetry import Expander, RoleKey, break_symmetry, key_of, party_classes
 
 Candidate = tuple[tuple[int, ...], tuple[bool, ...]]  # roles, programme flags
-Slot = int | None  # a party index, or None for "any cabinet party no allocation demand names"
-Signature = tuple[tuple[int, ...], tuple[int, ...], int]
+#: how the analysis sees a cabinet party: its index (named by a demand), its class (where a demand
+#: reads every cabinet party), or ANONYMOUS
+Slot = int
+ANONYMOUS: Slot = -1
+Signature = tuple[tuple[int, ...], tuple[Slot, ...]]
 
 
 @dataclass(frozen=True)
@@ -47,7 +59,7 @@ class _AllocationDemand:
     scope: str | None
     mentions: frozenset[int] | None  # None: every cabinet party
 
-    def in_force(self, roles: tuple[int, ...]) -> bool:
+    def in_force(self, roles: Sequence[int]) -> bool:
         if self.party is None or self.scope is None:
             return True
         if self.scope == "cabinet":
@@ -55,14 +67,31 @@ class _AllocationDemand:
         return roles[self.party] in (CABINET, SUPPORT)
 
 
-class CoalitionAnalyst:
-    """Second phase: a candidate's roles -> its `Coalition`, or None if it has no allocation."""
+@dataclass(frozen=True)
+class Analysed:
+    """A canonical candidate with its analysis: everything its coalitions share."""
 
-    def __init__(self, instance: m.Instance, phase1: Decoder, budget: Budget) -> None:
+    roles: tuple[int, ...]
+    key: RoleKey
+    answer: _Answer
+    slots: tuple[Slot, ...]  # per party
+    programme: tuple[str, ...]
+    form: Form
+    seats: int
+
+
+class CoalitionAnalyst:
+    """Second phase: a candidate's roles -> what its allocations allow, or None if it has none."""
+
+    def __init__(self, instance: m.Instance, classes: Sequence[Sequence[int]],
+                 budget: Budget) -> None:
         self.instance = instance
-        self.phase1 = phase1
         self.budget = budget
         index = {p: i for i, p in enumerate(instance.party_ids)}
+        self._kind = [0] * len(index)
+        for members in classes:
+            for i in members:
+                self._kind[i] = members[0]
 
         def indexes(parties: frozenset[str] | None) -> frozenset[int] | None:
             return None if parties is None else frozenset(index[p] for p in parties)
@@ -73,45 +102,32 @@ class CoalitionAnalyst:
             for d in instance.demands if d.touches_allocation
         ]
         self._memo: dict[Signature, _Answer | None] = {}
+        self._slot_memo: dict[tuple[int, ...], tuple[Slot, ...]] = {}
         self._full: Encoding | None = None
 
-    def coalition(self, candidate: Candidate) -> Coalition | None:
-        roles, programme = candidate
+    def analyse(self, roles: tuple[int, ...]) -> tuple[_Answer, tuple[Slot, ...]] | None:
+        """The answer for these roles and the slot of every party, or None (no allocation)."""
         cabinet = [i for i, r in enumerate(roles) if r == CABINET]
-        signature = self._signature(roles, cabinet)
-        if signature not in self._memo:
-            self._memo[signature] = self._analyse(roles, signature[1])
-        answer = self._memo[signature]
-        if answer is None:
-            return None
-        named = signature[1]
-        parties = self.instance.party_ids
-        slots = [(parties[i], i if i in named else None) for i in cabinet]
-
-        def holders(able: set[Slot]) -> tuple[str, ...]:
-            return tuple(name for name, s in slots if s in able)
-
-        common = self.phase1.common(roles, programme)
-        enc = self.phase1.encoding
-        return Coalition(
-            cabinet={name: answer.ranges[s] for name, s in slots},
-            posts={p: holders(a) for p, a in zip(enc.posts, answer.posts, strict=True)},
-            portfolios={p: holders(a) for p, a in zip(enc.portfolio_names, answer.portfolios,
-                                                      strict=True)},
-            support=common.support, abstain=common.abstain, opposition=common.opposition,
-            programme=common.programme, form=common.form, seats=common.seats,
-        )
-
-    def _signature(self, roles: tuple[int, ...], cabinet: list[int]) -> Signature:
-        """(allocation demands in force, cabinet parties they name, size of the cabinet)."""
         in_force = tuple(j for j, d in enumerate(self._demands) if d.in_force(roles))
-        mentioned: set[int] = set()
-        for j in in_force:
-            mentions = self._demands[j].mentions
-            mentioned |= set(cabinet) if mentions is None else mentions
-        return in_force, tuple(i for i in cabinet if i in mentioned), len(cabinet)
+        if in_force not in self._slot_memo:
+            self._slot_memo[in_force] = self._slots([self._demands[j].mentions
+                                                     for j in in_force])
+        slots = self._slot_memo[in_force]
+        signature = (in_force, tuple(sorted(slots[i] for i in cabinet)))
+        if signature not in self._memo:
+            self._memo[signature] = self._solve(roles, cabinet, slots)
+        answer = self._memo[signature]
+        return None if answer is None else (answer, slots)
 
-    def _analyse(self, roles: tuple[int, ...], named: tuple[int, ...]) -> _Answer | None:
+    def _slots(self, mentions: list[frozenset[int] | None]) -> tuple[Slot, ...]:
+        """Every party's slot under the demands in force that mention these parties."""
+        if any(named is None for named in mentions):
+            return tuple(self._kind)
+        named = {i for parties in mentions if parties is not None for i in parties}
+        return tuple(i if i in named else ANONYMOUS for i in range(len(self._kind)))
+
+    def _solve(self, roles: tuple[int, ...], cabinet: list[int],
+               slots: tuple[Slot, ...]) -> _Answer | None:
         """Solve the full model with these roles assumed; None if it has no allocation."""
         if self._full is None:
             self._full = Encoding(self.instance)
@@ -119,22 +135,20 @@ class CoalitionAnalyst:
             self._solver = Solver(self._full.model, presolve=False, budget=self.budget)
         enc = self._full
         assumed: list[Literal] = [enc.role_vars[r][i] for i, r in enumerate(roles)]
-        cabinet = [i for i, r in enumerate(roles) if r == CABINET]
-        anonymous = [i for i in cabinet if i not in named]
-        slots: dict[Slot, int] = {i: i for i in named}
-        if anonymous:
-            slots[None] = anonymous[0]  # stands for every cabinet party no demand names
+        representatives: dict[Slot, int] = {}
+        for i in cabinet:
+            representatives.setdefault(slots[i], i)
         answer = _Answer({}, [set() for _ in enc.posts], [set() for _ in enc.portfolio_names])
         first = self._solver.solution(assumed)
         if first is None:
             return None
-        self._witness(first, named, answer)
-        for slot, i in slots.items():
-            answer.ranges[slot] = self._member_range(assumed, i, named, answer)
-        self._able_holders(assumed, slots, named, answer)
+        self._witness(first, slots, answer)
+        for slot, i in representatives.items():
+            answer.ranges[slot] = self._member_range(assumed, i, slots, answer)
+        self._able_holders(assumed, representatives, slots, answer)
         return answer
 
-    def _member_range(self, assumed: list[Literal], i: int, named: tuple[int, ...],
+    def _member_range(self, assumed: list[Literal], i: int, slots: tuple[Slot, ...],
                       answer: _Answer) -> MemberRange:
         enc = self._full
         assert enc is not None
@@ -142,12 +156,12 @@ class CoalitionAnalyst:
         for maximise in (False, True):
             optimum = self._solver.optimum(enc.members[i], maximise=maximise, assume=assumed)
             assert optimum is not None, "the roles have an allocation"
-            self._witness(optimum[1], named, answer)
+            self._witness(optimum[1], slots, answer)
             bounds.append(optimum[0])
         return MemberRange(bounds[0], bounds[1])
 
-    def _able_holders(self, assumed: list[Literal], slots: dict[Slot, int],
-                      named: tuple[int, ...], answer: _Answer) -> None:
+    def _able_holders(self, assumed: list[Literal], representatives: dict[Slot, int],
+                      slots: tuple[Slot, ...], answer: _Answer) -> None:
         """For each post and portfolio, every slot that can hold it (one solve per slot not
         yet seen holding it in a solution found so far)."""
         enc = self._full
@@ -156,57 +170,165 @@ class CoalitionAnalyst:
                   (answer.portfolios, list(enc.portfolio_holders.values()))]
         for able_sets, rows in tables:
             for able, row in zip(able_sets, rows, strict=True):
-                for slot, i in slots.items():
+                for slot, i in representatives.items():
                     if slot not in able:
                         solution = self._solver.solution([*assumed, row[i]])
                         if solution is not None:
-                            self._witness(solution, named, answer)
+                            self._witness(solution, slots, answer)
 
-    def _witness(self, solution: Sequence[int], named: tuple[int, ...], answer: _Answer) -> None:
+    def _witness(self, solution: Sequence[int], slots: tuple[Slot, ...],
+                 answer: _Answer) -> None:
         """Record who holds each post and portfolio in a solution."""
         _, _, post_holders, portfolio_holders, _ = self._decoder.raw(solution)
         for able, h in zip(answer.posts + answer.portfolios, post_holders + portfolio_holders,
                            strict=True):
-            able.add(h if h in named else None)
+            able.add(slots[h])
 
 
-def search(instance: m.Instance, *, budget: Budget
-           ) -> tuple[Search[Candidate], CoalitionAnalyst]:
-    """The first-phase search over roles, and the analyst that completes each candidate."""
-    encoding = Encoding(instance, roles_only=True)
-    decoder = Decoder(encoding)
+class Listing:
+    """Every coalition of a (scenario-resolved) instance, in SPEC order, as an iterator.
 
-    def decode(solution: Sequence[int]) -> Candidate:
-        return decoder.roles(solution), decoder.programme(solution)
+    Iterating runs the search; afterwards `complete` says whether every coalition came out,
+    `stopped` what cut it short ("limit", "time limit" or "interrupt"), `count` how many came
+    out. `canonical()` gives the analysed canonical candidates without expanding them, for
+    counting and summaries. The budget's deadline and stop are obeyed between coalitions too.
+    """
 
-    return (Search(encoding.model, decode, budget=budget),
-            CoalitionAnalyst(instance, decoder, budget))
+    def __init__(self, problem: m.Instance, *, limit: int | None = None,
+                 budget: Budget | None = None) -> None:
+        self.problem = problem
+        self.limit = limit
+        self.budget = budget or Budget()
+        self.parties = problem.party_ids
+        classes = party_classes(problem)
+        self.expander = Expander(classes)
+        self._encoding = Encoding(problem, roles_only=True)
+        break_symmetry(self._encoding.model, self._encoding.role_vars, classes)
+        self._decoder = Decoder(self._encoding)
+        self._seats = [p.seats for p in problem.parties]
+        self._policies = list(self._encoding.programme)
+        self._analyst = CoalitionAnalyst(problem, classes, self.budget)
+        self.stopped: str | None = None
+        self.count = 0
+        self._ended = False
 
+    @property
+    def complete(self) -> bool:
+        return self._ended and self.stopped is None
 
-def listing(problem: m.Instance, *, limit: int | None = None, budget: Budget | None = None,
-            on_found: Callable[[Coalition], None] | None = None
-            ) -> tuple[list[Coalition], Search[Candidate]]:
-    """Every coalition of a (scenario-resolved) instance in SPEC order, and the first-phase
-    search (which says whether the list is complete; a time limit or an interrupt during the
-    second phase stops it too)."""
-    budget = budget or Budget()
-    first, analyst = search(problem, budget=budget)
-    found: list[tuple[tuple[object, ...], Coalition]] = []
-    for candidate in first:
-        try:
-            coalition = analyst.coalition(candidate)
-        except Stopped as stop:
-            first.stop(stop.reason)
-            break
-        if coalition is not None:
-            found.append((role_key(candidate[0]), coalition))
-            if on_found is not None:
-                on_found(coalition)
-            if limit is not None and len(found) >= limit:
-                first.stop("limit")
-                break
-        if budget.deadline is not None and time.monotonic() > budget.deadline:
-            first.stop("time limit")
-            break
-    found.sort(key=lambda pair: pair[0])
-    return [c for _, c in found], first
+    def _stop(self, reason: str) -> None:
+        if self.stopped is None:
+            self.stopped = reason
+
+    # --- steps 1 and 2 ------------------------------------------------------------------------
+
+    def _search(self, size: int) -> Search[Candidate]:
+        """The canonical candidates with `size` cabinet parties (solver order)."""
+        model = self._encoding.model.clone()
+        model.add(sum(model.get_bool_var_from_proto_index(lit.index)
+                      for lit in self._encoding.cabinet) == size)
+        decoder = self._decoder
+
+        def decode(solution: Sequence[int]) -> Candidate:
+            return decoder.roles(solution), decoder.programme(solution)
+
+        return Search(model, decode, budget=self.budget)
+
+    def canonical(self) -> Iterator[list[Analysed]]:
+        """For each cabinet size in turn, its analysed canonical candidates in order of their
+        first coalition. A search cut short still yields what it found, then ends (`stopped`
+        set)."""
+        for size in range(1, len(self.parties) + 1):
+            search = self._search(size)
+            found: list[Analysed] = []
+            for roles, programme in search:
+                try:
+                    analysed = self._analyse(roles, programme)
+                except Stopped as stop:
+                    search.stop(stop.reason)
+                    break
+                if analysed is not None:
+                    found.append(analysed)
+            found.sort(key=lambda a: a.key)
+            yield found
+            if not search.complete:
+                self._stop(search.stopped or self.budget.stopped or "time limit")
+                return
+        self._ended = True
+
+    def _analyse(self, roles: tuple[int, ...], programme: tuple[bool, ...]) -> Analysed | None:
+        analysis = self._analyst.analyse(roles)
+        if analysis is None:
+            return None
+        answer, slots = analysis
+        seats = self._seats
+        cabinet = sum(w for w, r in zip(seats, roles, strict=True) if r == CABINET)
+        backing = cabinet + sum(w for w, r in zip(seats, roles, strict=True) if r == SUPPORT)
+        helped = any(r in (SUPPORT, ABSTAIN) for r in roles)
+        form: Form = "majority" if cabinet >= self.problem.quota and not helped else "minority"
+        return Analysed(roles, key_of(roles), answer, slots,
+                        tuple(p for p, on in zip(self._policies, programme, strict=True) if on),
+                        form, backing)
+
+    # --- step 3 -------------------------------------------------------------------------------
+
+    def __iter__(self) -> Iterator[Coalition]:
+        deadline = self.budget.deadline
+        for group in self.canonical():
+            for analysed, roles in self.ordered(group):
+                if self.limit is not None and self.count >= self.limit:
+                    self._stop("limit")
+                    return
+                if self.budget.stopped is not None:
+                    self._stop(self.budget.stopped)
+                    return
+                if deadline is not None and self.count % 64 == 0 and time.monotonic() > deadline:
+                    self.budget.stop("time limit")
+                    self._stop("time limit")
+                    return
+                self.count += 1
+                yield self.coalition(analysed, roles)
+
+    def ordered(self, group: Sequence[Analysed]) -> Iterator[tuple[Analysed, tuple[int, ...]]]:
+        """Every coalition of one cabinet size's candidates, in SPEC order: each candidate's
+        expansions are already in order; a heap merges them, taking a candidate in only when
+        the merge reaches its first coalition (so few are open at a time)."""
+        heap: list[tuple[RoleKey, int, tuple[int, ...],
+                         Iterator[tuple[RoleKey, tuple[int, ...]]]]] = []
+        waiting = iter(enumerate(group))
+        upcoming = next(waiting, None)
+        while heap or upcoming is not None:
+            while upcoming is not None and (not heap or upcoming[1].key <= heap[0][0]):
+                number, analysed = upcoming
+                expansions = self.expander.expansions(analysed.roles)
+                key, roles = next(expansions)
+                heapq.heappush(heap, (key, number, roles, expansions))
+                upcoming = next(waiting, None)
+            _, number, roles, expansions = heap[0]
+            yield group[number], roles
+            following = next(expansions, None)
+            if following is None:
+                heapq.heappop(heap)
+            else:
+                heapq.heapreplace(heap, (following[0], number, following[1], expansions))
+
+    def coalition(self, analysed: Analysed, roles: tuple[int, ...]) -> Coalition:
+        """One coalition: the roles of one expansion, the rest from its candidate's analysis."""
+        parties = self.parties
+        answer, slots = analysed.answer, analysed.slots
+        cabinet = [i for i, r in enumerate(roles) if r == CABINET]
+
+        def holders(able: set[Slot]) -> tuple[str, ...]:
+            return tuple(parties[i] for i in cabinet if slots[i] in able)
+
+        return Coalition(
+            cabinet={parties[i]: answer.ranges[slots[i]] for i in cabinet},
+            support=tuple(parties[i] for i, r in enumerate(roles) if r == SUPPORT),
+            abstain=tuple(parties[i] for i, r in enumerate(roles) if r == ABSTAIN),
+            opposition=tuple(parties[i] for i, r in enumerate(roles) if r == OPPOSITION),
+            posts={p: holders(a) for p, a in zip(self.problem.cabinet.all_posts, answer.posts,
+                                                 strict=True)},
+            portfolios={p: holders(a) for p, a in zip(self.problem.cabinet.portfolios,
+                                                      answer.portfolios, strict=True)},
+            programme=analysed.programme, form=analysed.form, seats=analysed.seats,
+        )

@@ -8,11 +8,21 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any
 
 from .model import Instance
-from .result import Allocation, Coalition, Deadlock, Explanation, Result
+from .result import (
+    FEW_PARTIES,
+    SHOWN,
+    Allocation,
+    Coalition,
+    Deadlock,
+    Explanation,
+    Level,
+    Result,
+    Summary,
+)
 
 FORMATS = ("table", "json", "jsonl", "csv")
 
@@ -73,6 +83,30 @@ def json_chunks(result: Result) -> Iterator[str]:
     yield f'], "deadlock": {json.dumps(deadlock, ensure_ascii=False)}}}\n'
 
 
+def json_stream(items: Iterable[Allocation | Coalition], finish: Callable[[], Result],
+                problem: Instance, scenario: str | None) -> Iterator[str]:
+    """The JSON document of a streamed listing: the items as they come, then the verdict
+    (`status`, `complete`, `count`, `deadlock` follow the list, since they are known only at
+    its end)."""
+    investiture = problem.government.investiture
+    head = {"instance": problem.name, "scenario": scenario, "level": "coalition"}
+    yield json.dumps(head, ensure_ascii=False)[:-1] + ', "coalitions": ['
+    for i, item in enumerate(items):
+        yield (", " if i else "") + json.dumps(item_dict(item, investiture), ensure_ascii=False)
+    result = finish()
+    tail = {k: v for k, v in summary_dict(result).items() if k not in head}
+    tail["deadlock"] = deadlock_dict(result.deadlock, investiture)
+    yield "], " + json.dumps(tail, ensure_ascii=False)[1:] + "\n"
+
+
+def jsonl_stream(items: Iterable[Allocation | Coalition], finish: Callable[[], Result],
+                 investiture: str) -> Iterator[str]:
+    """One line per item as it comes, then the summary line."""
+    for item in items:
+        yield jsonl_line(item, investiture)
+    yield jsonl_summary(finish())
+
+
 def to_json(result: Result) -> str:
     return "".join(json_chunks(result))
 
@@ -88,10 +122,10 @@ def jsonl_summary(result: Result) -> str:
                       ensure_ascii=False) + "\n"
 
 
-def _columns(result: Result, parties: list[str], posts: list[str],
+def _columns(level: Level, investiture: str, parties: list[str], posts: list[str],
              portfolios: list[str]) -> list[str]:
-    roles = ["cabinet", "support"] + (["abstain"] if _with_abstain(result.investiture) else [])
-    if result.level == "allocation":
+    roles = ["cabinet", "support"] + (["abstain"] if _with_abstain(investiture) else [])
+    if level == "allocation":
         split = [f"n:{p}" for p in parties]
     else:
         split = [f"{bound}:{p}" for p in parties for bound in ("min", "max")]
@@ -118,19 +152,29 @@ def _flat_row(item: Allocation | Coalition, parties: list[str], investiture: str
     return row
 
 
-def to_csv(result: Result) -> str:
-    """One flat row per allocation (or coalition); several parties are joined with `+`."""
+def csv_stream(items: Iterable[Allocation | Coalition], problem: Instance, level: Level
+               ) -> Iterator[str]:
+    """One flat row per allocation (or coalition) as it comes; several parties are joined
+    with `+`."""
     buffer = io.StringIO()
-    problem = result.instance
     parties = problem.party_ids
-    columns = _columns(result, parties, problem.cabinet.all_posts,
+    investiture = problem.government.investiture
+    columns = _columns(level, investiture, parties, problem.cabinet.all_posts,
                        list(problem.cabinet.portfolios))
     writer = csv.DictWriter(buffer, fieldnames=columns, extrasaction="ignore",
                             lineterminator="\n")
     writer.writeheader()
-    for item in result.items:
-        writer.writerow(_flat_row(item, parties, result.investiture))
-    return buffer.getvalue()
+    for item in items:
+        writer.writerow(_flat_row(item, parties, investiture))
+        if buffer.tell() > 1 << 16:
+            yield buffer.getvalue()
+            buffer.seek(0)
+            buffer.truncate()
+    yield buffer.getvalue()
+
+
+def to_csv(result: Result) -> str:
+    return "".join(csv_stream(result.items, result.instance, result.level))
 
 
 # --- the table for people -------------------------------------------------------------------------
@@ -149,29 +193,36 @@ def status_line(result: Result) -> str:
     return f"feasible: {plural} found; INCOMPLETE, the {result.stopped_by} cut the search short"
 
 
-def to_table(result: Result) -> str:
+def to_table(result: Result, note: str = "") -> str:
     """For people: the verdict, the explanation with the demands' texts, the aligned list."""
-    title = result.instance.name + (f" (scenario {result.scenario})" if result.scenario else "")
-    lines = [title, status_line(result)]
+    lines = [_title(result), status_line(result)]
+    if note:
+        lines.append(note)
     if result.deadlock is not None:
         lines += deadlock_lines(result.deadlock, result.instance)
     if result.items:
-        header, rows = _table_rows(result)
-        widths = [max(len(str(r[i])) for r in [header, *rows]) for i in range(len(header))]
-        lines.append("")
-        for row in [header, *rows]:
-            cells = [str(cell).ljust(width) for cell, width in zip(row, widths, strict=True)]
-            lines.append("  ".join(cells).rstrip())
+        lines += ["", *_aligned(*_table_rows(result.items, result.investiture))]
     return "\n".join(lines) + "\n"
 
 
-def _table_rows(result: Result) -> tuple[list[object], list[list[object]]]:
-    first = result.items[0]
-    abstain = _with_abstain(result.investiture)
+def _title(result: Result) -> str:
+    return result.instance.name + (f" (scenario {result.scenario})" if result.scenario else "")
+
+
+def _aligned(header: list[object], rows: list[list[object]]) -> list[str]:
+    widths = [max(len(str(r[i])) for r in [header, *rows]) for i in range(len(header))]
+    return ["  ".join(str(cell).ljust(width) for cell, width in zip(row, widths, strict=True))
+            .rstrip() for row in [header, *rows]]
+
+
+def _table_rows(items: Sequence[Allocation | Coalition], investiture: str
+                ) -> tuple[list[object], list[list[object]]]:
+    first = items[0]
+    abstain = _with_abstain(investiture)
     header: list[object] = ["#", "cabinet", "support", *(["abstain"] if abstain else []),
                             "form", "seats", *first.posts, *first.portfolios, "programme"]
     rows: list[list[object]] = []
-    for number, item in enumerate(result.items, 1):
+    for number, item in enumerate(items, 1):
         if isinstance(item, Allocation):
             cabinet = ", ".join(f"{p} {n}" for p, n in item.cabinet.items())
             holders = [*item.posts.values(), *item.portfolios.values()]
@@ -185,6 +236,81 @@ def _table_rows(result: Result) -> tuple[list[object], list[list[object]]]:
                      *([", ".join(item.abstain) or "-"] if abstain else []),
                      item.form, item.seats, *holders, ", ".join(item.programme) or "-"])
     return header, rows
+
+
+# --- counts and summaries (solve --count, --summary) ---------------------------------------------
+
+
+def census_dict(result: Result, summary: Summary) -> dict[str, Any]:
+    """`--count` (and with per-party figures and short lists, `--summary`) as one object."""
+    investiture = result.investiture
+    out = summary_dict(result)
+    out["by_size"] = _by_size(summary)
+    if summary.parties:
+        out["parties"] = {p: vars(f) for p, f in summary.parties.items()}
+        out["smallest"] = [item_dict(c, investiture) for c in summary.smallest]
+        out["largest"] = [item_dict(c, investiture) for c in summary.largest]
+        out["few_parties"] = [item_dict(c, investiture) for c in summary.few]
+        out["few_parties_complete"] = summary.few_complete
+    out["deadlock"] = deadlock_dict(result.deadlock, investiture)
+    return out
+
+
+def _by_size(summary: Summary) -> list[dict[str, int]]:
+    """Per number of cabinet parties: how many coalitions of each form."""
+    sizes = sorted({size for size, _ in summary.counts})
+    return [{"cabinet_parties": size,
+             "majority": summary.counts.get((size, "majority"), 0),
+             "minority": summary.counts.get((size, "minority"), 0)} for size in sizes]
+
+
+def census_table(result: Result, summary: Summary, note: str = "") -> str:
+    """The counts (and the summary) for people."""
+    lines = [_title(result), status_line(result)]
+    if note:
+        lines.append(note)
+    if result.deadlock is not None:
+        lines += deadlock_lines(result.deadlock, result.instance)
+    if summary.counts:
+        rows: list[list[object]] = [
+            [f"{row['cabinet_parties']}", f"{row['majority']:,}", f"{row['minority']:,}",
+             f"{row['majority'] + row['minority']:,}"] for row in _by_size(summary)]
+        rows.append(["all", *(f"{sum(v for (_, f), v in summary.counts.items() if f == form):,}"
+                              for form in ("majority", "minority")), f"{summary.total:,}"])
+        lines += ["", "Coalitions by number of cabinet parties and form:",
+                  *_aligned(["cabinet parties", "majority", "minority", "total"], rows)]
+    if summary.parties and summary.total:
+        lines += _summary_lines(result, summary)
+    return "\n".join(lines) + "\n"
+
+
+def _summary_lines(result: Result, summary: Summary) -> list[str]:
+    investiture = result.investiture
+    abstain = _with_abstain(investiture)
+    seats = {p.id: p.seats for p in result.instance.parties}
+    header: list[object] = ["party", "seats", "cabinet", "support",
+                            *(["abstain"] if abstain else []), "pivotal"]
+    rows: list[list[object]] = [
+        [p, seats[p], f"{f.cabinet:,}", f"{f.support:,}",
+         *([f"{f.abstain:,}"] if abstain else []), f"{f.pivotal:,}"]
+        for p, f in summary.parties.items()]
+    lines = ["", "In how many of them each party sits in cabinet, supports"
+             + (", abstains" if abstain else "") + ", and is pivotal (the government fails "
+             "without it):", *_aligned(header, rows)]
+    for title, items in (
+            (f"Smallest governments ({summary.smallest[0].seats} seats behind them)",
+             summary.smallest),
+            (f"Largest governments ({summary.largest[0].seats} seats behind them)",
+             summary.largest)):
+        shown = "" if len(items) < SHOWN else f", the first {SHOWN}"
+        lines += ["", f"{title}{shown}:", *_aligned(*_table_rows(items, investiture))]
+    if summary.few:
+        shown = "" if summary.few_complete else f", the first {len(summary.few)}"
+        lines += ["", f"Governments of at most {FEW_PARTIES} parties{shown}:",
+                  *_aligned(*_table_rows(summary.few, investiture))]
+    else:
+        lines += ["", f"No government of at most {FEW_PARTIES} parties."]
+    return lines
 
 
 # --- explanations for people ------------------------------------------------------------------

@@ -7,7 +7,7 @@ them into JSON, CSV or a table without knowing anything about CP-SAT.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Literal
 
 from .model import Instance
@@ -123,6 +123,7 @@ class Result:
     coalitions: tuple[Coalition, ...] = ()
     deadlock: Deadlock | None = None
     stopped_by: str | None = None  # "limit", "time limit" or "interrupt"
+    counted: int | None = None  # how many, where they were streamed or counted, not kept
 
     @property
     def investiture(self) -> str:
@@ -134,4 +135,38 @@ class Result:
 
     @property
     def count(self) -> int:
-        return len(self.items)
+        return len(self.items) if self.counted is None else self.counted
+
+
+#: how many coalitions a summary lists at each end (smallest, largest) and at most among the
+#: governments of few parties
+SHOWN = 10
+FEW_PARTIES = 3
+MAX_FEW_LISTED = 200
+
+
+@dataclass
+class PartyFigures:
+    """In how many coalitions a party takes each role, and is pivotal: moving it into
+    opposition would make the government fail its investiture (SPEC §2)."""
+
+    cabinet: int = 0
+    support: int = 0
+    abstain: int = 0
+    pivotal: int = 0
+
+
+@dataclass
+class Summary:
+    """What a person wants to know when there are too many coalitions to read."""
+
+    counts: dict[tuple[int, Form], int]
+    parties: dict[str, PartyFigures]
+    smallest: list[Coalition] = field(default_factory=list)  # fewest seats behind it
+    largest: list[Coalition] = field(default_factory=list)  # most seats behind it
+    few: list[Coalition] = field(default_factory=list)  # at most FEW_PARTIES parties involved
+    few_complete: bool = True  # False when more than MAX_FEW_LISTED had few parties
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts.values())

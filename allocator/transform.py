@@ -7,13 +7,16 @@ a new `Instance`:
 * `resolve` / `apply_scenario`: a named scenario's overrides, drops and additions;
 * `without`: demands dropped (a relaxation, a binding test);
 * `pin_roles`: fixed `role` demands that hold parties to roles; the two questions built on it,
-  `ask` (why not this coalition?) and `with_outcome` (does a recorded outcome still hold?).
+  `ask` (why not this coalition?) and `with_outcome` (does a recorded outcome still hold?);
+* `narrow`: the filters of `solve` (`--include`, `--exclude`, ...) as fixed demands, so that the
+  solver never even visits the coalitions they leave out.
 """
 
 from __future__ import annotations
 
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Literal
 
 from .errors import UsageError, known
 from .model import (
@@ -21,9 +24,12 @@ from .model import (
     DemandBase,
     GovernmentOverride,
     Instance,
+    MaxCabinetParties,
     MaxPortfolios,
+    MinimalWinning,
     MinPortfolios,
     Outcome,
+    RequiresForm,
     RequiresPortfolio,
     RequiresPost,
     Role,
@@ -226,4 +232,50 @@ def with_outcome(problem: Instance, outcome: Outcome) -> Instance:
     for name, holder in (outcome.portfolios or {}).items():
         added.append(RequiresPortfolio(type="requires_portfolio", id=f"outcome-portfolio-{name}",
                                        party=holder, portfolio=name, fixed=True))
+    return adding(problem, added)
+
+
+# --- filters --------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Filters:
+    """Which governments a user wants to see (`solve --include ...`): parties that sit in the
+    cabinet; parties that neither sit in it nor support it (they may abstain, where anyone
+    can); at most `max_parties` cabinet parties; only one form; only minimal winning ones."""
+
+    include: tuple[str, ...] = ()
+    exclude: tuple[str, ...] = ()
+    max_parties: int | None = None
+    form: Literal["majority", "minority"] | None = None
+    minimal_winning: bool = False
+
+    def __bool__(self) -> bool:
+        return self != Filters()
+
+
+def narrow(problem: Instance, filters: Filters) -> Instance:
+    """The instance restricted by the filters: fixed demands with ids `filter-...`, which a
+    deadlock's explanation never drops (it explains the deadlock of what was asked)."""
+    unknown = [p for p in dict.fromkeys([*filters.include, *filters.exclude])
+               if p not in problem.party_ids]
+    if unknown:
+        raise UsageError(f"unknown part{'ies' if len(unknown) > 1 else 'y'} "
+                         f"{', '.join(unknown)} in --include/--exclude "
+                         f"({known(problem.party_ids)})")
+    both = [p for p in filters.include if p in filters.exclude]
+    if both:
+        raise UsageError(f"{', '.join(both)} cannot be both included and excluded")
+    allowed: dict[str, Sequence[Role]] = {p: ["cabinet"] for p in filters.include}
+    allowed.update({p: ["abstain", "opposition"] for p in filters.exclude})
+    added = pin_roles(problem, allowed, "filter", "the filters asked for")
+    if filters.max_parties is not None:
+        added.append(MaxCabinetParties(type="max_cabinet_parties", id="filter-max-parties",
+                                       count=filters.max_parties, fixed=True))
+    if filters.form is not None:
+        added.append(RequiresForm(type="requires_form", id="filter-form", form=filters.form,
+                                  fixed=True))
+    if filters.minimal_winning:
+        added.append(MinimalWinning(type="minimal_winning", id="filter-minimal-winning",
+                                    fixed=True))
     return adding(problem, added)
