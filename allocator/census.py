@@ -55,26 +55,26 @@ def summarise(listing: Listing) -> Summary:
 def _tally(summary: Summary, listing: Listing, analysed: Analysed, times: int,
            pivotal: _Pivotal) -> None:
     """Add one candidate's coalitions to the per-party figures: a member of a class of m
-    interchangeable parties, c of which take a role, takes it in c/m of them."""
+    interchangeable parties, c of which take a role, takes it in c/m of them (and is pivotal
+    there when the class members taking that role are)."""
     roles = analysed.roles
-    size = {i: len(members) for members in listing.expander.classes for i in members}
-    share = {(i, r): sum(1 for j in members if roles[j] == r)
-             for members in listing.expander.classes for i in members for r in range(4)}
     needed = pivotal.needed(roles)
-    for i, (party, role) in enumerate(zip(listing.parties, roles, strict=True)):
-        if role == OPPOSITION:
-            continue
-        m = size.get(i, 1)
-        here = times * share.get((i, role), 1) // m
+    for i, party in enumerate(listing.parties):
+        members = listing.classes_of[i]
         figures = summary.parties[party]
-        if role == CABINET:
-            figures.cabinet += here
-        elif role == SUPPORT:
-            figures.support += here
-        elif role == ABSTAIN:
-            figures.abstain += here
-        if needed[i]:
-            figures.pivotal += here
+        for role in (CABINET, SUPPORT, ABSTAIN):
+            taking = [j for j in members if roles[j] == role]
+            if not taking:
+                continue
+            here = times * len(taking) // len(members)
+            if role == CABINET:
+                figures.cabinet += here
+            elif role == SUPPORT:
+                figures.support += here
+            else:
+                figures.abstain += here
+            if needed[taking[0]]:
+                figures.pivotal += here
 
 
 class _Pivotal:

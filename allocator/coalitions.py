@@ -202,6 +202,8 @@ class Listing:
         self.parties = problem.party_ids
         classes = party_classes(problem)
         self.expander = Expander(classes)
+        #: per party, its class of interchangeable parties (itself alone if it has no twin)
+        self.classes_of = {i: tuple(members) for members in classes for i in members}
         self._encoding = Encoding(problem, roles_only=True)
         break_symmetry(self._encoding.model, self._encoding.role_vars, classes)
         self._decoder = Decoder(self._encoding)

@@ -164,7 +164,13 @@ def demand(draw: Draw, inst: dict, number: int, of_type: str | None = None) -> d
     return d if BUILDERS[t](draw, inst, d) else None
 
 
-def _parties(draw: Draw, low: int, high: int) -> list[dict]:
+def _parties(draw: Draw, low: int, high: int, twins: bool = False) -> list[dict]:
+    """Parties with random seats, votes and positions; with `twins`, from so few values that
+    most parties have an interchangeable twin (equal seats, votes and position)."""
+    if twins:
+        return [{"id": f"p{i}", "seats": draw(st.sampled_from([1, 2, 2, 3])),
+                 "votes": draw(st.sampled_from([1, 2])), "position": draw(st.integers(0, 1))}
+                for i in range(draw(st.integers(low, high)))]
     return [{"id": f"p{i}", "seats": draw(st.integers(1, 9)),
              "votes": draw(st.sampled_from([1, 2.5, 4, 7.5, 10, 12.25])),
              "position": draw(st.integers(0, 4))}
@@ -174,13 +180,14 @@ def _parties(draw: Draw, low: int, high: int) -> list[dict]:
 @st.composite
 def instances(draw: Draw, max_parties: int = 4,
               investitures: tuple[str, ...] = ("absolute", "relative", "negative"),
-              of_type: str | None = None) -> tuple[dict, str | None]:
+              of_type: str | None = None, twins: bool = False) -> tuple[dict, str | None]:
     """A small instance dict and the scenario to solve (None or the name of its scenario).
 
     With `of_type`, the instance has at least two parties, the posts, portfolios and policies
     that type needs, and a demand of that type (the last one of the instance's demands).
+    With `twins`, most parties have an interchangeable twin (the coalition level's symmetry).
     """
-    parties = _parties(draw, 2 if of_type else 1, max_parties)
+    parties = _parties(draw, 2 if of_type else 1, max_parties, twins)
     listed = sum(p["seats"] for p in parties)
     posts = draw(st.sampled_from([["leader"], ["leader", "deputy"]]))
     if of_type in ("distinct_posts", "veto_post"):

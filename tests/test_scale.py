@@ -1,0 +1,209 @@
+"""The parliament-scale paths against the brute force: symmetry classes, filters, counts and
+summaries, and the expansion of canonical coalitions.
+
+Instances are drawn with `twins`, so that most parties have an interchangeable twin and the
+symmetry is exercised; every figure is recomputed here from the brute force's allocations.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import allocator
+from allocator import census
+from allocator.coalitions import Listing
+from allocator.symmetry import Expander
+from allocator.transform import Filters, narrow, resolve
+from tests import bruteforce
+from tests.strategies import instances
+from tests.test_cli import run
+from tests.test_differential import check_both_levels, project
+
+SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=list(HealthCheck))
+
+
+def government_seats(raw: dict, scenario: str | None) -> tuple[dict, int, int, str]:
+    inst = bruteforce.effective(raw, scenario)
+    seats = {p["id"]: p["seats"] for p in inst["parties"]}
+    total = inst.get("seats", sum(seats.values()))
+    quota = inst.get("majority", total // 2 + 1)
+    return seats, quota, total - sum(seats.values()), inst["government"].get(
+        "investiture", "absolute")
+
+
+def needed(party: str, key: tuple, raw: dict, scenario: str | None) -> bool:
+    """SPEC §2: the government fails its investiture with `party` moved into opposition."""
+    seats, quota, unlisted, rule = government_seats(raw, scenario)
+    cabinet, support, abstain = key
+    backing = [p for p in (*cabinet, *support) if p != party]
+    votes_for = sum(seats[p] for p in backing)
+    against = unlisted + sum(seats[p] for p in seats
+                             if p not in (*backing, *abstain) or p == party)
+    gets_in = (votes_for >= quota if rule == "absolute" else votes_for > against
+               if rule == "relative" else against < quota)
+    return not gets_in
+
+
+@SETTINGS
+@given(instances(max_parties=5, twins=True))
+def test_symmetry_classes_match_brute_force(case):
+    raw, scenario = case
+    check_both_levels(raw, scenario, bruteforce.allocations(raw, scenario))
+
+
+@SETTINGS
+@given(instances(max_parties=5, twins=True))
+def test_count_and_summary_match_brute_force(case):
+    raw, scenario = case
+    expected = project(bruteforce.allocations(raw, scenario))
+    problem = resolve(allocator.from_dict(raw), scenario)
+    by_size: dict = {}
+    for (cabinet, _, _), entry in expected.items():
+        key = (len(cabinet), entry["rest"][1])
+        by_size[key] = by_size.get(key, 0) + 1
+    assert census.count(Listing(problem)) == dict(sorted(by_size.items()))
+
+    summary = census.summarise(Listing(problem))
+    assert summary.counts == dict(sorted(by_size.items()))
+    for party in problem.party_ids:
+        roles = [(party in key[0], party in key[1], party in key[2]) for key in expected]
+        figures = summary.parties[party]
+        assert (figures.cabinet, figures.support, figures.abstain) == tuple(
+            sum(r[j] for r in roles) for j in range(3))
+        assert figures.pivotal == sum(1 for key in expected if any(party in g for g in key)
+                                      and needed(party, key, raw, scenario))
+    keys = list(expected)  # SPEC order
+    if keys:
+        behind = {k: expected[k]["rest"][2] for k in keys}
+        fewest, most = min(behind.values()), max(behind.values())
+        assert [as_key(c) for c in summary.smallest] == [
+            k for k in keys if behind[k] == fewest][:census.SHOWN]
+        assert [as_key(c) for c in summary.largest] == [
+            k for k in keys if behind[k] == most][:census.SHOWN]
+        assert [as_key(c) for c in summary.few] == [
+            k for k in keys if sum(map(len, k)) <= census.FEW_PARTIES]
+
+
+def as_key(c: allocator.Coalition) -> tuple:
+    return (tuple(c.cabinet), c.support, c.abstain)
+
+
+@st.composite
+def filters(draw, parties: list[str]) -> Filters:
+    include = draw(st.lists(st.sampled_from(parties), max_size=1, unique=True))
+    others = [p for p in parties if p not in include]
+    exclude = draw(st.lists(st.sampled_from(others), max_size=2, unique=True)) if others else []
+    return Filters(tuple(include), tuple(exclude),
+                   draw(st.none() | st.integers(1, 3)),
+                   draw(st.none() | st.sampled_from(["majority", "minority"])),
+                   draw(st.booleans()))
+
+
+def kept(key: tuple, entry: dict, f: Filters, raw: dict, scenario: str | None) -> bool:
+    """The filters as documented, recomputed from a brute-force coalition."""
+    cabinet, support, _ = key
+    seats, quota, _, _ = government_seats(raw, scenario)
+    behind = sum(seats[p] for p in (*cabinet, *support))
+    return (all(p in cabinet for p in f.include)
+            and not any(p in cabinet or p in support for p in f.exclude)
+            and (f.max_parties is None or len(cabinet) <= f.max_parties)
+            and (f.form is None or entry["rest"][1] == f.form)
+            and (not f.minimal_winning
+                 or all(behind - seats[p] < quota for p in (*cabinet, *support))))
+
+
+@SETTINGS
+@given(st.data())
+def test_filters_match_brute_force(data):
+    raw, scenario = data.draw(instances(max_parties=5, twins=True))
+    chosen = data.draw(filters([p["id"] for p in raw["parties"]]))
+    expected = project(bruteforce.allocations(raw, scenario))
+    wanted = [k for k, entry in expected.items() if kept(k, entry, chosen, raw, scenario)]
+    result = allocator.solve(allocator.from_dict(raw), scenario, level="coalition",
+                             filters=chosen)
+    assert [as_key(c) for c in result.coalitions] == wanted
+    problem = narrow(resolve(allocator.from_dict(raw), scenario), chosen)
+    assert sum(census.count(Listing(problem)).values()) == len(wanted)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.integers(0, 3), min_size=1, max_size=7), st.data())
+def test_expansions_are_every_swap_in_spec_order(roles, data):
+    """The expansion of any canonical roles: every assignment reachable by permuting the
+    classes, once each, in SPEC order, as many as `multiplicity` says."""
+    n = len(roles)
+    labels = data.draw(st.lists(st.integers(0, 2), min_size=n, max_size=n))
+    classes = [tuple(i for i in range(n) if labels[i] == c) for c in sorted(set(labels))]
+    canonical = list(roles)
+    for members in classes:  # the canonical form: roles sorted within each class
+        for i, r in zip(members, sorted(roles[i] for i in members), strict=True):
+            canonical[i] = r
+    expander = Expander(classes)
+    got = [r for _, r in expander.expansions(tuple(canonical))]
+    swaps = set()
+    for perms in itertools.product(*(itertools.permutations(c) for c in classes)):
+        swapped = list(canonical)
+        for members, perm in zip(classes, perms, strict=True):
+            for i, j in zip(members, perm, strict=True):
+                swapped[j] = canonical[i]
+        swaps.add(tuple(swapped))
+
+    def spec_key(r: tuple) -> tuple:
+        return tuple(tuple(i for i in range(n) if r[i] == role) for role in range(3))
+
+    assert got == sorted(swaps, key=spec_key)
+    assert len(got) == expander.multiplicity(tuple(canonical))
+    assert [k for k, _ in expander.expansions(tuple(canonical))] == [spec_key(r) for r in got]
+
+
+# --- the command line ---------------------------------------------------------------------------
+
+PARLIAMENT = "benchmarks/instances/parliament-12.yaml"
+
+
+def test_streamed_json_and_jsonl_equal_the_library():
+    result = allocator.solve(allocator.load(PARLIAMENT), level="coalition")
+    code, out, _ = run("solve", PARLIAMENT, "--level", "coalition", "--format", "json")
+    doc = json.loads(out)
+    assert code == 0 and doc["count"] == result.count == len(doc["coalitions"])
+    assert [tuple(c["cabinet"]) for c in doc["coalitions"]] == [
+        tuple(c.cabinet) for c in result.coalitions]
+    code, out, _ = run("solve", PARLIAMENT, "--level", "coalition", "--format", "jsonl",
+                       "--limit", "100")
+    lines = [json.loads(line) for line in out.splitlines()]
+    assert lines[:-1] == doc["coalitions"][:100]  # the first 100 in SPEC order
+    assert lines[-1]["complete"] is False and lines[-1]["count"] == 100
+
+
+def test_count_and_summary_on_the_command_line():
+    code, out, _ = run("solve", PARLIAMENT, "--count", "--format", "json")
+    doc = json.loads(out)
+    assert code == 0 and doc["count"] == 34478 and doc["complete"]
+    assert sum(r["majority"] + r["minority"] for r in doc["by_size"]) == 34478
+    code, out, _ = run("solve", PARLIAMENT, "--summary", "--include", "p01", "--max-parties",
+                       "2", "--format", "json")
+    doc = json.loads(out)
+    assert all("p01" in c["cabinet"] for c in doc["few_parties"])
+    assert doc["parties"]["p01"]["cabinet"] == doc["count"]
+
+
+def test_the_table_turns_into_the_summary_when_too_long():
+    code, out, _ = run("solve", PARLIAMENT)
+    assert code == 0
+    assert "too many for a table: here is the summary" in out
+    assert "Coalitions by number of cabinet parties and form:" in out
+    code, out, _ = run("solve", PARLIAMENT, "--limit", "3")
+    assert "summary" not in out and len(out.splitlines()) == 7  # title, status, blank, header, 3
+
+
+def test_filter_mistakes_are_usage_errors():
+    for args, said in ((["--include", "nobody"], "unknown party nobody"),
+                       (["--include", "p01", "--exclude", "p01"], "both included and excluded"),
+                       (["--count", "--format", "csv"], "table or json"),
+                       (["--count", "--summary"], "not both")):
+        code, out, err = run("solve", PARLIAMENT, *args)
+        assert code == 2 and said in err and out == "", args
