@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import heapq
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 
 from . import model as m
@@ -195,12 +195,15 @@ class Listing:
     """
 
     def __init__(self, problem: m.Instance, *, limit: int | None = None,
-                 budget: Budget | None = None) -> None:
+                 budget: Budget | None = None,
+                 classes: Sequence[Sequence[int]] | None = None) -> None:
         self.problem = problem
         self.limit = limit
         self.budget = budget or Budget()
         self.parties = problem.party_ids
-        classes = party_classes(problem)
+        # finer classes than the instance allows are still classes (`binding` compares
+        # instances with and without a demand under the classes of the one with it)
+        classes = party_classes(problem) if classes is None else classes
         self.expander = Expander(classes)
         #: per party, its class of interchangeable parties (itself alone if it has no twin)
         self.classes_of = {i: tuple(members) for members in classes for i in members}
@@ -236,14 +239,17 @@ class Listing:
 
         return Search(model, decode, budget=self.budget)
 
-    def canonical(self) -> Iterator[list[Analysed]]:
+    def canonical(self, skip: Callable[[tuple[int, ...]], bool] | None = None
+                  ) -> Iterator[list[Analysed]]:
         """For each cabinet size in turn, its analysed canonical candidates in order of their
-        first coalition. A search cut short still yields what it found, then ends (`stopped`
-        set)."""
+        first coalition (those whose roles `skip` accepts left out unanalysed). A search cut
+        short still yields what it found, then ends (`stopped` set)."""
         for size in range(1, len(self.parties) + 1):
             search = self._search(size)
             found: list[Analysed] = []
             for roles, programme in search:
+                if skip is not None and skip(roles):
+                    continue
                 try:
                     analysed = self._analyse(roles, programme)
                 except Stopped as stop:
