@@ -10,15 +10,16 @@
 
 The pipeline, one module each: `loader` (file -> `model.Instance`), `transform` (scenarios,
 drops, pinned roles), `encoding` (CP-SAT model), `solver` (the only place that runs CP-SAT),
-`allocations` / `coalitions` (enumeration), `conflict` / `relaxations` / `binding` / `deadlock`
-(explanation), `result`, `render`, and `cli`; `api` holds the entry points exported here.
+`allocations` / `symmetry` / `coalitions` / `census` (enumeration, counts), `conflict` /
+`relaxations` / `binding` / `deadlock` (explanation), `result`, `render`, and `cli`; `api`
+holds the entry points exported here.
 """
 
 from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # for type checkers; at run time the names load on first use (below)
-    from .api import explain, iter_allocations, solve
+    from .api import Stream, explain, iter_allocations, solve
     from .errors import AllocatorError, InstanceError, Problem, UsageError
     from .loader import from_dict, load, loads
     from .model import Instance
@@ -31,21 +32,22 @@ if TYPE_CHECKING:  # for type checkers; at run time the names load on first use 
         Relaxation,
         Result,
     )
-    from .transform import CoalitionQuestion
+    from .transform import CoalitionQuestion, Filters
 
 #: where each public name lives; importing `allocator` stays cheap (no OR-Tools) until a name
 #: that needs the solver is used, so `allocator validate` and `--help` start quickly
 _EXPORTS = {
-    "explain": "api", "iter_allocations": "api", "solve": "api",
+    "explain": "api", "iter_allocations": "api", "solve": "api", "Stream": "api",
     "AllocatorError": "errors", "InstanceError": "errors", "Problem": "errors",
     "UsageError": "errors", "from_dict": "loader", "load": "loader", "loads": "loader",
     "Instance": "model", "Allocation": "result", "Coalition": "result", "Deadlock": "result",
     "Explanation": "result", "MemberRange": "result", "Relaxation": "result",
-    "Result": "result", "CoalitionQuestion": "transform",
+    "Result": "result", "CoalitionQuestion": "transform", "Filters": "transform",
 }
 __all__ = [
     "Allocation", "AllocatorError", "Coalition", "CoalitionQuestion", "Deadlock", "Explanation",
-    "Instance", "InstanceError", "MemberRange", "Problem", "Relaxation", "Result", "UsageError",
+    "Filters", "Instance", "InstanceError", "MemberRange", "Problem", "Relaxation", "Result",
+    "Stream", "UsageError",
     "explain", "from_dict", "iter_allocations", "load", "loads", "solve",
 ]
 

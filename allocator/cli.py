@@ -33,6 +33,9 @@ from .transform import CoalitionQuestion, Filters, narrow, resolve
 # start-up time) when they run: `validate`, `schema` and `--help` never need them.
 
 EXIT = {"feasible": 0, "deadlock": 3, "unknown": 4}
+#: when the process started (near enough): `solve --time-limit S` counts from here, so that the
+#: whole run, start-up and output included, ends within S and a little
+STARTED = time.monotonic()
 LEVELS: dict[str, Level] = {"allocation": "allocation", "coalition": "coalition"}
 
 
@@ -220,7 +223,7 @@ class _Job:
         self.emit = emit  # writes output at once, from inside a listing
         self.instance, self.scenario, self.level, self.fmt = instance, scenario, level, fmt
         self.limit, self.filters, self.max_relaxations = limit, filters, max_relaxations
-        self.deadline = None if time_limit is None else time.monotonic() + time_limit
+        self.deadline = None if time_limit is None else STARTED + time_limit
         self.progress = Progress(level)
         self.result: Result
 
