@@ -269,14 +269,20 @@ class _Job:
                 self.progress.tick()
                 yield coalition
 
+        def lines() -> Iterator[str]:
+            text = render.CoalitionJson(problem)
+            for analysed, roles in stream.listing.rows():
+                self.progress.tick()
+                yield text.line(analysed, roles)
+
         def finish() -> Result:
             return self._finish(stream.result())
 
         with stream.signals():
             if self.fmt == "jsonl":
-                yield from render.jsonl_stream(items(), finish, problem.government.investiture)
+                yield from render.jsonl_stream(lines(), finish)
             elif self.fmt == "json":
-                yield from render.json_stream(items(), finish, problem, self.scenario)
+                yield from render.json_stream(lines(), finish, problem, self.scenario)
             elif self.fmt == "csv":
                 yield from render.csv_stream(items(), problem, "coalition")
                 finish()

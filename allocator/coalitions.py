@@ -281,9 +281,15 @@ class Listing:
     # --- step 3 -------------------------------------------------------------------------------
 
     def __iter__(self) -> Iterator[Coalition]:
+        for analysed, roles in self.rows():
+            yield self.coalition(analysed, roles)
+
+    def rows(self) -> Iterator[tuple[Analysed, tuple[int, ...]]]:
+        """Every coalition as (its candidate's analysis, its roles), in SPEC order: what
+        `coalition` turns into a `Coalition`, and what a fast renderer reads directly."""
         deadline = self.budget.deadline
         for group in self.canonical():
-            for analysed, roles in self.ordered(group):
+            for row in self.ordered(group):
                 if self.limit is not None and self.count >= self.limit:
                     self._stop("limit")
                     return
@@ -295,7 +301,7 @@ class Listing:
                     self._stop("time limit")
                     return
                 self.count += 1
-                yield self.coalition(analysed, roles)
+                yield row
 
     def ordered(self, group: Sequence[Analysed]) -> Iterator[tuple[Analysed, tuple[int, ...]]]:
         """Every coalition of one cabinet size's candidates, in SPEC order: each candidate's

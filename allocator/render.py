@@ -9,7 +9,7 @@ import csv
 import io
 import json
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .model import Instance
 from .result import (
@@ -23,6 +23,9 @@ from .result import (
     Result,
     Summary,
 )
+
+if TYPE_CHECKING:  # the renderers read the listing's rows; they never run a solver
+    from .coalitions import Analysed
 
 FORMATS = ("table", "json", "jsonl", "csv")
 
@@ -83,28 +86,81 @@ def json_chunks(result: Result) -> Iterator[str]:
     yield f'], "deadlock": {json.dumps(deadlock, ensure_ascii=False)}}}\n'
 
 
-def json_stream(items: Iterable[Allocation | Coalition], finish: Callable[[], Result],
-                problem: Instance, scenario: str | None) -> Iterator[str]:
-    """The JSON document of a streamed listing: the items as they come, then the verdict
-    (`status`, `complete`, `count`, `deadlock` follow the list, since they are known only at
-    its end)."""
+def json_stream(lines: Iterable[str], finish: Callable[[], Result], problem: Instance,
+                scenario: str | None) -> Iterator[str]:
+    """The JSON document of a streamed listing: the items (already JSON) as they come, then the
+    verdict (`status`, `complete`, `count`, `deadlock` follow the list, since they are known
+    only at its end)."""
     investiture = problem.government.investiture
     head = {"instance": problem.name, "scenario": scenario, "level": "coalition"}
     yield json.dumps(head, ensure_ascii=False)[:-1] + ', "coalitions": ['
-    for i, item in enumerate(items):
-        yield (", " if i else "") + json.dumps(item_dict(item, investiture), ensure_ascii=False)
+    for i, line in enumerate(lines):
+        yield (", " if i else "") + line
     result = finish()
     tail = {k: v for k, v in summary_dict(result).items() if k not in head}
     tail["deadlock"] = deadlock_dict(result.deadlock, investiture)
     yield "], " + json.dumps(tail, ensure_ascii=False)[1:] + "\n"
 
 
-def jsonl_stream(items: Iterable[Allocation | Coalition], finish: Callable[[], Result],
-                 investiture: str) -> Iterator[str]:
-    """One line per item as it comes, then the summary line."""
-    for item in items:
-        yield jsonl_line(item, investiture)
+def jsonl_stream(lines: Iterable[str], finish: Callable[[], Result]) -> Iterator[str]:
+    """One line per item as it comes (already JSON), then the summary line."""
+    for line in lines:
+        yield line + "\n"
     yield jsonl_summary(finish())
+
+
+class CoalitionJson:
+    """The JSON of streamed coalitions, straight from the listing's rows: the same text as
+    `json.dumps(item_dict(coalition))`, built from pieces cached per analysis (member ranges,
+    programme, form and seats are shared by every coalition of a candidate), which makes it
+    several times faster. tests/test_scale.py holds it to the slow path."""
+
+    def __init__(self, problem: Instance) -> None:
+        def text(value: object) -> str:
+            return json.dumps(value, ensure_ascii=False)
+
+        self._text = text
+        self.names = [text(p) for p in problem.party_ids]
+        self.posts = [text(p) for p in problem.cabinet.all_posts]
+        self.portfolios = [text(p) for p in problem.cabinet.portfolios]
+        self.abstain = _with_abstain(problem.government.investiture)
+        self._ranges: dict[tuple[int, int], str] = {}
+        self._tails: dict[tuple[tuple[str, ...], str, int], str] = {}
+
+    def line(self, analysed: Analysed, roles: tuple[int, ...]) -> str:
+        names, answer, slots = self.names, analysed.answer, analysed.slots
+        groups: tuple[list[int], ...] = ([], [], [], [])
+        for i, r in enumerate(roles):
+            groups[r].append(i)
+        cabinet = groups[0]
+        parts = ["{\"cabinet\": {", ", ".join(
+            f"{names[i]}: {self._range(answer, slots[i])}" for i in cabinet),
+            "}, \"support\": [", ", ".join(names[i] for i in groups[1]), "], "]
+        if self.abstain:
+            parts += ["\"abstain\": [", ", ".join(names[i] for i in groups[2]), "], "]
+        parts += ["\"opposition\": [", ", ".join(names[i] for i in groups[3]), "], "]
+        for key, labels, table in (("posts", self.posts, answer.posts),
+                                   ("portfolios", self.portfolios, answer.portfolios)):
+            holders = ", ".join(
+                f"{label}: [{', '.join(names[i] for i in cabinet if slots[i] in able)}]"
+                for label, able in zip(labels, table, strict=True))
+            parts += [f"\"{key}\": {{", holders, "}, "]
+        parts.append(self._tail(analysed))
+        return "".join(parts)
+
+    def _range(self, answer: Any, slot: int) -> str:
+        key = (id(answer), slot)
+        if key not in self._ranges:
+            r = answer.ranges[slot]
+            self._ranges[key] = f"{{\"min\": {r.min}, \"max\": {r.max}}}"
+        return self._ranges[key]
+
+    def _tail(self, analysed: Analysed) -> str:
+        key = (analysed.programme, analysed.form, analysed.seats)
+        if key not in self._tails:
+            self._tails[key] = (f"\"programme\": {self._text(list(analysed.programme))}, "
+                                f"\"form\": \"{analysed.form}\", \"seats\": {analysed.seats}}}")
+        return self._tails[key]
 
 
 def to_json(result: Result) -> str:

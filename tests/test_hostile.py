@@ -250,17 +250,39 @@ def start(*args: str) -> subprocess.Popen[str]:
                             cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)})
 
 
-def test_sigterm_reports_what_was_found_and_leaves_no_temporary_file(tmp_path):
-    target = tmp_path / "out.json"
-    process = start("solve", str(PARLIAMENT), "--level", "coalition", "--format", "json",
+PARLIAMENT_16 = PARLIAMENT.parent / "parliament-16.yaml"  # 311,037 coalitions: 10-20 s
+
+
+@pytest.mark.parametrize("fmt", ["json", "jsonl", "csv"])
+def test_sigterm_reports_what_was_found_and_leaves_no_temporary_file(tmp_path, fmt):
+    target = tmp_path / f"out.{fmt}"
+    process = start("solve", str(PARLIAMENT_16), "--level", "coalition", "--format", fmt,
                     "--out", str(target))
-    time.sleep(1.5)
+    time.sleep(2)
     process.send_signal(signal.SIGTERM)
     _, err = process.communicate(timeout=60)
     assert process.returncode == 0, err
-    doc = json.loads(target.read_text())
-    assert doc["complete"] is False and doc["count"] > 0
-    assert [p.name for p in tmp_path.iterdir()] == ["out.json"]
+    assert "INCOMPLETE" in err
+    text = target.read_text()
+    if fmt == "json":
+        doc = json.loads(text)
+        assert doc["complete"] is False and doc["count"] == len(doc["coalitions"]) > 0
+    elif fmt == "jsonl":
+        *items, last = [json.loads(line) for line in text.splitlines()]
+        assert last["summary"] and last["complete"] is False and last["count"] == len(items)
+    else:
+        assert text.startswith("cabinet,support,opposition,") and text.count("\n") > 1
+    assert [p.name for p in tmp_path.iterdir()] == [f"out.{fmt}"]
+
+
+def test_a_time_limit_ends_a_streamed_listing_on_time():
+    started = time.monotonic()
+    process = start("solve", str(PARLIAMENT_16), "--level", "coalition", "--format", "jsonl",
+                    "--time-limit", "2")
+    out, err = process.communicate(timeout=60)
+    assert time.monotonic() - started < 4, "the time limit was not kept"
+    last = json.loads(out.splitlines()[-1])
+    assert process.returncode == 0 and last["complete"] is False, err
 
 
 def test_ctrl_c_stops_the_explanation_phases():

@@ -14,7 +14,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import allocator
-from allocator import census
+from allocator import census, render
 from allocator.coalitions import Listing
 from allocator.symmetry import Expander
 from allocator.transform import Filters, narrow, resolve
@@ -207,3 +207,19 @@ def test_filter_mistakes_are_usage_errors():
                        (["--count", "--summary"], "not both")):
         code, out, err = run("solve", PARLIAMENT, *args)
         assert code == 2 and said in err and out == "", args
+
+
+@SETTINGS
+@given(instances(max_parties=5, twins=True))
+def test_fast_json_lines_equal_the_slow_path(case):
+    """`render.CoalitionJson` builds each line from cached pieces; it must give exactly the
+    text of `json.dumps(item_dict(coalition))`."""
+    raw, scenario = case
+    problem = resolve(allocator.from_dict(raw), scenario)
+    listing = Listing(problem)
+    text = render.CoalitionJson(problem)
+    investiture = problem.government.investiture
+    for analysed, roles in listing.rows():
+        slow = json.dumps(render.item_dict(listing.coalition(analysed, roles), investiture),
+                          ensure_ascii=False)
+        assert text.line(analysed, roles) == slow
