@@ -47,7 +47,7 @@ def first(problem: m.Instance, budget: Budget | None = None) -> Allocation | Non
     and holder index by minimising), on a copy of the model."""
     encoding = Encoding(problem)
     model = encoding.model.clone()
-    solver = Solver(model, budget=budget)
+    solver = Solver(model, presolve=False, budget=budget)
     if not solver.satisfiable():
         return None
 

@@ -15,7 +15,9 @@ Rows, each a whole `allocator` process unless it says otherwise:
   only: it does not analyse posts and member ranges, nor print) and a bare CP-SAT enumeration of
   the roles model (no symmetry breaking, counting callback, in process);
 * `solve --count` on 30- and 40-party parliaments, whose coalitions no enumerator can list;
-* relative and negative investiture, and D'Hondt, on the 12-party parliament.
+* relative and negative investiture, and D'Hondt, on the 12-party parliament;
+* `explain` of 20- and 30-party deadlocks with 30 demands (`deadlock`), beside CPMpy's `mus`
+  and `mcs_opt` on the same roles model (`pip install cpmpy` for that column).
 """
 
 from __future__ import annotations
@@ -57,6 +59,52 @@ def parliament(n: int, *, demands: bool = False, dhondt: bool = False,
     if dhondt:
         inst["demands"].append({"id": "dhondt", "type": "proportional", "method": "dhondt"})
     return inst
+
+
+def deadlock(n: int) -> dict:
+    """A deadlocked n-party parliament with 30 demands: the five largest parties each refuse
+    the other four, in cabinet or support (20 demands; no majority forms without two of them),
+    and ten smaller parties each accept at most five partners."""
+    inst = parliament(n)
+    inst["name"] = f"synthetic {n}-party deadlock"
+    big = [f"p{i:02d}" for i in range(1, 6)]
+    inst["demands"] = [
+        {"id": f"{a}-refuses-{b}", "type": "refuse_partner", "party": a, "with": [b],
+         "as": ["cabinet", "support"], "when": "involved"}
+        for a in big for b in big if a != b
+    ] + [{"id": f"p{i:02d}-at-most-5", "type": "max_partners", "party": f"p{i:02d}", "count": 5}
+         for i in range(6, 16)]
+    return inst
+
+
+def cpmpy_explanation(inst: dict) -> float:
+    """Seconds for CPMpy's `mus` and `mcs_opt` (one minimum correction set) on the roles model
+    of `deadlock(n)` (posts and member counts left out: cabinets of 10-25 members always
+    fit). ImportError where CPMpy is not installed."""
+    import cpmpy as cp
+    from cpmpy.tools.explain import mcs_opt, mus
+
+    seats = [p["seats"] for p in inst["parties"]]
+    ids = [p["id"] for p in inst["parties"]]
+    quota = sum(seats) // 2 + 1
+    k = range(len(seats))
+    c, s = cp.boolvar(shape=len(seats)), cp.boolvar(shape=len(seats))
+    cab = cp.sum([w * c[i] for i, w in enumerate(seats)])
+    gov = cab + cp.sum([w * s[i] for i, w in enumerate(seats)])
+    hard = [cp.sum(c) >= 1, gov >= quota, (cab >= quota).implies(cp.sum(s) == 0)]
+    hard += [~(c[i] & s[i]) for i in k] + [s[i].implies(gov - seats[i] < quota) for i in k]
+    soft = []
+    for d in inst["demands"]:
+        i = ids.index(d["party"])
+        if d["type"] == "refuse_partner":
+            j = ids.index(d["with"][0])
+            soft.append((c[i] | s[i]).implies(~(c[j] | s[j])))
+        else:
+            soft.append(c[i].implies(cp.sum(c) - 1 <= d["count"]))
+    start = time.perf_counter()
+    mus(soft=soft, hard=hard, solver="ortools")
+    mcs_opt(soft=soft, hard=hard, solver="ortools")
+    return time.perf_counter() - start
 
 
 def pruned_enumerator(inst: dict) -> int:
@@ -208,12 +256,34 @@ def main() -> None:
         listed = len(out.splitlines()) - 1
         rows.append((f"{label}, jsonl (process)", f"{listed:,}", f"{ours:.2f}",
                      f"{ours / max(listed, 1) * 1e6:.1f}", "", "", f"{peak}"))
+    rows += explanation_rows(folder, quick)
     header = ("measured", "coalitions", "s", "µs/coalition", "pruned Python µs/coalition",
               "ratio", "peak MB")
     table = [header, *rows]
     widths = [max(len(r[i]) for r in table) for i in range(len(header))]
     for row in table:
         print("  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip())
+
+
+def explanation_rows(folder: Path, quick: bool) -> list[tuple[str, ...]]:
+    """`allocator explain` (conflict, every minimum relaxation with its first allocation) of
+    20- and 30-party deadlocks, as whole processes, beside CPMpy's `mus` + `mcs_opt`."""
+    rows = []
+    for n in (20,) if quick else (20, 30):
+        inst = deadlock(n)
+        path = folder / f"deadlock-{n}.json"
+        path.write_text(json.dumps(inst))
+        ours, peak, out = allocator_process(path, "explain", "--format", "json")
+        found = json.loads(out)["deadlock"]
+        try:
+            theirs = (f"CPMpy mus + mcs_opt {cpmpy_explanation(inst):.2f} s (in process)"
+                      if n == 20 else "CPMpy: not run (its mcs_opt took minutes at 30)")
+        except ImportError:
+            theirs = "CPMpy not installed"
+        rows.append((f"explain {n}-party deadlock, 30 demands (process)",
+                     f"conflict {len(found['conflict'])}, {len(found['relaxations'])} ways",
+                     f"{ours:.2f}", "", theirs, "", f"{peak}"))
+    return rows
 
 
 if __name__ == "__main__":
