@@ -132,7 +132,8 @@ class CoalitionAnalyst:
         if self._full is None:
             self._full = Encoding(self.instance)
             self._decoder = Decoder(self._full)
-            self._solver = Solver(self._full.model, presolve=False, budget=self.budget)
+            self._solver = Solver(self._full.model, presolve=False, light=True,
+                                  budget=self.budget)
         enc = self._full
         assumed: list[Literal] = [enc.role_vars[r][i] for i, r in enumerate(roles)]
         representatives: dict[Slot, int] = {}
@@ -162,19 +163,22 @@ class CoalitionAnalyst:
 
     def _able_holders(self, assumed: list[Literal], representatives: dict[Slot, int],
                       slots: tuple[Slot, ...], answer: _Answer) -> None:
-        """For each post and portfolio, every slot that can hold it (one solve per slot not
-        yet seen holding it in a solution found so far)."""
+        """For each post and portfolio, every slot that can hold it: repeatedly, a solution
+        holding as many (post, slot) pairs not yet seen as possible, until none can be."""
         enc = self._full
         assert enc is not None
-        tables = [(answer.posts, list(enc.holders.values())),
-                  (answer.portfolios, list(enc.portfolio_holders.values()))]
-        for able_sets, rows in tables:
-            for able, row in zip(able_sets, rows, strict=True):
-                for slot, i in representatives.items():
-                    if slot not in able:
-                        solution = self._solver.solution([*assumed, row[i]])
-                        if solution is not None:
-                            self._witness(solution, slots, answer)
+        tables = [*zip(answer.posts, enc.holders.values(), strict=True),
+                  *zip(answer.portfolios, enc.portfolio_holders.values(), strict=True)]
+        while True:
+            unseen = [row[i] for able, row in tables for slot, i in representatives.items()
+                      if slot not in able]
+            if not unseen:
+                return
+            best = self._solver.optimum(sum(unseen), maximise=True, assume=assumed)
+            assert best is not None, "the roles have an allocation"
+            if best[0] == 0:
+                return
+            self._witness(best[1], slots, answer)
 
     def _witness(self, solution: Sequence[int], slots: tuple[Slot, ...],
                  answer: _Answer) -> None:

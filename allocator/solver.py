@@ -167,16 +167,20 @@ class Solver:
     """Decision questions about one model, each under assumptions (literals assumed true).
 
     `presolve=False` suits many small solves on one model with different assumptions (the
-    coalition analysis: 1 ms each instead of 18 ms). `budget` bounds every solve; once it is
+    coalition analysis: 1 ms each instead of 18 ms); `light=True` adds linearization level 0,
+    which halves those (measured on 1,500 D'Hondt cabinets: 2.7 ms -> 1.3 ms a solve) but made
+    the explanation's larger solves up to 10x slower. `budget` bounds every solve; once it is
     spent or stopped, a question raises `Stopped`.
     """
 
-    def __init__(self, model: cp_model.CpModel, *, presolve: bool = True,
+    def __init__(self, model: cp_model.CpModel, *, presolve: bool = True, light: bool = False,
                  budget: Budget | None = None) -> None:
         self.model = model
         self.budget = budget or Budget()
         self._solver = cp_model.CpSolver()
         _parameters(self._solver, enumerate_all=False, presolve=presolve)
+        if light:
+            self._solver.parameters.linearization_level = 0
 
     def _solve(self, assume: Sequence[Assumption]) -> Any:
         self.budget.check()
