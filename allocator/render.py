@@ -265,10 +265,15 @@ def _title(result: Result) -> str:
     return result.instance.name + (f" (scenario {result.scenario})" if result.scenario else "")
 
 
-def _aligned(header: list[object], rows: list[list[object]]) -> list[str]:
+def _aligned(header: list[object], rows: list[list[object]], figures: bool = False
+             ) -> list[str]:
+    """Columns padded to their widest cell; with `figures`, columns of numbers flush right."""
     widths = [max(len(str(r[i])) for r in [header, *rows]) for i in range(len(header))]
-    return ["  ".join(str(cell).ljust(width) for cell, width in zip(row, widths, strict=True))
-            .rstrip() for row in [header, *rows]]
+    right = [figures and all(str(r[i]).replace(",", "").isdigit() for r in rows)
+             for i in range(len(header))]
+    return ["  ".join(str(cell).rjust(width) if flush else str(cell).ljust(width)
+                      for cell, width, flush in zip(row, widths, right, strict=True)).rstrip()
+            for row in [header, *rows]]
 
 
 def _table_rows(items: Sequence[Allocation | Coalition], investiture: str
@@ -334,7 +339,7 @@ def census_table(result: Result, summary: Summary, note: str = "") -> str:
         rows.append(["all", *(f"{sum(v for (_, f), v in summary.counts.items() if f == form):,}"
                               for form in ("majority", "minority")), f"{summary.total:,}"])
         lines += ["", "Coalitions by number of cabinet parties and form:",
-                  *_aligned(["cabinet parties", "majority", "minority", "total"], rows)]
+                  *_aligned(["cabinet parties", "majority", "minority", "total"], rows, True)]
     if summary.parties and summary.total:
         lines += _summary_lines(result, summary)
     return "\n".join(lines) + "\n"
@@ -352,7 +357,7 @@ def _summary_lines(result: Result, summary: Summary) -> list[str]:
         for p, f in summary.parties.items()]
     lines = ["", "In how many of them each party sits in cabinet, supports"
              + (", abstains" if abstain else "") + ", and is pivotal (the government fails "
-             "without it):", *_aligned(header, rows)]
+             "without it):", *_aligned(header, rows, True)]
     for title, items in (
             (f"Smallest governments ({summary.smallest[0].seats} seats behind them)",
              summary.smallest),
