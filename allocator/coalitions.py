@@ -2,15 +2,15 @@
 
 Three steps, each far cheaper than listing allocations:
 
-1. **Canonical roles** (`Listing._canonical`). The roles-only model (who is in cabinet, support,
+1. **Canonical roles** (`Listing.canonical`). The roles-only model (who is in cabinet, support,
    abstention) with the symmetry between interchangeable parties broken (`symmetry`), solved one
    cabinet size at a time so that the smallest cabinets come out first.
 2. **Analysis** (`CoalitionAnalyst`). For each canonical candidate, the full model with those
    roles assumed: does any allocation exist, what are the least and greatest members of each
    cabinet party, who can hold each post and portfolio.
-3. **Expansion** (`Listing.__iter__`). Each canonical candidate stands for every coalition that
-   swaps interchangeable parties; they are generated in SPEC order and merged across candidates
-   with a heap, so memory holds the candidates of one cabinet size, never the coalitions.
+3. **Expansion** (`Listing.rows`, `Listing.ordered`). Each canonical candidate stands for every
+   coalition that swaps interchangeable parties; they are generated in SPEC order and merged
+   across candidates with a heap, so memory holds the candidates of one cabinet size, never the coalitions.
 
 The analysis is shared between candidates by symmetry. Its answer depends only on which
 allocation demands (vetoes, required posts, proportionality, ...) are in force, and on the
