@@ -10,7 +10,8 @@ Three steps, each far cheaper than listing allocations:
    cabinet party, who can hold each post and portfolio.
 3. **Expansion** (`Listing.rows`, `Listing.ordered`). Each canonical candidate stands for every
    coalition that swaps interchangeable parties; they are generated in SPEC order and merged
-   across candidates with a heap, so memory holds the candidates of one cabinet size, never the coalitions.
+   across candidates with a heap, so memory holds the candidates of one cabinet size, never
+   the coalitions.
 
 The analysis is shared between candidates by symmetry. Its answer depends only on which
 allocation demands (vetoes, required posts, proportionality, ...) are in force, and on the
