@@ -109,6 +109,11 @@ def jsonl_stream(lines: Iterable[str], finish: Callable[[], Result]) -> Iterator
     yield jsonl_summary(finish())
 
 
+#: a candidate's shared text: per party its member range, per post and portfolio table (its
+#: opening, and per entry the opening and who can hold it), and the tail
+_Pieces = tuple[list[str], list[tuple[str, list[tuple[str, list[bool]]]]], str]
+
+
 class CoalitionJson:
     """The JSON of streamed coalitions, straight from the listing's rows: the same text as
     `json.dumps(item_dict(coalition))`, built from pieces cached per analysis (member ranges,
@@ -126,27 +131,47 @@ class CoalitionJson:
         self.abstain = _with_abstain(problem.government.investiture)
         self._ranges: dict[tuple[int, int], str] = {}
         self._tails: dict[tuple[tuple[str, ...], str, int], str] = {}
+        self._candidates: dict[int, tuple[Analysed, _Pieces]] = {}
 
     def line(self, analysed: Analysed, roles: tuple[int, ...]) -> str:
-        names, answer, slots = self.names, analysed.answer, analysed.slots
+        names = self.names
+        ranges, tables, tail = self._pieces(analysed)
         groups: tuple[list[int], ...] = ([], [], [], [])
         for i, r in enumerate(roles):
             groups[r].append(i)
         cabinet = groups[0]
-        parts = ["{\"cabinet\": {", ", ".join(
-            f"{names[i]}: {self._range(answer, slots[i])}" for i in cabinet),
-            "}, \"support\": [", ", ".join(names[i] for i in groups[1]), "], "]
+        parts = ['{"cabinet": {', ", ".join([ranges[i] for i in cabinet]), '}, "support": [',
+                 ", ".join([names[i] for i in groups[1]]), "], "]
         if self.abstain:
-            parts += ["\"abstain\": [", ", ".join(names[i] for i in groups[2]), "], "]
-        parts += ["\"opposition\": [", ", ".join(names[i] for i in groups[3]), "], "]
-        for key, labels, table in (("posts", self.posts, answer.posts),
-                                   ("portfolios", self.portfolios, answer.portfolios)):
-            holders = ", ".join(
-                f"{label}: [{', '.join(names[i] for i in cabinet if slots[i] in able)}]"
-                for label, able in zip(labels, table, strict=True))
-            parts += [f"\"{key}\": {{", holders, "}, "]
-        parts.append(self._tail(analysed))
+            parts += ['"abstain": [', ", ".join([names[i] for i in groups[2]]), "], "]
+        parts += ['"opposition": [', ", ".join([names[i] for i in groups[3]]), "], "]
+        for key, labels in tables:
+            parts += [key, ", ".join([label + ", ".join([names[i] for i in cabinet if able[i]])
+                                      + "]" for label, able in labels]), "}, "]
+        parts.append(tail)
         return "".join(parts)
+
+    def _pieces(self, analysed: Analysed) -> _Pieces:
+        """What every coalition of a candidate shares, as text: `"party": {"min": .., "max":
+        ..}` per party, per post and portfolio who can hold it, and the tail. Kept for the
+        candidates of one cabinet size at a time (ids are only unique among live objects, so
+        the candidate itself is kept beside)."""
+        cached = self._candidates.get(id(analysed))
+        if cached is not None and cached[0] is analysed:
+            return cached[1]
+        if len(self._candidates) > 4096:
+            self._candidates.clear()
+        answer, slots = analysed.answer, analysed.slots
+        ranges = [f"{name}: {self._range(answer, slots[i])}" if slots[i] in answer.ranges
+                  else "" for i, name in enumerate(self.names)]
+        tables = [(f'"{key}": {{', [(f"{label}: [", [slot in able for slot in slots])
+                                    for label, able in zip(labels, ables, strict=True)])
+                  for key, labels, ables in (("posts", self.posts, answer.posts),
+                                             ("portfolios", self.portfolios,
+                                              answer.portfolios))]
+        pieces = (ranges, tables, self._tail(analysed))
+        self._candidates[id(analysed)] = (analysed, pieces)
+        return pieces
 
     def _range(self, answer: Any, slot: int) -> str:
         key = (id(answer), slot)

@@ -20,6 +20,7 @@ nothing.
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
+from functools import lru_cache
 from itertools import combinations, pairwise, product
 from math import factorial
 
@@ -103,7 +104,7 @@ class Expander:
             return
         fixed, counts = _split(roles, moving)
         current = list(roles)
-        for cabinet, after_cabinet in _choices(fixed[0], moving, counts[0]):
+        for cabinet, after_cabinet in _choices(fixed[0], tuple(moving), counts[0]):
             for support, after_support in _choices(fixed[1], after_cabinet, counts[1]):
                 for abstain, rest in _choices(fixed[2], after_support, counts[2]):
                     yield (cabinet, support, abstain), _assign(current, (cabinet, support,
@@ -133,18 +134,30 @@ def _assign(current: list[int], held: Sequence[tuple[int, ...]],
     return tuple(current)
 
 
-def _choices(fixed: tuple[int, ...], free: Sequence[tuple[int, ...]], counts: Sequence[int]
-             ) -> list[tuple[tuple[int, ...], list[tuple[int, ...]]]]:
+def _choices(fixed: tuple[int, ...], free: tuple[tuple[int, ...], ...], counts: Sequence[int]
+             ) -> list[tuple[tuple[int, ...], tuple[tuple[int, ...], ...]]]:
     """Every way of giving one role `counts[j]` of the members `free[j]` of each class, as (the
     sorted indexes then holding the role, fixed ones included; the members still free), in
-    order of those indexes."""
+    order of those indexes. That order does not depend on the fixed parties (every choice adds
+    as many; the smallest index in which two choices differ decides), so the choices of the
+    class members alone are computed once for all candidates (`_picks`)."""
     if not any(counts):
-        return [(fixed, list(free))]
+        return [(fixed, free)]
+    picks = _picks(free, tuple(counts))
+    if not fixed:
+        return picks
+    return [(tuple(sorted(fixed + picked)), rest) for picked, rest in picks]
+
+
+@lru_cache(maxsize=4096)
+def _picks(free: tuple[tuple[int, ...], ...], counts: tuple[int, ...]
+           ) -> list[tuple[tuple[int, ...], tuple[tuple[int, ...], ...]]]:
+    """`_choices` without fixed parties."""
     found = []
     for picked in product(*(combinations(f, n) for f, n in zip(free, counts, strict=True))):
-        held = tuple(sorted(fixed + tuple(i for p in picked for i in p)))
-        rest = [tuple(i for i in f if i not in p) for f, p in zip(free, picked, strict=True)]
-        found.append((held, rest))
+        rest = tuple(tuple([i for i in f if i not in p]) for f, p in zip(free, picked,
+                                                                       strict=True))
+        found.append((tuple(sorted([i for p in picked for i in p])), rest))
     found.sort(key=lambda choice: choice[0])
     return found
 

@@ -14,6 +14,8 @@ Rows, each a whole `allocator` process unless it says otherwise:
   the pruned plain-Python enumerator of the same (cabinet, support) pairs (in process, counting
   only: it does not analyse posts and member ranges, nor print) and a bare CP-SAT enumeration of
   the roles model (no symmetry breaking, counting callback, in process);
+* real parliaments from ParlGov (`../shared/data/parlgov/`): Italy 1992, Spain November 2019,
+  Switzerland 1991, listed whole;
 * `solve --count` on 30- and 40-party parliaments, whose coalitions no enumerator can list;
 * relative and negative investiture, and D'Hondt, on the 12-party parliament;
 * `explain` of 20- and 30-party deadlocks with 30 demands (`deadlock`), beside CPMpy's `mus`
@@ -59,6 +61,34 @@ def parliament(n: int, *, demands: bool = False, dhondt: bool = False,
     if dhondt:
         inst["demands"].append({"id": "dhondt", "type": "proportional", "method": "dhondt"})
     return inst
+
+
+PARLGOV = ROOT.parent / "shared" / "data" / "parlgov" / "view_cabinet.csv"
+#: real parliaments from ParlGov (country, election date): no demands, the synthetic cabinet rules
+REAL = (("ITA", "05/04/1992"), ("ESP", "10/11/2019"), ("CHE", "20/10/1991"))
+PSEUDO_PARTIES = {"none", "one-seat", "etc"}  # seats held by no listed party
+
+
+def real_parliament(country: str, election: str) -> dict | None:
+    """The chamber elected on that date, from ParlGov's `view_cabinet` (its first cabinet's
+    rows), or None where the table is not at hand."""
+    import csv
+
+    if not PARLGOV.exists():
+        return None
+    with PARLGOV.open(newline="", encoding="utf-8") as f:
+        rows = [r for r in csv.DictReader(f)
+                if r["country_name_short"] == country and r["election_date"] == election]
+    first = min(int(r["cabinet_id"]) for r in rows)
+    chamber = [r for r in rows if int(r["cabinet_id"]) == first]
+    parties = [{"id": f"p{i + 1:02d}", "name": r["party_name_short"], "seats": int(r["seats"])}
+               for i, r in enumerate(sorted(
+                   (r for r in chamber if r["party_name_short"] not in PSEUDO_PARTIES
+                    and int(r["seats"]) > 0), key=lambda r: -int(r["seats"])))]
+    return {"name": f"{country} {election[-4:]} (ParlGov)", "parties": parties,
+            "seats": int(chamber[0]["election_seats_total"]),
+            "cabinet": {"size": {"min": 10, "max": 25}, "posts": ["leader", "deputy", "finance"]},
+            "government": {"forms": ["majority", "minority"]}}
 
 
 def deadlock(n: int) -> dict:
@@ -238,6 +268,18 @@ def main() -> None:
                          f"{bare_time:.2f}", f"{bare_time / max(bare, 1) * 1e6:.1f}", "", "",
                          ""))
         assert listed == plain, (label, listed, plain)
+    for country, election in ([] if quick else REAL):
+        inst = real_parliament(country, election)
+        if inst is None:
+            continue
+        path = folder / f"{country}.json"
+        path.write_text(json.dumps(inst))
+        ours, peak, out = allocator_process(path, "solve", "--level", "coalition",
+                                            "--format", "jsonl")
+        listed = len(out.splitlines()) - 1
+        rows.append((f"{inst['name']}, {len(inst['parties'])} parties, jsonl (process)",
+                     f"{listed:,}", f"{ours:.2f}", f"{ours / max(listed, 1) * 1e6:.1f}", "", "",
+                     f"{peak}"))
     for n in ([] if quick else [30, 40]):
         path = folder / f"p{n}.json"
         path.write_text(json.dumps(parliament(n, demands=True)))
