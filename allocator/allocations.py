@@ -16,7 +16,7 @@ from . import model as m
 from .decode import Decoder, Raw, order_key
 from .encoding import Encoding, Literal, negation
 from .result import Allocation
-from .solver import Budget, Search, Solver
+from .solver import Budget, Search, Solver, Stopped
 
 
 def search(encoding: Encoding, *, limit: int | None = None,
@@ -51,6 +51,16 @@ def listing(problem: m.Instance, *, limit: int | None = None, budget: Budget | N
             break
     keyed.sort(key=lambda pair: pair[0])
     return [a for _, a in keyed], found
+
+
+def count(problem: m.Instance, limit: int, budget: Budget | None = None) -> int:
+    """How many allocations, counting up to `limit` (nothing decoded); `Stopped` if the
+    budget ran out before the count was known."""
+    found = Search(Encoding(problem).model, lambda _solution: None, limit=limit, budget=budget)
+    total = sum(1 for _ in found)
+    if not found.complete and found.stopped != "limit":
+        raise Stopped(found.stopped or "time limit")
+    return total
 
 
 def first(problem: m.Instance, budget: Budget | None = None) -> Allocation | None:

@@ -12,51 +12,52 @@ from .solver import Budget, Stopped
 from .symmetry import party_classes
 from .transform import without
 
-#: feasible instances with more allocations than this have their binding demands decided at the
-#: coalition level only (a difference there proves a demand binding; no difference is undecided)
+#: feasible instances with more allocations than this have the demands that bind only at the
+#: allocation level left undecided (counting allocations means listing them)
 ALLOCATION_BUDGET = 20_000
 
 
 def binding_demands(problem: Instance, budget: Budget | None = None
                     ) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    """(binding, undecided) non-fixed demands of a feasible (scenario-resolved) instance.
+    """(binding, undecided) non-fixed demands of a feasible (scenario-resolved) instance, each
+    in instance order.
 
-    Up to `ALLOCATION_BUDGET` allocations, count: a demand is binding when the relaxed instance
-    has more (the listing stops at the first one more). Past it, compare coalitions: a demand
-    is binding when the relaxed instance has a coalition the instance lacks (the search stops
-    at the first), and undecided otherwise (it may still bind at the allocation level).
-    Demands not reached when the budget runs out (or the run is interrupted) are undecided.
+    First the coalitions: a demand is binding when the relaxed instance has a coalition the
+    instance lacks (the search stops at the first). Then, for the demands that add no coalition,
+    the allocations, where there are at most `ALLOCATION_BUDGET` of them: a demand is binding
+    when the relaxed instance has more (the count stops at the first one more); past the
+    budget they are undecided. Demands not reached when the budget runs out (or the run is
+    interrupted) are undecided too.
     """
     budget = budget or Budget()
-    budget.phase("binding demands")
     soft = [d.key for d in problem.demands if not d.fixed]
-    try:
-        base, search = allocations.listing(problem, limit=ALLOCATION_BUDGET + 1, budget=budget)
-        budget.check()
-        small = search.complete
-        if not small:
-            budget.phase(f"binding demands: more than {ALLOCATION_BUDGET:,} allocations, "
-                         "comparing coalitions")
-        known = None if small else _Coalitions(problem, budget)
-    except Stopped:
-        return (), tuple(soft)
     found: list[str] = []
-    for i, demand in enumerate(soft):
-        budget.phase(f"binding demands: {i + 1} of {len(soft)} ({demand})")
-        relaxed = without(problem, [demand])
-        try:
-            if known is None:
-                more = allocations.listing(relaxed, limit=len(base) + 1, budget=budget)[0]
-                binds = len(more) > len(base)
-            else:
-                binds = known.more_in(relaxed)
-            budget.check()
-        except Stopped:
-            return tuple(found), tuple(soft[i:])
-        if binds:
-            found.append(demand)
-    undecided = () if small else tuple(d for d in soft if d not in found)
-    return tuple(found), undecided
+    loose: list[str] = []  # proven not binding
+    try:
+        budget.phase("binding demands: coalitions")
+        known = _Coalitions(problem, budget)
+        for i, demand in enumerate(soft):
+            budget.phase(f"binding demands: {i + 1} of {len(soft)} ({demand}), coalitions")
+            if known.more_in(without(problem, [demand])):
+                found.append(demand)
+        rest = [d for d in soft if d not in found]
+        if rest:  # each coalition has an allocation at least: many coalitions, more of those
+            budget.phase("binding demands: counting allocations")
+            base = (known.total if known.total > ALLOCATION_BUDGET else
+                    allocations.count(problem, ALLOCATION_BUDGET + 1, budget))
+            if base > ALLOCATION_BUDGET:
+                return tuple(found), tuple(rest)
+        for i, demand in enumerate(rest):
+            budget.phase(f"binding demands: {i + 1} of {len(rest)} ({demand}), allocations")
+            relaxed = allocations.count(without(problem, [demand]), base + 1, budget)
+            (found if relaxed > base else loose).append(demand)
+    except Stopped:
+        return _in_order(soft, found), tuple(d for d in soft if d not in found + loose)
+    return _in_order(soft, found), ()
+
+
+def _in_order(soft: list[str], found: list[str]) -> tuple[str, ...]:
+    return tuple(d for d in soft if d in found)
 
 
 class _Coalitions:
@@ -73,6 +74,7 @@ class _Coalitions:
         listing = coalitions.Listing(problem, budget=budget)
         self.classes = party_classes(problem)
         self.roles = {a.roles for group in listing.canonical() for a in group}
+        self.total = sum(map(listing.expander.multiplicity, self.roles))  # coalitions
         if not listing.complete:
             raise Stopped(budget.stopped or "time limit")
 

@@ -15,9 +15,11 @@ from hypothesis import strategies as st
 
 import allocator
 from allocator import census, render
+from allocator.binding import _Coalitions
 from allocator.coalitions import Listing
+from allocator.solver import Budget
 from allocator.symmetry import Expander
-from allocator.transform import Filters, narrow, resolve
+from allocator.transform import Filters, narrow, resolve, without
 from tests import bruteforce
 from tests.strategies import instances
 from tests.test_cli import run
@@ -223,3 +225,19 @@ def test_fast_json_lines_equal_the_slow_path(case):
         slow = json.dumps(render.item_dict(listing.coalition(analysed, roles), investiture),
                           ensure_ascii=False)
         assert text.line(analysed, roles) == slow
+
+
+@SETTINGS
+@given(instances(max_parties=5, twins=True))
+def test_new_coalitions_of_a_relaxation_match_brute_force(case):
+    """`binding` decides a demand at the coalition level by searching the relaxed instance
+    under the instance's classes, skipping the coalitions it has: it must find a new coalition
+    exactly when the brute force's relaxed instance has one."""
+    raw, scenario = case
+    problem = resolve(allocator.from_dict(raw), scenario)
+    before = set(project(bruteforce.allocations(raw, scenario)))
+    known = _Coalitions(problem, Budget())
+    assert known.total == len(before)
+    for j, demand in enumerate(bruteforce.effective(raw, scenario)["demands"]):
+        after = set(project(bruteforce.allocations(raw, scenario, frozenset([j]))))
+        assert known.more_in(without(problem, [demand["id"]])) == (after > before)
