@@ -10,7 +10,9 @@ Two kinds of work, each with the parameters measured for it (../shared/CPSAT-NOT
 * **Enumeration** (`Search`): every solution, one worker (two lose solutions), linearization
   level 0 (20-80x faster) and presolve off: with presolve on, level 0 silently lost solutions
   (47 of 53 on a 4-party instance with a party-less `veto_leader`; tests/test_differential.py
-  keeps it), while presolve off costs about 15%. It runs in a background thread that hands
+  keeps it), while presolve off costs about 15%. Fixed search (variables in model order,
+  smallest value first) enumerates 25-30% faster than CP-SAT's default branching (82,324
+  canonical coalitions 5.4 s -> 4.1 s; 200,000 allocations of spain-2019 9.7 s -> 6.6 s). It runs in a background thread that hands
   solutions over in batches, so the caller iterates them as they are found and can stop at any
   time; Ctrl-C and SIGTERM stop the search instead of raising, and the caller keeps what was
   found.
@@ -146,6 +148,7 @@ def _parameters(solver: cp_model.CpSolver, *, enumerate_all: bool, presolve: boo
     if enumerate_all:  # both together: see the module docstring
         p.linearization_level = 0
         presolve = False
+        p.search_branching = cp_model.FIXED_SEARCH
     p.cp_model_presolve = presolve
     p.catch_sigint_signal = False  # CP-SAT's own handler aborts the process off the main thread
     if time_limit is not None:
