@@ -41,19 +41,28 @@ def binding_demands(problem: Instance, budget: Budget | None = None
             if known.more_in(without(problem, [demand])):
                 found.append(demand)
         rest = [d for d in soft if d not in found]
-        if rest:  # each coalition has an allocation at least: many coalitions, more of those
-            budget.phase("binding demands: counting allocations")
-            base = (known.total if known.total > ALLOCATION_BUDGET else
-                    allocations.count(problem, ALLOCATION_BUDGET + 1, budget))
-            if base > ALLOCATION_BUDGET:
-                return tuple(found), tuple(rest)
-        for i, demand in enumerate(rest):
-            budget.phase(f"binding demands: {i + 1} of {len(rest)} ({demand}), allocations")
-            relaxed = allocations.count(without(problem, [demand]), base + 1, budget)
-            (found if relaxed > base else loose).append(demand)
+        if rest and not _by_allocations(problem, rest, known.total, budget, found, loose):
+            return _in_order(soft, found), tuple(rest)
     except Stopped:
         return _in_order(soft, found), tuple(d for d in soft if d not in found + loose)
     return _in_order(soft, found), ()
+
+
+def _by_allocations(problem: Instance, rest: list[str], coalitions: int, budget: Budget,
+                    found: list[str], loose: list[str]) -> bool:
+    """Decide the demands of `rest` by counting allocations with and without each, adding it
+    to `found` (binding) or `loose`; False, deciding nothing, when there are too many to count
+    (known without counting when the coalitions alone are too many: each has an allocation)."""
+    budget.phase("binding demands: counting allocations")
+    base = (coalitions if coalitions > ALLOCATION_BUDGET else
+            allocations.count(problem, ALLOCATION_BUDGET + 1, budget))
+    if base > ALLOCATION_BUDGET:
+        return False
+    for i, demand in enumerate(rest):
+        budget.phase(f"binding demands: {i + 1} of {len(rest)} ({demand}), allocations")
+        relaxed = allocations.count(without(problem, [demand]), base + 1, budget)
+        (found if relaxed > base else loose).append(demand)
+    return True
 
 
 def _in_order(soft: list[str], found: list[str]) -> tuple[str, ...]:

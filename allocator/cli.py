@@ -17,7 +17,7 @@ import traceback
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import replace
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 import click
 
@@ -26,8 +26,11 @@ from .errors import AllocatorError, InstanceError, UsageError
 from .loader import load
 from .model import Instance
 from .output import Sink
-from .result import DEFAULT_MAX_RELAXATIONS, Allocation, Coalition, Level, Result
+from .result import DEFAULT_MAX_RELAXATIONS, Allocation, Coalition, Form, Level, Result
 from .transform import CoalitionQuestion, Filters, narrow, resolve
+
+if TYPE_CHECKING:
+    from .api import Stream
 
 # The commands that solve import the solving modules (and with them OR-Tools, most of the
 # start-up time) when they run: `validate`, `schema` and `--help` never need them.
@@ -125,7 +128,7 @@ MAX_RELAXATIONS = click.option(
 
 #: a table lists at most this many allocations or coalitions; past it, it shows the summary
 TABLE_ROWS = 200
-FORMS = ("majority", "minority")
+FORMS: dict[str, Form] = {"majority": "majority", "minority": "minority"}
 
 
 @main.command()
@@ -151,7 +154,7 @@ FORMS = ("majority", "minority")
               help="Only governments PARTY neither sits in nor supports (it may abstain).")
 @click.option("--max-parties", type=click.IntRange(min=1), metavar="K",
               help="Only cabinets of at most K parties.")
-@click.option("--form", type=click.Choice(FORMS), help="Only governments of this form.")
+@click.option("--form", type=click.Choice(list(FORMS)), help="Only governments of this form.")
 @click.option("--minimal-winning", is_flag=True,
               help="Only governments in which every party is needed for the majority.")
 @click.option("--limit", type=click.IntRange(min=1), metavar="N",
@@ -184,9 +187,7 @@ def solve(file: str, scenario: str | None, level: str, fmt: str, counting: bool,
 
         job = _Job(instance, scenario, LEVELS[level], fmt, limit, time_limit, max_relaxations,
                    Filters(_parties(include), _parties(exclude), max_parties,
-                           "majority" if form == "majority" else
-                           "minority" if form == "minority" else None, minimal_winning),
-                   emit)
+                           FORMS[form] if form else None, minimal_winning), emit)
         try:
             for chunk in job.chunks("summary" if summarising else "count" if counting
                                     else None):
@@ -230,7 +231,7 @@ class _Job:
     def _remaining(self) -> float | None:
         return None if self.deadline is None else max(self.deadline - time.monotonic(), 0.0)
 
-    def _stream(self, limit: int | None) -> Any:
+    def _stream(self, limit: int | None) -> Stream:
         from .api import Stream
 
         return Stream(self.instance, self.scenario, filters=self.filters, limit=limit,
@@ -251,7 +252,7 @@ class _Job:
         else:
             yield from self._listed(self.limit)
 
-    def _census(self, stream: Any, census: str, note: str) -> Iterator[str]:
+    def _census(self, stream: Stream, census: str, note: str) -> Iterator[str]:
         with stream.signals():
             figures = stream.summary() if census == "summary" else stream.count()
             result = self._finish(stream.result(found=figures.total))

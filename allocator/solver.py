@@ -12,10 +12,10 @@ Two kinds of work, each with the parameters measured for it (../shared/CPSAT-NOT
   (47 of 53 on a 4-party instance with a party-less `veto_leader`; tests/test_differential.py
   keeps it), while presolve off costs about 15%. Fixed search (variables in model order,
   smallest value first) enumerates 25-30% faster than CP-SAT's default branching (82,324
-  canonical coalitions 5.4 s -> 4.1 s; 200,000 allocations of spain-2019 9.7 s -> 6.6 s). It runs in a background thread that hands
-  solutions over in batches, so the caller iterates them as they are found and can stop at any
-  time; Ctrl-C and SIGTERM stop the search instead of raising, and the caller keeps what was
-  found.
+  canonical coalitions 5.4 s -> 4.1 s; 200,000 allocations of spain-2019 9.7 s -> 6.6 s). It
+  runs in a background thread that hands solutions over in batches, so the caller iterates
+  them as they are found and can stop at any time; Ctrl-C and SIGTERM stop the search instead of
+  raising, and the caller keeps what was found.
 
 Solver statuses are read in one place (`_feasible`): OPTIMAL/FEASIBLE, INFEASIBLE, and anything
 else, which means the solve was stopped (`Stopped`) or the model is invalid (a bug: `RuntimeError`).
