@@ -112,9 +112,9 @@ class Stream:
         return iter(self.listing)
 
     def count(self) -> Summary:
-        """How many coalitions, by number of cabinet parties and form (the summary's counts,
-        without its per-party figures and lists)."""
-        return Summary(census.count(self.listing), {})
+        """How many coalitions (and where countable without listing, allocations), by number
+        of cabinet parties and form: the summary without its per-party figures and lists."""
+        return census.count(self.listing)
 
     def summary(self) -> Summary:
         return census.summarise(self.listing)

@@ -10,36 +10,110 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from itertools import islice
+from math import comb
 
+from . import model as m
 from .coalitions import Analysed, Listing
 from .encoding import ABSTAIN, CABINET, OPPOSITION, SUPPORT
-from .result import FEW_PARTIES, MAX_FEW_LISTED, SHOWN, Coalition, Form, PartyFigures, Summary
+from .result import FEW_PARTIES, MAX_FEW_LISTED, SHOWN, Coalition, PartyFigures, Summary
 
 
-def count(listing: Listing) -> dict[tuple[int, Form], int]:
-    """The number of coalitions by (number of cabinet parties, form), sizes ascending."""
-    counts: dict[tuple[int, Form], int] = {}
+def count(listing: Listing) -> Summary:
+    """The coalitions, and where countable the allocations, by (number of cabinet parties,
+    form): a summary without its per-party figures and lists."""
+    summary = Summary({}, {}, allocations={})
+    tally = _Tally(listing, summary)
     for group in listing.canonical():
         for analysed in group:
-            key = (len(analysed.key[0]), analysed.form)
-            counts[key] = counts.get(key, 0) + listing.expander.multiplicity(analysed.roles)
-    return dict(sorted(counts.items()))
+            tally.add(analysed)
+    return tally.sorted()
+
+
+class _Tally:
+    """Adds candidates to a summary's counts. Allocations are countable without listing where
+    no demand touching members, posts or portfolios is in force for any coalition: then every
+    cabinet of k parties has the same number of them (`_AllocationsPerCabinet`); otherwise (or
+    where that count is too costly) `allocations` becomes None."""
+
+    def __init__(self, listing: Listing, summary: Summary) -> None:
+        self.listing, self.summary = listing, summary
+        self.per_cabinet = _AllocationsPerCabinet(listing.problem)
+
+    def add(self, analysed: Analysed) -> int:
+        """Count one candidate's coalitions (and allocations); how many coalitions."""
+        summary = self.summary
+        size = len(analysed.key[0])
+        key = (size, analysed.form)
+        times = self.listing.expander.multiplicity(analysed.roles)
+        summary.counts[key] = summary.counts.get(key, 0) + times
+        each = self.per_cabinet(size) if analysed.answer.free else None
+        if each is None:
+            summary.allocations = None
+        elif summary.allocations is not None:
+            summary.allocations[key] = summary.allocations.get(key, 0) + times * each
+        return times
+
+    def sorted(self) -> Summary:
+        summary = self.summary
+        summary.counts = dict(sorted(summary.counts.items()))
+        if summary.allocations is not None:
+            summary.allocations = dict(sorted(summary.allocations.items()))
+        return summary
+
+
+class _AllocationsPerCabinet:
+    """How many allocations a cabinet of k parties has under the base rules alone (SPEC §2):
+    member counts n_i >= min_per_party summing into the size range, each post and portfolio
+    held by a cabinet party holding at most n_i of each. A dynamic programme over the parties
+    on (members so far, posts given, portfolios given), choosing which of the remaining posts
+    and portfolios each party takes. None where its table would be too large to fill quickly."""
+
+    MAX_CELLS = 2_000_000
+
+    def __init__(self, problem: m.Instance) -> None:
+        self.low, self.high = problem.cabinet.size_range
+        self.least = problem.cabinet.min_per_party
+        self.posts = len(problem.cabinet.all_posts)
+        self.portfolios = len(problem.cabinet.portfolios)
+        self._known: dict[int, int | None] = {}
+
+    def __call__(self, k: int) -> int | None:
+        if k not in self._known:
+            self._known[k] = self._count(k)
+        return self._known[k]
+
+    def _count(self, k: int) -> int | None:
+        high, posts, portfolios = self.high, self.posts, self.portfolios
+        if (high + 1) ** 2 * (posts + 1) ** 2 * (portfolios + 1) ** 2 > self.MAX_CELLS:
+            return None
+        table = {(0, 0, 0): 1}
+        for _ in range(k):
+            following: dict[tuple[int, int, int], int] = {}
+            for (members, p, q), ways in table.items():
+                for n in range(self.least, high - members + 1):
+                    for a in range(min(n, posts - p) + 1):
+                        for b in range(min(n, portfolios - q) + 1):
+                            cell = (members + n, p + a, q + b)
+                            following[cell] = following.get(cell, 0) + ways * comb(
+                                posts - p, a) * comb(portfolios - q, b)
+            table = following
+        return sum(ways for (members, p, q), ways in table.items()
+                   if self.low <= members and p == posts and q == portfolios)
 
 
 def summarise(listing: Listing) -> Summary:
     """Counts, per-party figures, and the short lists, from one canonical search."""
     parties = listing.parties
-    summary = Summary({}, {p: PartyFigures() for p in parties})
+    summary = Summary({}, {p: PartyFigures() for p in parties}, allocations={})
+    tally = _Tally(listing, summary)
     every: list[Analysed] = []
     pivotal = _Pivotal(listing)
     for group in listing.canonical():
         for analysed in group:
-            times = listing.expander.multiplicity(analysed.roles)
-            key = (len(analysed.key[0]), analysed.form)
-            summary.counts[key] = summary.counts.get(key, 0) + times
+            times = tally.add(analysed)
             _tally(summary, listing, analysed, times, pivotal)
             every.append(analysed)
-    summary.counts = dict(sorted(summary.counts.items()))
+    tally.sorted()
     if every:
         fewest = min(a.seats for a in every)
         most = max(a.seats for a in every)

@@ -50,6 +50,7 @@ class _Answer:
     ranges: dict[Slot, MemberRange]
     posts: list[set[Slot]]
     portfolios: list[set[Slot]]
+    free: bool  # no allocation demand in force: the base rules alone shape the allocations
 
 
 @dataclass(frozen=True)
@@ -116,7 +117,7 @@ class CoalitionAnalyst:
         slots = self._slot_memo[in_force]
         signature = (in_force, tuple(sorted(slots[i] for i in cabinet)))
         if signature not in self._memo:
-            self._memo[signature] = self._solve(roles, cabinet, slots)
+            self._memo[signature] = self._solve(roles, cabinet, slots, not in_force)
         answer = self._memo[signature]
         return None if answer is None else (answer, slots)
 
@@ -127,8 +128,8 @@ class CoalitionAnalyst:
         named = {i for parties in mentions if parties is not None for i in parties}
         return tuple(i if i in named else ANONYMOUS for i in range(len(self._kind)))
 
-    def _solve(self, roles: tuple[int, ...], cabinet: list[int],
-               slots: tuple[Slot, ...]) -> _Answer | None:
+    def _solve(self, roles: tuple[int, ...], cabinet: list[int], slots: tuple[Slot, ...],
+               free: bool) -> _Answer | None:
         """Solve the full model with these roles assumed; None if it has no allocation."""
         if self._full is None:
             self._full = Encoding(self.instance)
@@ -140,7 +141,8 @@ class CoalitionAnalyst:
         representatives: dict[Slot, int] = {}
         for i in cabinet:
             representatives.setdefault(slots[i], i)
-        answer = _Answer({}, [set() for _ in enc.posts], [set() for _ in enc.portfolio_names])
+        answer = _Answer({}, [set() for _ in enc.posts], [set() for _ in enc.portfolio_names],
+                         free)
         first = self._solver.solution(assumed)
         if first is None:
             return None

@@ -19,6 +19,7 @@ from .result import (
     Coalition,
     Deadlock,
     Explanation,
+    Form,
     Level,
     Result,
     Summary,
@@ -28,6 +29,7 @@ if TYPE_CHECKING:  # the renderers read the listing's rows; they never run a sol
     from .coalitions import Analysed
 
 FORMATS = ("table", "json", "jsonl", "csv")
+FORMS: tuple[Form, ...] = ("majority", "minority")
 
 
 def _with_abstain(investiture: str) -> bool:
@@ -331,6 +333,8 @@ def census_dict(result: Result, summary: Summary) -> dict[str, Any]:
     """`--count` (and with per-party figures and short lists, `--summary`) as one object."""
     investiture = result.investiture
     out = summary_dict(result)
+    out["allocations"] = (None if summary.allocations is None
+                          else sum(summary.allocations.values()))
     out["by_size"] = _by_size(summary)
     if summary.parties:
         out["parties"] = {p: vars(f) for p, f in summary.parties.items()}
@@ -342,12 +346,19 @@ def census_dict(result: Result, summary: Summary) -> dict[str, Any]:
     return out
 
 
-def _by_size(summary: Summary) -> list[dict[str, int]]:
-    """Per number of cabinet parties: how many coalitions of each form."""
+def _by_size(summary: Summary) -> list[dict[str, Any]]:
+    """Per number of cabinet parties: how many coalitions of each form (and where they were
+    countable, allocations: `{"majority": .., "minority": ..}`)."""
     sizes = sorted({size for size, _ in summary.counts})
-    return [{"cabinet_parties": size,
-             "majority": summary.counts.get((size, "majority"), 0),
-             "minority": summary.counts.get((size, "minority"), 0)} for size in sizes]
+    rows: list[dict[str, Any]] = []
+    for size in sizes:
+        row: dict[str, Any] = {"cabinet_parties": size}
+        row.update({form: summary.counts.get((size, form), 0) for form in FORMS})
+        if summary.allocations is not None:
+            row["allocations"] = {form: summary.allocations.get((size, form), 0)
+                                  for form in FORMS}
+        rows.append(row)
+    return rows
 
 
 def census_table(result: Result, summary: Summary, note: str = "") -> str:
@@ -358,16 +369,33 @@ def census_table(result: Result, summary: Summary, note: str = "") -> str:
     if result.deadlock is not None:
         lines += deadlock_lines(result.deadlock, result.instance)
     if summary.counts:
-        rows: list[list[object]] = [
-            [f"{row['cabinet_parties']}", f"{row['majority']:,}", f"{row['minority']:,}",
-             f"{row['majority'] + row['minority']:,}"] for row in _by_size(summary)]
-        rows.append(["all", *(f"{sum(v for (_, f), v in summary.counts.items() if f == form):,}"
-                              for form in ("majority", "minority")), f"{summary.total:,}"])
         lines += ["", "Coalitions by number of cabinet parties and form:",
-                  *_aligned(["cabinet parties", "majority", "minority", "total"], rows, True)]
+                  *_count_lines(summary)]
+        lines += ["", f"{sum(summary.allocations.values()):,} allocations in all."
+                  if summary.allocations is not None else
+                  "Allocations are not counted: a demand on members, posts or portfolios "
+                  "shapes them, and counting them would mean listing them."]
     if summary.parties and summary.total:
         lines += _summary_lines(result, summary)
     return "\n".join(lines) + "\n"
+
+
+def _count_lines(summary: Summary) -> list[str]:
+    allocations = summary.allocations
+
+    def cells(counts: dict[tuple[int, Form], int], sizes: Sequence[int]) -> list[str]:
+        mine = [sum(v for (k, f), v in counts.items() if k in sizes and f == form)
+                for form in FORMS]
+        return [f"{v:,}" for v in [*mine, sum(mine)]]
+
+    sizes = sorted({size for size, _ in summary.counts})
+    header: list[object] = ["cabinet parties", "majority", "minority", "total",
+                            *(["allocations"] if allocations is not None else [])]
+    rows: list[list[object]] = []
+    for label, chosen in [*((str(size), [size]) for size in sizes), ("all", sizes)]:
+        rows.append([label, *cells(summary.counts, chosen),
+                     *([cells(allocations, chosen)[-1]] if allocations is not None else [])])
+    return _aligned(header, rows, True)
 
 
 def _summary_lines(result: Result, summary: Summary) -> list[str]:

@@ -166,6 +166,8 @@ class Summary:
     largest: list[Coalition] = field(default_factory=list)  # most seats behind it
     few: list[Coalition] = field(default_factory=list)  # at most FEW_PARTIES parties involved
     few_complete: bool = True  # False when more than MAX_FEW_LISTED had few parties
+    #: allocations by (cabinet parties, form), where countable without listing, else None
+    allocations: dict[tuple[int, Form], int] | None = None
 
     @property
     def total(self) -> int:
