@@ -38,6 +38,7 @@ class _Tally:
     def __init__(self, listing: Listing, summary: Summary) -> None:
         self.listing, self.summary = listing, summary
         self.per_cabinet = _AllocationsPerCabinet(listing.problem)
+        self.total = self.candidates = 0
 
     def add(self, analysed: Analysed) -> int:
         """Count one candidate's coalitions (and allocations); how many coalitions."""
@@ -46,6 +47,10 @@ class _Tally:
         key = (size, analysed.form)
         times = self.listing.expander.multiplicity(analysed.roles)
         summary.counts[key] = summary.counts.get(key, 0) + times
+        self.total += times
+        self.candidates += 1
+        if self.candidates % 4096 == 0:  # progress, where someone watches (a terminal)
+            self.listing.budget.phase(f"counting: {self.total:,} coalitions so far")
         each = self.per_cabinet(size) if analysed.answer.free else None
         if each is None:
             summary.allocations = None
