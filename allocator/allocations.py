@@ -81,15 +81,21 @@ def first(problem: m.Instance, budget: Budget | None = None) -> Allocation | Non
     def fix_smallest_index_list(lits: Sequence[Literal]) -> None:
         """The lexicographically smallest sorted list of the indexes whose literal is true:
         the list ends as soon as it can (shorter is smaller), else its next member is the
-        smallest index that can still come next."""
+        smallest index that can still come next, found by one solve that maximises binary
+        weights (the earliest of the next 62 literals weighs most; none of them: skip them)."""
         rest = [lit for lit in lits if not isinstance(lit, bool)]
         while rest and not solver.satisfiable([negation(lit) for lit in rest]):
-            for j, lit in enumerate(rest):
-                skipped = [negation(x) for x in rest[:j]]
-                if solver.satisfiable([*skipped, lit]):
-                    model.add_bool_and([*skipped, lit])
-                    rest = rest[j + 1:]
-                    break
+            window = rest[:62]
+            best = solver.optimum(sum((1 << (len(window) - 1 - j)) * lit
+                                      for j, lit in enumerate(window)), maximise=True)
+            assert best is not None, "the model was satisfiable before"
+            if best[0] == 0:  # the next member comes after this window
+                model.add_bool_and([negation(lit) for lit in window])
+                rest = rest[len(window):]
+                continue
+            j = len(window) - best[0].bit_length()
+            model.add_bool_and([*(negation(lit) for lit in rest[:j]), rest[j]])
+            rest = rest[j + 1:]
         for lit in rest:
             model.add_bool_and([negation(lit)])
 

@@ -9,7 +9,7 @@ from click.testing import CliRunner
 
 import allocator
 from allocator import CoalitionQuestion as Q
-from allocator import UsageError, cli, explain
+from allocator import UsageError, allocations, cli, explain
 from allocator.deadlock import BASE_RULES_ONLY, explain_deadlock
 from allocator.solver import Budget
 from allocator.transform import resolve
@@ -207,3 +207,21 @@ def test_explain_feasible_lists_binding(tmp_path):
     assert code == 0
     assert "Binding demands" in out and "a-leads: a must lead" in out
     assert "Not binding (dropping one alone changes nothing):\n  b\n    loose" in out
+
+
+def test_first_allocation_found_past_62_parties():
+    """`allocations.first` finds each next index by maximising binary weights over windows of
+    62 literals: here the only cabinet party is the 70th, beyond the first window, and the
+    smallest supporter set is {p65, p66}."""
+    parties = [{"id": f"p{i:02d}", "seats": 1} for i in range(1, 70)] + [
+        {"id": "p70", "seats": 80}]
+    demands = [{"id": f"out-{i:02d}", "type": "role", "party": f"p{i:02d}",
+                "in": ["support", "opposition"], "fixed": True} for i in range(1, 70)]
+    demands += [{"id": f"no-{i:02d}", "type": "role", "party": f"p{i:02d}",
+                 "in": ["opposition"], "fixed": True} for i in range(1, 65)]
+    raw = {"name": "wide", "parties": parties, "cabinet": {"size": 1}, "demands": demands,
+           "government": {"forms": ["minority"]}}
+    raw["majority"] = 82  # p70 (80 seats) needs two supporters
+    first = allocations.first(allocator.from_dict(raw))
+    assert first is not None
+    assert first.cabinet == {"p70": 1} and first.support == ("p65", "p66")
