@@ -374,7 +374,7 @@ def census_table(result: Result, summary: Summary, note: str = "") -> str:
         lines += ["", f"{sum(summary.allocations.values()):,} allocations in all."
                   if summary.allocations is not None else
                   "Allocations are not counted: a demand on members, posts or portfolios "
-                  "shapes them, and counting them would mean listing them."]
+                  "shapes them,\nand counting them would mean listing them."]
     if summary.parties and summary.total:
         lines += _summary_lines(result, summary)
     return "\n".join(lines) + "\n"
