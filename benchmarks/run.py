@@ -1,6 +1,6 @@
 """Benchmarks of the core issue, each against a baseline measured in the same run.
 
-    python benchmarks/run.py            # prints a table; takes about three minutes on 2 cores
+    python benchmarks/run.py            # prints a table; takes about 80 s on 2 cores
                                         # (the two investiture rows are most of it)
 
 Rows:

@@ -1,8 +1,9 @@
 """Parliament-scale benchmarks: the coalition level against a pruned plain-Python enumerator
 and a bare CP-SAT enumeration, measured in the same run, with peak memory.
 
-    python benchmarks/scale.py          # about four minutes on 2 cores
-    python benchmarks/scale.py --quick  # the 12- and 16-party rows only, about a minute
+    python benchmarks/scale.py          # about five minutes on 2 cores (301 s measured)
+    python benchmarks/scale.py --quick  # without the 20-party listing, the real parliaments,
+                                        # the 30/40-party counts, the 30-party deadlock
 
 Synthetic parliaments (`parliament`): n parties with a long tail of seats (160·0.66^i, at least
 one; the smallest parties tie), cabinet of 10-25 members, posts leader, deputy and finance, both
