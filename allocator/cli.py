@@ -27,7 +27,7 @@ from .loader import load
 from .model import Instance
 from .output import Sink
 from .result import DEFAULT_MAX_RELAXATIONS, Allocation, Coalition, Form, Level, Result
-from .transform import CoalitionQuestion, Filters, narrow, resolve
+from .transform import CoalitionQuestion, Filters, check_question, narrow, resolve
 
 if TYPE_CHECKING:
     from .api import Stream
@@ -383,6 +383,45 @@ def explain_command(file: str, scenario: str | None, question: CoalitionQuestion
         else:
             click.echo(render.explanation_table(answer), nl=False)
         return EXIT[answer.status]
+
+    _guard(run)
+
+
+@main.command("draw")
+@click.argument("file", type=click.Path(dir_okay=False))
+@click.option("--scenario", metavar="NAME", help="Draw the chamber of the named scenario.")
+@click.option("--coalition", "question", callback=_question,
+              metavar="PARTY,PARTY[+SUPPORTER...]",
+              help="Show a coalition: lab,green (that cabinet) or lab+green (Labour cabinet, "
+                   "Greens supporting); every other party in opposition.")
+@click.option("--out", metavar="PATH.svg", required=True,
+              help="Where to write the picture, whole or not at all (- for standard output).")
+def draw(file: str, scenario: str | None, question: CoalitionQuestion | None,
+         out: str) -> None:
+    """The chamber of FILE as a hemicycle (SVG), one mark per seat."""
+
+    def run() -> int:
+        if out != "-" and not out.lower().endswith(".svg"):
+            raise UsageError(f"--out {out}: the picture is SVG; give a path ending in .svg "
+                             "(or - for standard output)")
+        try:
+            from .chamber import Roles, hemicycle_svg
+        except ImportError:  # parliamentarch, the seat layout, is an optional extra
+            raise UsageError("drawing needs the plot extra: pip install 'allocator[plot]'"
+                             ) from None
+        problem = resolve(load(file), scenario)
+        roles = None
+        if question is not None:
+            check_question(problem, question)
+            roles = Roles(question.cabinet, question.support or ())
+        sink = Sink(out)
+        try:
+            sink.write(hemicycle_svg(problem, roles))
+        except BaseException:
+            sink.close(keep=False)
+            raise
+        sink.close()
+        return 0
 
     _guard(run)
 

@@ -52,6 +52,8 @@ Decimal = Annotated[StrictInt | Annotated[StrictFloat, Field(allow_inf_nan=False
                     AfterValidator(_few_decimals)]
 Votes = Annotated[Decimal, Field(ge=0, le=MAX_VOTES)]
 Position = Annotated[Decimal, Field(ge=-MAX_VOTES, le=MAX_VOTES)]
+#: a party's colour in pictures of the chamber: `#rrggbb`
+Colour = Annotated[str, Field(pattern=r"^#[0-9a-fA-F]{6}$")]
 Tolerance = Annotated[Decimal, Field(ge=0, le=MAX_MEMBERS)]
 Role = Literal["cabinet", "support", "abstain", "opposition"]
 When = Literal["cabinet", "involved"]
@@ -83,6 +85,7 @@ class Party(Strict):
     seats: Seats
     votes: Votes | None = None
     position: Position | None = None
+    colour: Colour | None = None
 
 
 class SizeRange(Strict):

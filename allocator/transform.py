@@ -177,7 +177,7 @@ class CoalitionQuestion:
 
 def ask(problem: Instance, question: CoalitionQuestion) -> Instance:
     """The instance restricted to the coalition asked about (fixed role demands)."""
-    _check_question(problem, question)
+    check_question(problem, question)
     support = question.support or ()
     others: list[Role] = (["abstain", "opposition"] if question.support is not None
                           else ["support", "abstain", "opposition"])
@@ -189,7 +189,7 @@ def ask(problem: Instance, question: CoalitionQuestion) -> Instance:
     return adding(problem, pin_roles(problem, allowed, "why-not", "the coalition asked about"))
 
 
-def _check_question(problem: Instance, question: CoalitionQuestion) -> None:
+def check_question(problem: Instance, question: CoalitionQuestion) -> None:
     """A question names known parties, each once, and at least one cabinet party."""
     parties = problem.party_ids
     support = question.support or ()

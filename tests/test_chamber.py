@@ -1,0 +1,127 @@
+"""Pictures of the chamber (`allocator draw`): one mark per seat, counted per party, in the SVG
+and in a real headless browser (Debian's chromium, driven by Playwright)."""
+
+from __future__ import annotations
+
+import shutil
+import xml.etree.ElementTree as ET
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+import allocator
+from allocator.chamber import PALETTE, Roles, colours, hemicycle_svg, seating
+from tests.test_cli import run
+
+ROOT = Path(__file__).resolve().parent.parent
+INSTANCES = sorted((ROOT / "instances").glob("*.yaml"))
+SVG = "{http://www.w3.org/2000/svg}"
+
+
+def seats_of(svg: str) -> list[ET.Element]:
+    return [e for e in ET.fromstring(svg).iter(f"{SVG}circle")
+            if "seat" in e.get("class", "").split()]
+
+
+@pytest.mark.parametrize("path", INSTANCES, ids=lambda p: p.stem)
+def test_one_mark_per_seat_for_every_party(path):
+    instance = allocator.load(path)
+    marks = seats_of(hemicycle_svg(instance))
+    counted = Counter(e.get("data-party") for e in marks)
+    expected = {p.id: p.seats for p in instance.parties if p.seats}
+    unlisted = instance.total_seats - sum(p.seats for p in instance.parties)
+    if unlisted:
+        expected[""] = unlisted
+    assert counted == expected
+
+
+def test_parties_sit_left_to_right_by_position():
+    instance = allocator.load(ROOT / "instances" / "worcester-2016.yaml")
+    assert [p.id for p in seating(instance)] == ["green", "lab", "con"]  # positions 2, 3, 7
+    marks = seats_of(hemicycle_svg(instance))
+    xs = {party: [float(e.get("cx")) for e in marks if e.get("data-party") == party]
+          for party in ("green", "con")}
+    assert max(xs["green"]) < min(xs["con"])
+
+
+def test_a_coalition_reads_without_colour():
+    instance = allocator.load(ROOT / "instances" / "worcester-2016.yaml")
+    marks = seats_of(hemicycle_svg(instance, Roles(cabinet=("lab",), support=("green",))))
+    roles = {e.get("data-party"): (set(e.get("class").split()) - {"seat"}) for e in marks}
+    assert roles == {"lab": {"cabinet"}, "green": {"support"}, "con": {"opposition"}}
+    support = next(e for e in marks if e.get("data-party") == "green")
+    cabinet = next(e for e in marks if e.get("data-party") == "lab")
+    assert support.get("fill") == "#ffffff" and support.get("stroke")  # a ring, not a disc
+    assert cabinet.get("fill") != "#ffffff" and not cabinet.get("stroke")
+
+
+def test_colours_are_the_instances_or_a_stable_palette():
+    raw = {"name": "c", "cabinet": {"size": 1},
+           "parties": [{"id": "a", "seats": 3, "colour": PALETTE[1]}, {"id": "b", "seats": 2},
+                       {"id": "c", "seats": 1, "colour": "#123456"}]}
+    given = colours(allocator.from_dict(raw))
+    assert given == {"a": PALETTE[1], "b": PALETTE[0], "c": "#123456"}  # no colour twice
+    bad = dict(raw, parties=[{"id": "a", "seats": 3, "colour": "red"}])
+    with pytest.raises(allocator.InstanceError, match="colour"):
+        allocator.from_dict(bad)
+
+
+def test_draw_writes_the_svg(tmp_path):
+    out = tmp_path / "chamber.svg"
+    code, _, err = run("draw", str(ROOT / "instances" / "germany-2017.yaml"), "--coalition",
+                       "cdu,csu,fdp,gruene", "--out", str(out))
+    assert code == 0, err
+    marks = seats_of(out.read_text())
+    assert len(marks) == 709
+    assert {e.get("data-party") for e in marks if "cabinet" in e.get("class")} == {
+        "cdu", "csu", "fdp", "gruene"}
+
+
+@pytest.mark.parametrize("args, said", [
+    (["--coalition", "lab,nobody", "--out", "x.svg"], "unknown party nobody"),
+    (["--out", "x.png"], "give a path ending in .svg"),
+    ([], "Missing option '--out'"),
+])
+def test_draw_mistakes_are_usage_errors(args, said):
+    code, out, err = run("draw", str(ROOT / "instances" / "worcester-2016.yaml"), *args)
+    assert code == 2 and said in err and out == ""
+
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+@pytest.mark.skipif(CHROMIUM is None, reason="Debian's chromium is not installed (.ci/run "
+                    "installs it)")
+def test_the_browser_counts_every_seat(tmp_path):
+    """The SVG opened in headless chromium: no console error, no request leaves the page, and
+    the marks the browser lays out are the seats, per party. The screenshot is kept in the
+    test's folder for a person to look at."""
+    from playwright.sync_api import sync_playwright
+
+    instance = allocator.load(ROOT / "instances" / "germany-2017.yaml")
+    path = tmp_path / "germany.svg"
+    path.write_text(hemicycle_svg(instance, Roles(cabinet=("cdu", "csu", "spd"))))
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+        page = browser.new_page()
+        errors: list[str] = []
+        requests: list[str] = []
+        page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+        page.on("request", lambda r: requests.append(r.url))
+        page.goto(path.as_uri())
+        counted = page.evaluate("""() => {
+            const c = {};
+            for (const s of document.querySelectorAll('.seat')) {
+                const box = s.getBoundingClientRect();
+                if (box.width > 0 && box.height > 0) {
+                    const k = s.getAttribute('data-party'); c[k] = (c[k] || 0) + 1;
+                }
+            }
+            return c;
+        }""")
+        page.screenshot(path=str(tmp_path / "germany.png"))
+        browser.close()
+    assert errors == []
+    assert requests == [path.as_uri()]
+    assert counted == {p.id: p.seats for p in instance.parties}
