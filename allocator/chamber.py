@@ -32,6 +32,7 @@ UNLISTED_COLOUR = "#DDDDDD"
 ROLES = ("cabinet", "support", "abstain", "opposition")
 _SCALE = 300.0  # pixels per unit of parliamentarch's 2 x 1 canvas
 _MARGIN = 12.0
+_CHAR = 7.2  # the width of a character of the 13 px system font, near enough
 
 
 @dataclass(frozen=True)
@@ -161,17 +162,24 @@ def _majority_line(ordered: list[tuple[float, float]], quota: int, radius: float
 
 def _legend(entries: list[tuple[str, int, str, str | None]], top: float, width: float
             ) -> tuple[str, float]:
-    """Swatch, name and seats of each party in seating order, three to a row; with a
-    coalition, each party's role. Returns the SVG group and where it ends."""
-    columns, row_height = 3, 20.0
+    """Swatch, name and seats of each party in seating order (with a coalition, its role), in
+    as many columns as the longest entry allows; an entry too long for one column is cut with
+    an ellipsis and kept whole in its tooltip. Returns the SVG group and where it ends."""
+    labels = [f"{name} {seats:,}" + (f" ({role})" if role else "")
+              for name, seats, _, role in entries]
+    longest = max((len(label) for label in labels), default=0)
+    columns = 3 if longest <= 26 else 2
+    fits = int((width - 2 * _MARGIN) / columns / _CHAR) - 3
+    row_height = 20.0
     column_width = (width - 2 * _MARGIN) / columns
     items = []
-    for k, (name, seats, colour, role) in enumerate(entries):
+    for k, ((_, _, colour, _), label) in enumerate(zip(entries, labels, strict=True)):
         x = _MARGIN + (k % columns) * column_width
         y = top + (k // columns) * row_height
-        said = f"{name} {seats:,}" + (f" ({role})" if role else "")
-        items.append(f'<rect x="{x:.0f}" y="{y:.0f}" width="12" height="12" fill="{colour}"/>'
-                     f'<text x="{x + 17:.0f}" y="{y + 11:.0f}">{escape(said)}</text>')
+        shown = label if len(label) <= fits else label[:fits - 1] + "…"
+        items.append(f'<g><title>{escape(label)}</title>'
+                     f'<rect x="{x:.0f}" y="{y:.0f}" width="12" height="12" fill="{colour}"/>'
+                     f'<text x="{x + 17:.0f}" y="{y + 11:.0f}">{escape(shown)}</text></g>')
     rows = -(-len(entries) // columns)
     return '<g class="legend">' + "".join(items) + "</g>", top + rows * row_height
 
