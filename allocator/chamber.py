@@ -98,7 +98,7 @@ def hemicycle_svg(instance: m.Instance, roles: Roles | None = None) -> str:
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width:.0f} {height:.0f}" '
         f'width="{width:.0f}" height="{height:.0f}" role="img" aria-label="{title}" '
         'font-family="system-ui, sans-serif" font-size="13">',
-        f"<title>{title}</title>",
+        f"<title>{title}</title>", f"<style>{role_css(radius)}</style>",
         _majority_line(ordered, instance.quota, radius),
         f'<text x="{width / 2:.0f}" y="{_MARGIN + _SCALE - 8:.0f}" text-anchor="middle" '
         f'font-size="15">{total:,} seats · {instance.quota:,} for a majority</text>',
@@ -123,25 +123,43 @@ def _pixels(x: float, y: float) -> tuple[float, float]:
     return _MARGIN + x * _SCALE, _MARGIN + (1 - y) * _SCALE
 
 
+def role_style(role: str | None, colour: str, radius: float) -> dict[str, str]:
+    """How a seat of a party in this role looks, as SVG properties (the mark's radius
+    included): the one place that says it, for the marks drawn here and for the style sheet
+    with which a page restyles them (`role_css`)."""
+    if role in (None, "cabinet"):
+        return {"fill": colour, "r": f"{radius:.2f}"}
+    if role == "support":
+        return {"fill": "#ffffff", "stroke": colour, "stroke-width": f"{radius * 0.7:.2f}",
+                "r": f"{radius * 0.65:.2f}"}
+    if role == "abstain":
+        return {"fill": "#ffffff", "stroke": colour, "stroke-width": f"{radius * 0.3:.2f}",
+                "stroke-dasharray": f"{radius * 0.5:.2f} {radius * 0.35:.2f}",
+                "r": f"{radius * 0.85:.2f}"}
+    return {"fill": colour, "fill-opacity": "0.3", "r": f"{radius:.2f}"}
+
+
+def role_css(radius: float) -> str:
+    """CSS that draws a seat by the role class a script gives it (its colour in `--c`)."""
+    def rule(role: str) -> str:
+        style = role_style(role, "var(--c)", radius)
+        return f".seat.{role}{{" + ";".join(
+            f"{k}:{v}px" if k in ("r", "stroke-width") else f"{k}:{v}"
+            for k, v in style.items()) + "}"
+
+    return "".join(rule(role) for role in ROLES)
+
+
 def _seat(x: float, y: float, radius: float, owner: str, colour: str, role: str | None,
           names: dict[str, str]) -> str:
     px, py = _pixels(x, y)
     who = escape(names.get(owner, "no listed party"))
     label = f"{who}, {role}" if role else who
-    if role in (None, "cabinet"):
-        style = f'fill="{colour}"'
-    elif role == "support":
-        style = f'fill="#ffffff" stroke="{colour}" stroke-width="{radius * 0.7:.2f}"'
-        radius *= 0.65
-    elif role == "abstain":
-        style = (f'fill="#ffffff" stroke="{colour}" stroke-width="{radius * 0.3:.2f}" '
-                 f'stroke-dasharray="{radius * 0.5:.2f} {radius * 0.35:.2f}"')
-        radius *= 0.85
-    else:
-        style = f'fill="{colour}" fill-opacity="0.3"'
+    style = " ".join(f'{k}="{v}"' for k, v in role_style(role, colour, radius).items())
     role_class = f" {role}" if role else ""
-    return (f'<circle class="seat{role_class}" data-party="{escape(owner)}" cx="{px:.2f}" '
-            f'cy="{py:.2f}" r="{radius:.2f}" {style}><title>{label}</title></circle>')
+    return (f'<circle class="seat{role_class}" data-party="{escape(owner)}" '
+            f'style="--c:{colour}" cx="{px:.2f}" cy="{py:.2f}" {style}><title>{label}</title>'
+            "</circle>")
 
 
 def _majority_line(ordered: list[tuple[float, float]], quota: int, radius: float) -> str:

@@ -426,6 +426,40 @@ def draw(file: str, scenario: str | None, question: CoalitionQuestion | None,
     _guard(run)
 
 
+@main.command("report")
+@click.argument("file", type=click.Path(dir_okay=False))
+@click.option("--scenario", metavar="NAME", help="Report on the named scenario.")
+@click.option("--out", metavar="PATH.html", default="-", show_default=True,
+              help="Where to write the page, whole or not at all (- for standard output).")
+@TIME_LIMIT
+def report_command(file: str, scenario: str | None, out: str,
+                   time_limit: float | None) -> None:
+    """One self-contained HTML page on FILE: the chamber, the deals or their summary, the
+    deadlock and what unlocks it, the scenarios and the recorded outcome."""
+
+    def run() -> int:
+        try:
+            from .briefing import brief
+            from .report import report_html
+        except ImportError:  # parliamentarch, the seat layout, is an optional extra
+            raise UsageError("the report needs the plot extra: pip install 'allocator[plot]'"
+                             ) from None
+        instance = load(file)
+        command = " ".join(["allocator", "report", file,
+                            *(["--scenario", scenario] if scenario else [])])
+        briefing = brief(instance, scenario, command, time_limit)
+        sink = Sink(out)
+        try:
+            sink.write(report_html(briefing))
+        except BaseException:
+            sink.close(keep=False)
+            raise
+        sink.close()
+        return EXIT[briefing.result.status]
+
+    _guard(run)
+
+
 @main.command("check")
 @click.argument("paths", nargs=-1, required=True, type=click.Path())
 @TIME_LIMIT

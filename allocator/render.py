@@ -370,7 +370,7 @@ def census_table(result: Result, summary: Summary, note: str = "") -> str:
         lines += deadlock_lines(result.deadlock, result.instance)
     if summary.counts:
         lines += ["", "Coalitions by number of cabinet parties and form:",
-                  *_count_lines(summary)]
+                  *count_lines(summary)]
         lines += ["", f"{sum(summary.allocations.values()):,} allocations in all."
                   if summary.allocations is not None else
                   "Allocations are not counted: a demand on members, posts or portfolios "
@@ -380,7 +380,7 @@ def census_table(result: Result, summary: Summary, note: str = "") -> str:
     return "\n".join(lines) + "\n"
 
 
-def _count_lines(summary: Summary) -> list[str]:
+def count_lines(summary: Summary) -> list[str]:
     allocations = summary.allocations
 
     def cells(counts: dict[tuple[int, Form], int], sizes: Sequence[int]) -> list[str]:

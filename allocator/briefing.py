@@ -1,0 +1,62 @@
+"""What a report shows, worked out once: the deals (or their summary), the deadlock and what
+unlocks it, every scenario's verdict, and the checks of the recorded outcome.
+
+An entry point like `api`: it runs the solving modules and hands `report` plain results, so
+that the page is a pure function of a `Briefing`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+from . import allocations
+from .api import Stream
+from .check import Check, checks
+from .model import Instance
+from .result import Result, Summary
+from .solver import Budget, Stopped
+from .transform import resolve
+
+#: a report lists at most this many coalitions; past it, it shows their summary
+LISTED = 300
+
+
+@dataclass(frozen=True)
+class Briefing:
+    """Everything `report.report_html` needs. `result` is the coalition level of the instance
+    (or scenario) with at most `LISTED` coalitions; `summary` is set when there are more."""
+
+    instance: Instance  # as loaded, with its scenarios
+    scenario: str | None
+    result: Result
+    summary: Summary | None
+    verdicts: dict[str, str]  # scenario name -> feasible, deadlock or unknown
+    checks: tuple[Check, ...]
+    command: str
+
+
+def brief(instance: Instance, scenario: str | None, command: str,
+          time_limit: float | None = None) -> Briefing:
+    """The briefing on an instance (or one of its scenarios)."""
+    stream = Stream(instance, scenario, limit=LISTED + 1, time_limit=time_limit)
+    with stream.signals():
+        listed = tuple(stream)
+        result = replace(stream.result(), coalitions=listed[:LISTED], counted=None)
+    summary = None
+    if stream.listing.stopped == "limit":
+        whole = Stream(instance, scenario, time_limit=time_limit)
+        with whole.signals():
+            summary = whole.summary()
+        result = replace(result, coalitions=(), counted=summary.total,
+                         complete=whole.listing.complete, stopped_by=whole.listing.stopped)
+    budget = Budget(time_limit)
+    verdicts = {s.name: _verdict(resolve(instance, s.name), budget) for s in instance.scenarios}
+    return Briefing(instance, scenario, result, summary, verdicts,
+                    tuple(checks(instance, budget)), command)
+
+
+def _verdict(problem: Instance, budget: Budget) -> str:
+    try:
+        return "feasible" if allocations.exists(problem, budget) else "deadlock"
+    except Stopped:
+        return "unknown"

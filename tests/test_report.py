@@ -1,0 +1,110 @@
+"""`allocator report`: one self-contained page per instance, opened in headless chromium (Debian's,
+driven by Playwright): no console error, no request leaves the page, one mark per seat, a click
+on a coalition or a relaxation highlights exactly its parties, and the print view fits.
+
+The screenshots stay in the test's temporary folder, for a person to look at.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+import allocator
+from allocator.briefing import LISTED, brief
+from allocator.report import report_html
+from tests.test_cli import run
+
+ROOT = Path(__file__).resolve().parent.parent
+INSTANCES = sorted((ROOT / "instances").glob("*.yaml"))
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+def page_of(path: Path, scenario: str | None = None) -> str:
+    return report_html(brief(allocator.load(path), scenario, f"allocator report {path.name}"))
+
+
+def test_the_page_needs_nothing_from_outside():
+    html = page_of(ROOT / "instances" / "worcester-2016.yaml")
+    assert not re.search(r"<(link|img|iframe)\b|<script[^>]*\bsrc=|@import|url\(", html)
+    assert html.count("<script>") == 1 and html.startswith("<!doctype html>")
+
+
+def test_a_big_parliament_is_summarised_not_dumped():
+    html = page_of(ROOT / "instances" / "spain-2019.yaml")
+    assert "107,844 coalitions: too many to list here" in html
+    assert html.count('<tr tabindex="0" data-roles=') <= 3 * LISTED
+    assert len(html.encode()) < 5_000_000
+
+
+def test_report_command_writes_the_page(tmp_path):
+    out = tmp_path / "w.html"
+    code, _, err = run("report", str(ROOT / "instances" / "worcester-2016.yaml"), "--scenario",
+                       "green-backs-labour", "--out", str(out))
+    assert code == 0, err
+    html = out.read_text()
+    assert "feasible: 1 coalition, complete" in html
+    assert "allocator report" in html and "--scenario green-backs-labour" in html
+    code, out_text, err = run("report", str(ROOT / "instances" / "worcester-2016.yaml"),
+                              "--scenario", "nope")
+    assert code == 2 and "nope" in err and out_text == ""
+
+
+@pytest.mark.skipif(CHROMIUM is None, reason="Debian's chromium is not installed (.ci/run "
+                    "installs it)")
+def test_every_bundled_report_in_a_real_browser(tmp_path):
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+        for path in INSTANCES:
+            page_file = tmp_path / f"{path.stem}.html"
+            page_file.write_text(page_of(path))
+            check_in_browser(browser, page_file, allocator.load(path), tmp_path)
+        browser.close()
+
+
+def check_in_browser(browser, page_file: Path, instance: allocator.Instance,
+                     folder: Path) -> None:
+    page = browser.new_page(viewport={"width": 800, "height": 900})
+    errors: list[str] = []
+    requests: list[str] = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.on("request", lambda r: requests.append(r.url))
+    page.goto(page_file.as_uri())
+    counted = page.evaluate("""() => {
+        const c = {};
+        for (const s of document.querySelectorAll('.seat')) {
+            const k = s.getAttribute('data-party'); c[k] = (c[k] || 0) + 1;
+        }
+        return c;
+    }""")
+    expected = {p.id: p.seats for p in instance.parties if p.seats}
+    unlisted = instance.total_seats - sum(p.seats for p in instance.parties)
+    if unlisted:
+        expected[""] = unlisted
+    assert counted == expected, page_file.name
+    choices = page.locator("[data-roles]")
+    if choices.count():
+        choices.first.click()
+        roles = json.loads(choices.first.get_attribute("data-roles"))
+        drawn = page.evaluate("""() => Object.fromEntries([...document.querySelectorAll(
+            '.seat')].filter(s => s.dataset.party).map(s => [s.dataset.party,
+            ['cabinet', 'support', 'abstain', 'opposition'].filter(
+                r => s.classList.contains(r))]))""")
+        for party, shown in drawn.items():
+            want = next((r for r in ("cabinet", "support", "abstain") if party in roles[r]),
+                        "opposition")
+            assert shown == [want], (page_file.name, party, shown, want)
+    page.screenshot(path=str(folder / f"{page_file.stem}.png"), full_page=True)
+    page.emulate_media(media="print")
+    width = page.evaluate("() => document.documentElement.scrollWidth")
+    assert width <= 800, (page_file.name, width)
+    assert errors == [], (page_file.name, errors)
+    assert requests == [page_file.as_uri()], (page_file.name, requests)
+    page.close()
