@@ -66,8 +66,11 @@ def seating(instance: m.Instance) -> list[m.Party]:
     return parties
 
 
-def hemicycle_svg(instance: m.Instance, roles: Roles | None = None) -> str:
-    """The chamber as a self-contained SVG document (no external resource)."""
+def hemicycle_svg(instance: m.Instance, roles: Roles | None = None,
+                  restyle: bool = False) -> str:
+    """The chamber as a self-contained SVG document (no external resource). With `restyle`,
+    each seat keeps its party's colour in `--c` and the document carries the style sheet that
+    draws seats by role class (`role_css`), for a page that redraws a coalition."""
     total = instance.total_seats
     if total > MAX_DRAWN_SEATS:
         raise UsageError(f"the chamber has {total:,} seats; pictures are drawn up to "
@@ -85,7 +88,7 @@ def hemicycle_svg(instance: m.Instance, roles: Roles | None = None) -> str:
     def colour_of(party: str) -> str:
         return party_colour.get(party, UNLISTED_COLOUR)
 
-    marks = [_seat(x, y, radius, owner, colour_of(owner), role_of(owner), names)
+    marks = [_seat(x, y, radius, owner, colour_of(owner), role_of(owner), names, restyle)
              for (x, y), owner in zip(ordered, owners, strict=True)]
     title = escape(f"{instance.name}: {total:,} seats, {instance.quota:,} for a majority")
     width = 2 * _SCALE + 2 * _MARGIN
@@ -98,7 +101,8 @@ def hemicycle_svg(instance: m.Instance, roles: Roles | None = None) -> str:
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width:.0f} {height:.0f}" '
         f'width="{width:.0f}" height="{height:.0f}" role="img" aria-label="{title}" '
         'font-family="system-ui, sans-serif" font-size="13">',
-        f"<title>{title}</title>", f"<style>{role_css(radius)}</style>",
+        f"<title>{title}</title>", f"<style>{role_css(radius)}</style>" if restyle else "",
+        '<rect width="100%" height="100%" fill="#ffffff"/>',  # PNGs are not transparent
         _majority_line(ordered, instance.quota, radius),
         f'<text x="{width / 2:.0f}" y="{_MARGIN + _SCALE - 8:.0f}" text-anchor="middle" '
         f'font-size="15">{total:,} seats · {instance.quota:,} for a majority</text>',
@@ -139,6 +143,18 @@ def role_style(role: str | None, colour: str, radius: float) -> dict[str, str]:
     return {"fill": colour, "fill-opacity": "0.3", "r": f"{radius:.2f}"}
 
 
+def png(svg: str) -> bytes:
+    """The picture as PNG, at twice its size (CairoSVG, which needs the cairo library)."""
+    try:
+        import cairosvg
+    except (ImportError, OSError):
+        raise UsageError("PNG needs CairoSVG and the cairo library: pip install "
+                         "'allocator[plot]' (and apt-get install libcairo2), or write .svg"
+                         ) from None
+    data: bytes = cairosvg.svg2png(bytestring=svg.encode(), scale=2)
+    return data
+
+
 def role_css(radius: float) -> str:
     """CSS that draws a seat by the role class a script gives it (its colour in `--c`)."""
     def rule(role: str) -> str:
@@ -151,15 +167,15 @@ def role_css(radius: float) -> str:
 
 
 def _seat(x: float, y: float, radius: float, owner: str, colour: str, role: str | None,
-          names: dict[str, str]) -> str:
+          names: dict[str, str], restyle: bool) -> str:
     px, py = _pixels(x, y)
     who = escape(names.get(owner, "no listed party"))
     label = f"{who}, {role}" if role else who
     style = " ".join(f'{k}="{v}"' for k, v in role_style(role, colour, radius).items())
     role_class = f" {role}" if role else ""
-    return (f'<circle class="seat{role_class}" data-party="{escape(owner)}" '
-            f'style="--c:{colour}" cx="{px:.2f}" cy="{py:.2f}" {style}><title>{label}</title>'
-            "</circle>")
+    custom = f' style="--c:{colour}"' if restyle else ""
+    return (f'<circle class="seat{role_class}" data-party="{escape(owner)}"{custom} '
+            f'cx="{px:.2f}" cy="{py:.2f}" {style}><title>{label}</title></circle>')
 
 
 def _majority_line(ordered: list[tuple[float, float]], quota: int, radius: float) -> str:

@@ -394,18 +394,20 @@ def explain_command(file: str, scenario: str | None, question: CoalitionQuestion
               metavar="PARTY,PARTY[+SUPPORTER...]",
               help="Show a coalition: lab,green (that cabinet) or lab+green (Labour cabinet, "
                    "Greens supporting); every other party in opposition.")
-@click.option("--out", metavar="PATH.svg", required=True,
-              help="Where to write the picture, whole or not at all (- for standard output).")
+@click.option("--out", metavar="PATH.svg|PATH.png", required=True,
+              help="Where to write the picture (SVG, or PNG by its name), whole or not at all "
+                   "(- for SVG on standard output).")
 def draw(file: str, scenario: str | None, question: CoalitionQuestion | None,
          out: str) -> None:
-    """The chamber of FILE as a hemicycle (SVG), one mark per seat."""
+    """The chamber of FILE as a hemicycle (SVG or PNG), one mark per seat."""
 
     def run() -> int:
-        if out != "-" and not out.lower().endswith(".svg"):
-            raise UsageError(f"--out {out}: the picture is SVG; give a path ending in .svg "
-                             "(or - for standard output)")
+        kind = "svg" if out == "-" else Path(out).suffix.lower().lstrip(".")
+        if kind not in ("svg", "png"):
+            raise UsageError(f"--out {out}: give a path ending in .svg or .png (or - for SVG "
+                             "on standard output)")
         try:
-            from .chamber import Roles, hemicycle_svg
+            from .chamber import Roles, hemicycle_svg, png
         except ImportError:  # parliamentarch, the seat layout, is an optional extra
             raise UsageError("drawing needs the plot extra: pip install 'allocator[plot]'"
                              ) from None
@@ -414,9 +416,10 @@ def draw(file: str, scenario: str | None, question: CoalitionQuestion | None,
         if question is not None:
             check_question(problem, question)
             roles = Roles(question.cabinet, question.support or ())
-        sink = Sink(out)
+        picture = hemicycle_svg(problem, roles)
+        sink = Sink(out, binary=kind == "png")
         try:
-            sink.write(hemicycle_svg(problem, roles))
+            sink.write(png(picture) if kind == "png" else picture)
         except BaseException:
             sink.close(keep=False)
             raise

@@ -15,7 +15,7 @@ import stat
 import sys
 import tempfile
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
 from .errors import AllocatorError
 
@@ -25,34 +25,43 @@ class OutputError(AllocatorError):
 
 
 class Sink:
-    """Text output to stdout or to a file (see the module docstring)."""
+    """Text (or with `binary`, bytes) output to stdout or to a file (see the module
+    docstring)."""
 
-    def __init__(self, out: str | None) -> None:
+    def __init__(self, out: str | None, binary: bool = False) -> None:
         if out == "":
             raise OutputError("--out needs a path (or - for standard output)")
         self._temp: str | None = None
+        self._binary = binary
         self.path = None if out in (None, "-") else Path(out)
-        self.stream: IO[str] = sys.stdout
+        self._stdout: IO[Any] = sys.stdout.buffer if binary else sys.stdout
+        self.stream: IO[Any] = self._stdout
         if self.path is not None:
             self.stream = self._open(self.path)
 
-    def _open(self, path: Path) -> IO[str]:
+    def _opened(self, file: str | int) -> IO[Any]:
+        """A path (or an open descriptor) for writing, as bytes or as UTF-8 text."""
+        if self._binary:
+            return open(file, "wb")
+        return open(file, "w", encoding="utf-8", newline="")
+
+    def _open(self, path: Path) -> IO[Any]:
         target = Path(os.path.realpath(path))  # a symlink's target, not the link
         try:
             if target.exists() and not target.is_file():
                 if target.is_dir():
                     raise OutputError(f"--out {path}: that is a folder; give a file name")
-                return open(target, "w", encoding="utf-8", newline="")  # a device or a pipe
+                return self._opened(str(target))  # a device or a pipe
             self.path = target
-            self._mode = (stat.S_IMODE(target.stat().st_mode) if target.exists()
-                          else 0o666 & ~_umask())
+            self._permissions = (stat.S_IMODE(target.stat().st_mode) if target.exists()
+                                 else 0o666 & ~_umask())
             fd, self._temp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
-            return os.fdopen(fd, "w", encoding="utf-8", newline="")
+            return self._opened(fd)
         except OSError as exc:
             raise OutputError(f"--out {path}: cannot write there ({exc.strerror or exc})"
                               ) from None
 
-    def write(self, text: str) -> None:
+    def write(self, text: str | bytes) -> None:
         try:
             self.stream.write(text)
         except OSError as exc:
@@ -64,13 +73,13 @@ class Sink:
 
     def close(self, keep: bool = True) -> None:
         """Finish: move the file into place (`keep`), or leave no trace of it."""
-        if self.stream is sys.stdout:
+        if self.stream is self._stdout:
             self.stream.flush()
             return
         try:
             self.stream.close()
             if self._temp is not None and keep and self.path is not None:
-                os.chmod(self._temp, self._mode)
+                os.chmod(self._temp, self._permissions)
                 os.replace(self._temp, self.path)
                 self._temp = None
         except OSError as exc:

@@ -72,7 +72,7 @@ def report_html(briefing: Briefing) -> str:
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
         f"<title>{escape(title)}</title><style>{STYLE}</style></head><body>",
         f"<header><h1>{escape(title)}</h1>{_meta(briefing)}</header>",
-        f"<figure>{hemicycle_svg(problem)}</figure>",
+        f"<figure>{hemicycle_svg(problem, restyle=True)}</figure>",
         '<p class="hint note">Click a coalition, a relaxation or an example to see it in the '
         "chamber: cabinet seats solid, supporters rings, abstainers dashed, opposition pale.</p>",
         f'<p class="verdict">{escape(status_line(result))}</p>',

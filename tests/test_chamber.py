@@ -4,6 +4,7 @@ and in a real headless browser (Debian's chromium, driven by Playwright)."""
 from __future__ import annotations
 
 import shutil
+import struct
 import xml.etree.ElementTree as ET
 from collections import Counter
 from pathlib import Path
@@ -78,9 +79,22 @@ def test_draw_writes_the_svg(tmp_path):
         "cdu", "csu", "fdp", "gruene"}
 
 
+def test_draw_writes_a_png(tmp_path):
+    out = tmp_path / "chamber.png"
+    code, _, err = run("draw", str(ROOT / "instances" / "worcester-2016.yaml"), "--coalition",
+                       "lab+green", "--out", str(out))
+    assert code == 0, err
+    data = out.read_bytes()
+    svg = ET.fromstring(hemicycle_svg(allocator.load(ROOT / "instances" / "worcester-2016.yaml"),
+                                      Roles(cabinet=("lab",), support=("green",))))
+    size = (2 * int(svg.get("width")), 2 * int(svg.get("height")))
+    assert data[:8] == b"\x89PNG\r\n\x1a\n" and struct.unpack(">II", data[16:24]) == size
+    assert [p.name for p in tmp_path.iterdir()] == ["chamber.png"]
+
+
 @pytest.mark.parametrize("args, said", [
     (["--coalition", "lab,nobody", "--out", "x.svg"], "unknown party nobody"),
-    (["--out", "x.png"], "give a path ending in .svg"),
+    (["--out", "x.gif"], "give a path ending in .svg or .png"),
     ([], "Missing option '--out'"),
 ])
 def test_draw_mistakes_are_usage_errors(args, said):
