@@ -7,18 +7,21 @@ that the page is a pure function of a `Briefing`.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from . import allocations
 from .api import Stream
 from .check import Check, checks
-from .model import Instance
-from .result import Result, Summary
+from .model import Instance, Role
+from .result import Allocation, Coalition, Result, Summary
 from .solver import Budget, Stopped
-from .transform import resolve
+from .transform import adding, pin_roles, resolve
 
 #: a report lists at most this many coalitions; past it, it shows their summary
 LISTED = 300
+#: for each coalition listed, its allocations are counted up to this many, and the first few shown
+COUNTED, SHOWN_ALLOCATIONS = 200, 5
 
 
 @dataclass(frozen=True)
@@ -33,6 +36,9 @@ class Briefing:
     verdicts: dict[str, str]  # scenario name -> feasible, deadlock or unknown
     checks: tuple[Check, ...]
     command: str
+    #: per coalition listed: its first allocations, and how many it has (None: more than
+    #: COUNTED, and the ones shown are the first of those found)
+    allocations: tuple[tuple[tuple[Allocation, ...], int | None], ...] = ()
 
 
 def brief(instance: Instance, scenario: str | None, command: str,
@@ -51,8 +57,24 @@ def brief(instance: Instance, scenario: str | None, command: str,
                          complete=whole.listing.complete, stopped_by=whole.listing.stopped)
     budget = Budget(time_limit)
     verdicts = {s.name: _verdict(resolve(instance, s.name), budget) for s in instance.scenarios}
+    examples = tuple(_allocations(result.instance, c, budget) for c in result.coalitions)
     return Briefing(instance, scenario, result, summary, verdicts,
-                    tuple(checks(instance, budget)), command)
+                    tuple(checks(instance, budget)), command, examples)
+
+
+def _allocations(problem: Instance, coalition: Coalition, budget: Budget
+                 ) -> tuple[tuple[Allocation, ...], int | None]:
+    """The first allocations of one coalition (its roles pinned), and how many it has."""
+    roles: dict[str, Sequence[Role]] = {p: ["opposition"] for p in problem.party_ids}
+    roles.update({p: ["cabinet"] for p in coalition.cabinet})
+    roles.update({p: ["support"] for p in coalition.support})
+    roles.update({p: ["abstain"] for p in coalition.abstain})
+    pinned = adding(problem, pin_roles(problem, roles, "report"))
+    try:
+        found, search = allocations.listing(pinned, limit=COUNTED + 1, budget=budget)
+    except Stopped:
+        return (), None
+    return tuple(found[:SHOWN_ALLOCATIONS]), len(found) if search.complete else None
 
 
 def _verdict(problem: Instance, budget: Budget) -> str:

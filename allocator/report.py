@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from html import escape
 from importlib.metadata import version
 
-from .briefing import Briefing
+from .briefing import COUNTED, Briefing
 from .chamber import hemicycle_svg
 from .model import Instance
 from .render import count_lines, example_line, status_line
@@ -26,7 +26,8 @@ h1{font-size:1.6rem;margin:.2rem 0}h2{font-size:1.2rem;margin-top:1.6rem}
 .meta,.note{color:#555;font-size:.9rem}figure{margin:0}svg{max-width:100%;height:auto}
 table{border-collapse:collapse;font-size:.9rem;width:100%}th,td{text-align:left;
 padding:.25rem .5rem;border-bottom:1px solid #ddd;vertical-align:top}
-.scroll{overflow-x:auto}[data-roles]{cursor:pointer}[data-roles]:hover{background:#f3f3f3}
+.scroll{overflow-x:auto}.details td{background:#fafafa;font-size:.85rem}
+[data-roles]{cursor:pointer}[data-roles]:hover{background:#f3f3f3}
 .chosen,.chosen:hover{background:#fff3c4}.verdict{font-size:1.15rem;font-weight:600}
 .pass{color:#1a7f37}.fail{color:#b3261e}pre{white-space:pre-wrap;font-size:.8rem}
 input[type=search]{font:inherit;padding:.3rem;width:min(24rem,100%)}
@@ -50,14 +51,21 @@ for (const item of document.querySelectorAll('[data-roles]')) {
     item.classList.add('chosen');
     show(JSON.parse(item.dataset.roles));
   };
-  item.addEventListener('click', choose);
+  item.addEventListener('click', () => {
+    choose();
+    const more = item.nextElementSibling;
+    if (more && more.classList.contains('details')) more.hidden = !more.hidden;
+  });
   item.addEventListener('keydown', e => { if (e.key === 'Enter') choose(); });
 }
 const box = document.querySelector('input[type=search]');
 if (box) box.addEventListener('input', () => {
   const q = box.value.toLowerCase();
-  for (const row of document.querySelectorAll('tr[data-roles]'))
+  for (const row of document.querySelectorAll('tr[data-roles]')) {
     row.hidden = !row.textContent.toLowerCase().includes(q);
+    const more = row.nextElementSibling;
+    if (row.hidden && more && more.classList.contains('details')) more.hidden = true;
+  }
 });
 """
 
@@ -83,7 +91,8 @@ def report_html(briefing: Briefing) -> str:
         parts += _summary(briefing.summary, problem)
     elif result.coalitions:
         parts += ["<h2>Every coalition</h2>", _filter_box(),
-                  _coalitions(result.coalitions, problem.government.investiture)]
+                  _coalitions(result.coalitions, problem.government.investiture,
+                              briefing.allocations)]
     parts += _scenarios(briefing)
     parts += [f"<script>{SCRIPT}</script></body></html>", ""]
     return "\n".join(parts)
@@ -118,7 +127,10 @@ def _filter_box() -> str:
             'aria-label="Filter the coalitions"></p>')
 
 
-def _coalitions(items: Sequence[Coalition], investiture: str) -> str:
+def _coalitions(items: Sequence[Coalition], investiture: str,
+                examples: Sequence[tuple[tuple[Allocation, ...], int | None]] = ()) -> str:
+    """A table of coalitions; with `examples`, each row opens (when chosen) onto its
+    allocations: how many, and the first of them."""
     abstain = investiture != "absolute"
     head = ["#", "cabinet", "support", *(["abstain"] if abstain else []), "form", "seats",
             *items[0].posts, *items[0].portfolios]
@@ -131,9 +143,22 @@ def _coalitions(items: Sequence[Coalition], investiture: str) -> str:
                  *("/".join(h) for h in [*c.posts.values(), *c.portfolios.values()])]
         rows.append(f'<tr tabindex="0" data-roles="{_roles(c)}">'
                     + "".join(f"<td>{escape(cell)}</td>" for cell in cells) + "</tr>")
+        if examples:
+            rows.append(_details(*examples[number - 1], len(cells)))
     header = "".join(f"<th>{escape(h)}</th>" for h in head)
     return (f'<div class="scroll"><table><thead><tr>{header}</tr></thead><tbody>'
             + "".join(rows) + "</tbody></table></div>")
+
+
+def _details(shown: tuple[Allocation, ...], count: int | None, columns: int) -> str:
+    """The row under a coalition that lists its first allocations."""
+    said = (f"{count:,} allocation{'s' if count != 1 else ''}" if count is not None
+            else f"more than {COUNTED:,} allocations")
+    if shown and (count is None or count > len(shown)):
+        said += f"; the first {len(shown)}" + (" found" if count is None else "")
+    lines = "".join(f"<li>{escape(example_line(a))}</li>" for a in shown)
+    return (f'<tr class="details" hidden><td colspan="{columns}">{said}:<ul>{lines}</ul>'
+            "</td></tr>")
 
 
 def _summary(summary: Summary, problem: Instance) -> list[str]:
@@ -155,6 +180,7 @@ def _summary(summary: Summary, problem: Instance) -> list[str]:
              '<div class="scroll"><table><thead><tr>'
              + "".join(f"<th>{h}</th>" for h in head) + f"</tr></thead><tbody>{rows}"
              "</tbody></table></div>"]
+    parts.append(_filter_box())
     for title, items in ((f"Smallest governments (the first {SHOWN})", summary.smallest),
                          (f"Largest governments (the first {SHOWN})", summary.largest),
                          ("Governments of at most three parties", summary.few)):

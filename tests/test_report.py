@@ -101,6 +101,11 @@ def check_in_browser(browser, page_file: Path, instance: allocator.Instance,
             want = next((r for r in ("cabinet", "support", "abstain") if party in roles[r]),
                         "opposition")
             assert shown == [want], (page_file.name, party, shown, want)
+        details = page.locator("tr[data-roles] + tr.details")
+        if details.count():  # a listed coalition opens onto its allocations
+            assert details.first.is_visible() and "allocation" in details.first.inner_text()
+            if details.count() > 1:
+                assert not details.nth(1).is_visible()  # only the one chosen
     page.screenshot(path=str(folder / f"{page_file.stem}.png"), full_page=True)
     page.emulate_media(media="print")
     width = page.evaluate("() => document.documentElement.scrollWidth")
