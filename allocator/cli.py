@@ -10,6 +10,7 @@ from __future__ import annotations
 import gc
 import json
 import os
+import shutil
 import signal
 import sys
 import time
@@ -180,8 +181,10 @@ def solve(file: str, scenario: str | None, level: str, fmt: str, counting: bool,
         instance = load(file)
         sink = Sink(out)
 
+        terminal = out is None and fmt == "table" and sys.stdout.isatty()
+
         def emit(text: str) -> None:
-            sink.write(text)
+            sink.write(render.for_terminal(text, _width()) if terminal else text)
             if out is None and fmt == "jsonl":
                 sink.flush()
 
@@ -206,6 +209,10 @@ def solve(file: str, scenario: str | None, level: str, fmt: str, counting: bool,
         return EXIT[result.status]
 
     _guard(run)
+
+
+def _width() -> int:
+    return shutil.get_terminal_size().columns
 
 
 def _parties(given: tuple[str, ...]) -> tuple[str, ...]:
@@ -381,7 +388,9 @@ def explain_command(file: str, scenario: str | None, question: CoalitionQuestion
         if fmt == "json":
             click.echo(json.dumps(render.explanation_dict(answer), ensure_ascii=False))
         else:
-            click.echo(render.explanation_table(answer), nl=False)
+            text = render.explanation_table(answer)
+            click.echo(render.for_terminal(text, _width()) if sys.stdout.isatty() else text,
+                       nl=False)
         return EXIT[answer.status]
 
     _guard(run)

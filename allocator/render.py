@@ -8,6 +8,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import textwrap
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -425,6 +426,33 @@ def _summary_lines(result: Result, summary: Summary) -> list[str]:
     else:
         lines += ["", f"No government of at most {FEW_PARTIES} parties."]
     return lines
+
+
+# --- on a terminal --------------------------------------------------------------------------------
+
+#: the verdict's colour on a terminal (ANSI: green, red, yellow)
+VERDICT_COLOURS = {"feasible": "32", "deadlock": "31", "unknown": "33", "not possible": "31",
+                   "It is possible": "32"}
+
+
+def for_terminal(text: str, width: int) -> str:
+    """A table or explanation as a terminal shows it best: the verdict (the second line) in
+    colour, and indented lines (demand texts, examples) wrapped to `width` under their own
+    indent. Only for a terminal: piped or written to a file, the text stays as it is, one
+    line per demand, so that nothing a script reads is cut or coloured."""
+    out = []
+    for number, line in enumerate(text.split("\n")):
+        colour = next((c for word, c in VERDICT_COLOURS.items() if line.startswith(word)), None)
+        if number == 1 and colour:
+            out.append(f"\033[{colour}m{line}\033[0m")
+        elif line.startswith("  ") and len(line) > width:
+            indent = " " * (len(line) - len(line.lstrip()))
+            out += textwrap.wrap(line.lstrip(), width, initial_indent=indent,
+                                 subsequent_indent=indent + "    ", break_long_words=False,
+                                 break_on_hyphens=False)
+        else:
+            out.append(line)
+    return "\n".join(out)
 
 
 # --- explanations for people ------------------------------------------------------------------

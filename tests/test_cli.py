@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+import allocator
 from allocator import cli
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -213,3 +214,19 @@ def test_ctrl_c_reports_what_was_found(tmp_path):
 @pytest.mark.parametrize("args", [["--help"], ["solve", "--help"], ["--version"]])
 def test_help(args):
     assert run(*args)[0] == 0
+
+
+def test_a_terminal_gets_colour_and_wrapped_demands_and_nothing_is_lost():
+    """`render.for_terminal` (used only when stdout is a terminal): the verdict coloured,
+    indented lines wrapped to the width, every word kept."""
+    from allocator import render
+
+    text = render.explanation_table(allocator.explain(allocator.load(WORCESTER)))
+    shown = render.for_terminal(text, 60)
+    assert shown.split("\n")[1].startswith("\033[31mdeadlock")
+    plain = shown.replace("\033[31m", "").replace("\033[0m", "")
+    assert plain.split() == text.split()
+    assert all(len(line) <= 60 for line in plain.split("\n") if line.startswith("  ")
+               and " " in line.strip())
+    code, out, _ = run("explain", WORCESTER)  # not a terminal: as it is
+    assert code == 3 and "\033[" not in out and out == text
