@@ -107,9 +107,13 @@ def check_in_browser(browser, page_file: Path, instance: allocator.Instance,
             if details.count() > 1:
                 assert not details.nth(1).is_visible()  # only the one chosen
     page.screenshot(path=str(folder / f"{page_file.stem}.png"), full_page=True)
+    page.set_viewport_size({"width": 390, "height": 844})  # a phone: nothing sticks out
+    width = page.evaluate("() => document.documentElement.scrollWidth")
+    assert width <= 390, (page_file.name, "phone", width)
+    page.set_viewport_size({"width": 800, "height": 900})
     page.emulate_media(media="print")
     width = page.evaluate("() => document.documentElement.scrollWidth")
-    assert width <= 800, (page_file.name, width)
+    assert width <= 800, (page_file.name, "print", width)
     assert errors == [], (page_file.name, errors)
     assert requests == [page_file.as_uri()], (page_file.name, requests)
     page.close()
