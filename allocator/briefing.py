@@ -7,6 +7,7 @@ that the page is a pure function of a `Briefing`.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
@@ -43,37 +44,46 @@ class Briefing:
 
 def brief(instance: Instance, scenario: str | None, command: str,
           time_limit: float | None = None) -> Briefing:
-    """The briefing on an instance (or one of its scenarios)."""
-    stream = Stream(instance, scenario, limit=LISTED + 1, time_limit=time_limit)
+    """The briefing on an instance (or one of its scenarios); `time_limit` bounds the whole
+    of it (what it does not reach is marked incomplete, unknown or undecided)."""
+    deadline = None if time_limit is None else time.monotonic() + time_limit
+
+    def left() -> float | None:
+        return None if deadline is None else max(deadline - time.monotonic(), 0.0)
+
+    stream = Stream(instance, scenario, limit=LISTED + 1, time_limit=left())
     with stream.signals():
         listed = tuple(stream)
         result = replace(stream.result(), coalitions=listed[:LISTED], counted=None)
     summary = None
     if stream.listing.stopped == "limit":
-        whole = Stream(instance, scenario, time_limit=time_limit)
+        whole = Stream(instance, scenario, time_limit=left())
         with whole.signals():
             summary = whole.summary()
         result = replace(result, coalitions=(), counted=summary.total,
                          complete=whole.listing.complete, stopped_by=whole.listing.stopped)
-    budget = Budget(time_limit)
+    budget = Budget(left())
     verdicts = {s.name: _verdict(resolve(instance, s.name), budget) for s in instance.scenarios}
-    examples = tuple(_allocations(result.instance, c, budget) for c in result.coalitions)
+    try:
+        examples = tuple(_allocations(result.instance, c, budget) for c in result.coalitions)
+    except Stopped:  # the time limit or an interrupt: the coalitions without their allocations
+        examples = ()
     return Briefing(instance, scenario, result, summary, verdicts,
                     tuple(checks(instance, budget)), command, examples)
 
 
 def _allocations(problem: Instance, coalition: Coalition, budget: Budget
                  ) -> tuple[tuple[Allocation, ...], int | None]:
-    """The first allocations of one coalition (its roles pinned), and how many it has."""
+    """The first allocations of one coalition (its roles pinned), and how many it has;
+    `Stopped` if the time limit or an interrupt came first."""
     roles: dict[str, Sequence[Role]] = {p: ["opposition"] for p in problem.party_ids}
     roles.update({p: ["cabinet"] for p in coalition.cabinet})
     roles.update({p: ["support"] for p in coalition.support})
     roles.update({p: ["abstain"] for p in coalition.abstain})
     pinned = adding(problem, pin_roles(problem, roles, "report"))
-    try:
-        found, search = allocations.listing(pinned, limit=COUNTED + 1, budget=budget)
-    except Stopped:
-        return (), None
+    found, search = allocations.listing(pinned, limit=COUNTED + 1, budget=budget)
+    if search.stopped not in (None, "limit"):
+        raise Stopped(search.stopped)
     return tuple(found[:SHOWN_ALLOCATIONS]), len(found) if search.complete else None
 
 

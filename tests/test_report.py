@@ -54,6 +54,15 @@ def test_report_command_writes_the_page(tmp_path):
     assert code == 2 and "nope" in err and out_text == ""
 
 
+def test_a_time_limit_still_gives_a_whole_page(tmp_path):
+    out = tmp_path / "nl.html"
+    code, _, err = run("report", str(ROOT / "instances" / "netherlands-2017.yaml"),
+                       "--time-limit", "0.001", "--out", str(out))
+    html = out.read_text()
+    assert code in (0, 4), err
+    assert html.rstrip().endswith("</html>") and 'class="undecided"' in html
+
+
 @pytest.mark.skipif(CHROMIUM is None, reason="Debian's chromium is not installed (.ci/run "
                     "installs it)")
 def test_every_bundled_report_in_a_real_browser(tmp_path):
