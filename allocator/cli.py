@@ -472,6 +472,35 @@ def report_command(file: str, scenario: str | None, out: str,
     _guard(run)
 
 
+@main.command("serve")
+@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to listen on (the default answers this machine only).")
+@click.option("--port", type=click.IntRange(0, 65535), default=8765, show_default=True)
+@click.option("--seconds", "seconds", type=float, callback=_seconds, default=10.0,
+              show_default=True, metavar="S", help="Time limit of each solve.")
+@click.option("--solving", type=click.IntRange(min=1), default=2, show_default=True,
+              metavar="N", help="Solves at once; more requests wait.")
+def serve(files: tuple[str, ...], host: str, port: int, seconds: float, solving: int) -> None:
+    """The reports of FILES and a JSON API on a local web server (Ctrl-C stops it)."""
+
+    def run() -> int:
+        try:
+            import uvicorn
+
+            from .server import Limits, create_app
+        except ImportError:  # the ASGI stack is an optional extra
+            raise UsageError("serving needs the web extra: pip install 'allocator[web]'"
+                             ) from None
+        app = create_app(list(files), Limits(seconds=seconds, solving=solving))
+        click.echo(f"serving {len(files)} instance{'s' if len(files) != 1 else ''} on "
+                   f"http://{host}:{port}/ (Ctrl-C stops)", err=True)
+        uvicorn.run(app, host=host, port=port, log_level="warning")
+        return 0
+
+    _guard(run)
+
+
 @main.command("check")
 @click.argument("paths", nargs=-1, required=True, type=click.Path())
 @TIME_LIMIT

@@ -1,0 +1,239 @@
+"""`allocator serve`: the instances' reports and a JSON API on a local web server (SPEC §7).
+
+A Starlette app, run by uvicorn. The API answers what the command line answers:
+
+* `GET /api/instances`: the instances served (their names are the files' stems);
+* `GET /api/instances/{name}`: one instance, as its file says it;
+* `POST /api/solve` with `{"instance", "scenario", "drop", "add", "cabinet", "government",
+  "level", "limit"}`: the JSON of `solve --format json` for the instance (or scenario) with those
+  demands dropped and added and those cabinet and government rules changed;
+* `POST /api/why-not` with the same and `"cabinet_parties"`, `"support"`: the JSON of
+  `explain --why-not`;
+* `GET /` and `GET /instances/{name}`: the report page.
+
+A request's changes are checked exactly as a file is: they become a scenario of the instance,
+and the loader's problems come back with status 422, each with its path in the request
+(`add[0].of[1]`). Malformed JSON is a 400, an unknown instance or scenario a 404, a body past
+`Limits.body` a 413. Work is bounded: every solve has a time limit and a limit on what it
+lists, at most `Limits.solving` solve at once off the event loop, and past `Limits.waiting`
+queued requests the answer is 503 at once. Only the files named on the command line are read,
+and nothing is written.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import anyio
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, JSONResponse, Response
+from starlette.routing import Route
+
+from . import render
+from .api import explain, solve
+from .errors import AllocatorError, InstanceError, Problem, UsageError, format_path
+from .loader import from_dict, load
+from .model import Instance
+from .transform import CoalitionQuestion, resolve
+
+
+@dataclass(frozen=True)
+class Limits:
+    """What one server may be asked to do."""
+
+    body: int = 1_000_000  # bytes in a request
+    seconds: float = 10.0  # time limit of each solve or explanation
+    listed: int = 1_000  # most allocations or coalitions one answer lists
+    solving: int = 2  # solves at once
+    waiting: int = 64  # requests queued for a solver before the server says it is busy
+
+
+class Refused(Exception):
+    """A request the server answers with an error status and a list of problems."""
+
+    def __init__(self, status: int, problems: list[dict[str, str]]) -> None:
+        super().__init__(status)
+        self.status = status
+        self.problems = problems
+
+
+def _problem(message: str, path: str = "") -> dict[str, str]:
+    return {"path": path, "message": message}
+
+
+class Room:
+    """The instances served and the work in progress."""
+
+    def __init__(self, paths: list[str], limits: Limits) -> None:
+        self.limits = limits
+        self.instances: dict[str, Instance] = {}
+        for path in paths:
+            name = Path(path).stem
+            if name in self.instances:
+                raise UsageError(f"two instances are named {name}: serve files with different "
+                                 "names")
+            self.instances[name] = load(path)
+        self.solvers = anyio.CapacityLimiter(limits.solving)
+        self.waiting = 0
+        self._pages: dict[str, str] = {}
+
+    def instance(self, name: object) -> tuple[str, Instance]:
+        if not isinstance(name, str) or name not in self.instances:
+            raise Refused(404, [_problem(f"no instance named {name!r} (served: "
+                                         f"{', '.join(self.instances)})", "instance")])
+        return name, self.instances[name]
+
+    async def run(self, work: Callable[[], Any]) -> Any:
+        """`work()` on a worker thread, at most `solving` at once; busy past `waiting`."""
+        if self.waiting >= self.limits.waiting:
+            raise Refused(503, [_problem(f"busy: {self.limits.solving} solves running and "
+                                         f"{self.waiting} waiting; try again shortly")])
+        self.waiting += 1
+        try:
+            return await anyio.to_thread.run_sync(work, limiter=self.solvers)
+        finally:
+            self.waiting -= 1
+
+    def page(self, name: str) -> str:
+        """The report page of an instance (made once, on first request)."""
+        if name not in self._pages:
+            from .briefing import brief
+            from .report import report_html
+
+            self._pages[name] = report_html(brief(
+                self.instances[name], None, f"allocator serve: {name}", self.limits.seconds))
+        return self._pages[name]
+
+
+async def _body(request: Request, limits: Limits) -> dict[str, Any]:
+    body = await request.body()
+    if len(body) > limits.body:
+        raise Refused(413, [_problem(f"the request has {len(body):,} bytes; at most "
+                                     f"{limits.body:,} are read")])
+    try:
+        data = json.loads(body or b"{}")
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise Refused(400, [_problem(f"not JSON: {exc}")]) from None
+    if not isinstance(data, dict):
+        raise Refused(400, [_problem("the request must be a JSON object")])
+    return data
+
+
+CHANGES = ("drop", "add", "cabinet", "government")
+
+
+def changed(room: Room, data: dict[str, Any]) -> tuple[Instance, str | None]:
+    """The instance a request asks about: its scenario applied, then its changes, checked by
+    the loader as a scenario of the instance would be."""
+    name, instance = room.instance(data.get("instance"))
+    scenario = data.get("scenario")
+    if scenario is not None and not isinstance(scenario, str):
+        raise Refused(422, [_problem("give a scenario's name, or null", "scenario")])
+    try:
+        problem = resolve(instance, scenario)
+    except UsageError as exc:
+        raise Refused(404, [_problem(str(exc), "scenario")]) from None
+    changes = {key: data[key] for key in CHANGES if data.get(key) is not None}
+    if not changes:
+        return problem, scenario
+    raw = problem.model_dump(mode="json", by_alias=True, exclude_none=True)
+    raw["scenarios"] = [{"name": "request", **changes}]
+    try:
+        return resolve(from_dict(raw), "request"), scenario
+    except InstanceError as exc:
+        raise Refused(422, [_request_problem(p) for p in exc.problems]) from None
+
+
+def _request_problem(problem: Problem) -> dict[str, str]:
+    """A loader problem, with its path as it stands in the request."""
+    path = problem.path
+    if path[:2] == ("scenarios", 0):
+        path = path[2:]
+    return {"path": format_path(path), "message": problem.message, "kind": problem.kind}
+
+
+def _limit(data: dict[str, Any], limits: Limits) -> int:
+    limit = data.get("limit", limits.listed)
+    if not isinstance(limit, int) or isinstance(limit, bool) or not 1 <= limit <= limits.listed:
+        raise Refused(422, [_problem(f"give a whole number from 1 to {limits.listed:,}",
+                                     "limit")])
+    return limit
+
+
+def _level(data: dict[str, Any]) -> Any:
+    level = data.get("level", "allocation")
+    if level not in ("allocation", "coalition"):
+        raise Refused(422, [_problem("give allocation or coalition", "level")])
+    return level
+
+
+def create_app(paths: list[str], limits: Limits | None = None) -> Starlette:
+    """The web app serving these instance files."""
+    room = Room(paths, limits or Limits())
+    limits = room.limits
+
+    def guarded(handler: Callable[[Request], Awaitable[Response]]
+                ) -> Callable[[Request], Awaitable[Response]]:
+        async def endpoint(request: Request) -> Response:
+            try:
+                return await handler(request)
+            except Refused as refused:
+                return JSONResponse({"problems": refused.problems}, status_code=refused.status)
+            except AllocatorError as exc:
+                return JSONResponse({"problems": [_problem(str(exc))]},
+                                    status_code=422 if exc.exit_code == 2 else 500)
+        return endpoint
+
+    async def instances(request: Request) -> Response:
+        return JSONResponse([{"name": name, "title": i.name, "parties": i.party_ids,
+                              "scenarios": [s.name for s in i.scenarios]}
+                             for name, i in room.instances.items()])
+
+    async def instance(request: Request) -> Response:
+        _, found = room.instance(request.path_params["name"])
+        return JSONResponse(found.model_dump(mode="json", by_alias=True, exclude_none=True))
+
+    async def solve_endpoint(request: Request) -> Response:
+        data = await _body(request, limits)
+        problem, scenario = changed(room, data)
+        level, limit = _level(data), _limit(data, limits)
+        result = await room.run(lambda: solve(problem, level=level, limit=limit,
+                                              time_limit=limits.seconds))
+        document = json.loads(render.to_json(result))
+        document["scenario"] = scenario
+        return JSONResponse(document)
+
+    async def why_not(request: Request) -> Response:
+        data = await _body(request, limits)
+        problem, scenario = changed(room, data)
+        cabinet, support = data.get("cabinet_parties"), data.get("support")
+        if not isinstance(cabinet, list) or not all(isinstance(p, str) for p in cabinet):
+            raise Refused(422, [_problem("give the cabinet's parties as a list",
+                                         "cabinet_parties")])
+        if support is not None and (not isinstance(support, list)
+                                    or not all(isinstance(p, str) for p in support)):
+            raise Refused(422, [_problem("give the supporters as a list, or null", "support")])
+        question = CoalitionQuestion(tuple(cabinet), None if support is None else tuple(support))
+        answer = await room.run(lambda: explain(problem, why_not=question,
+                                                time_limit=limits.seconds))
+        document = render.explanation_dict(answer)
+        document["scenario"] = scenario
+        return JSONResponse(document)
+
+    async def page(request: Request) -> Response:
+        name, _ = room.instance(request.path_params.get("name", next(iter(room.instances))))
+        return HTMLResponse(await room.run(lambda: room.page(name)))
+
+    return Starlette(routes=[
+        Route("/", guarded(page)),
+        Route("/instances/{name}", guarded(page)),
+        Route("/api/instances", guarded(instances)),
+        Route("/api/instances/{name}", guarded(instance)),
+        Route("/api/solve", guarded(solve_endpoint), methods=["POST"]),
+        Route("/api/why-not", guarded(why_not), methods=["POST"]),
+    ])

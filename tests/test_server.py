@@ -1,0 +1,151 @@
+"""`allocator serve`'s API, through Starlette's test client and against a running server on
+loopback: the same answers as the command line, the loader's problems for bad requests, bounded
+work, and many clients at once."""
+
+from __future__ import annotations
+
+import json
+import re
+import socket
+import subprocess
+import sys
+import time
+import warnings
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import httpx
+import pytest
+
+import allocator
+from allocator import render
+from allocator.server import Limits, create_app
+
+ROOT = Path(__file__).resolve().parent.parent
+WORCESTER = str(ROOT / "instances" / "worcester-2016.yaml")
+GERMANY = str(ROOT / "instances" / "germany-2017.yaml")
+
+
+def make_client(paths: list[str], limits: Limits):
+    with warnings.catch_warnings():  # Starlette 1.x would rather see httpx2 behind it
+        warnings.simplefilter("ignore")
+        from starlette.testclient import TestClient
+
+        return TestClient(create_app(paths, limits))
+
+
+@pytest.fixture(scope="module")
+def client():
+    return make_client([WORCESTER, GERMANY], Limits(body=20_000))
+
+
+def test_lists_and_shows_the_instances(client):
+    listed = client.get("/api/instances").json()
+    assert [i["name"] for i in listed] == ["worcester-2016", "germany-2017"]
+    shown = client.get("/api/instances/worcester-2016").json()
+    assert shown["name"] == "Worcester City Council, May 2016" and len(shown["parties"]) == 3
+    assert client.get("/api/instances/nowhere").status_code == 404
+
+
+def test_solve_answers_what_the_command_line_answers(client):
+    answer = client.post("/api/solve", json={"instance": "worcester-2016",
+                                             "scenario": "green-backs-labour"})
+    assert answer.status_code == 200
+    expected = json.loads(render.to_json(allocator.solve(allocator.load(WORCESTER),
+                                                         "green-backs-labour")))
+    assert answer.json() == expected
+
+
+def test_dropping_the_two_demands_of_relaxation_3_gives_the_labour_green_deal(client):
+    answer = client.post("/api/solve", json={
+        "instance": "worcester-2016", "level": "coalition",
+        "drop": ["green-no-single-party-deal", "lab-perdiswell"]}).json()
+    assert answer["status"] == "feasible"
+    assert {"cabinet": ["lab"], "support": ["green"]} in [
+        {"cabinet": list(c["cabinet"]), "support": c["support"]} for c in answer["coalitions"]]
+
+
+def test_changes_are_checked_like_the_file(client):
+    answer = client.post("/api/solve", json={
+        "instance": "worcester-2016",
+        "add": [{"type": "veto_leader", "party": "lab", "of": ["con", "gren"]}],
+        "drop": ["no-such-demand"]})
+    assert answer.status_code == 422
+    assert {p["path"] for p in answer.json()["problems"]} == {"add[0].of[1]", "drop[0]"}
+    assert "gren" in json.dumps(answer.json())
+    answer = client.post("/api/solve", json={"instance": "worcester-2016",
+                                             "cabinet": {"size": 0}})
+    assert answer.status_code == 422 and answer.json()["problems"][0]["path"] == "cabinet.size"
+
+
+@pytest.mark.parametrize("body, status", [
+    (b"{not json", 400), (b"[1, 2]", 400), (b'{"instance": "nowhere"}', 404),
+    (b'{"instance": "worcester-2016", "scenario": "nope"}', 404),
+    (b'{"instance": "worcester-2016", "limit": 0}', 422),
+    (b'{"instance": "worcester-2016", "level": "everything"}', 422),
+    (b'{"instance": "worcester-2016", "pad": "' + b"x" * 30_000 + b'"}', 413),
+])
+def test_bad_requests_get_a_status_and_problems_never_a_traceback(client, body, status):
+    answer = client.post("/api/solve", content=body)
+    assert answer.status_code == status
+    assert answer.json()["problems"] and "Traceback" not in answer.text
+
+
+def test_why_not(client):
+    answer = client.post("/api/why-not", json={"instance": "worcester-2016",
+                                               "cabinet_parties": ["lab"],
+                                               "support": ["green"]}).json()
+    assert answer["status"] == "deadlock" and answer["deadlock"]["conflict"]
+    bad = client.post("/api/why-not", json={"instance": "worcester-2016",
+                                            "cabinet_parties": ["nobody"]})
+    assert bad.status_code == 422 and "nobody" in bad.text
+
+
+def test_the_page_is_the_report(client):
+    page = client.get("/instances/germany-2017")
+    assert page.status_code == 200 and len(re.findall(r'class="seat[ "]', page.text)) == 709
+    assert client.get("/").text.startswith("<!doctype html>")
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def test_many_clients_at_once_against_a_running_server():
+    """200 mixed requests from 20 clients against `allocator serve` on loopback: every one
+    answered, correctly; the server binds 127.0.0.1 and stops on SIGTERM."""
+    port = free_port()
+    server = subprocess.Popen([sys.executable, "-m", "allocator.cli", "serve", WORCESTER,
+                               "--port", str(port)], stderr=subprocess.PIPE, text=True)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(100):
+            try:
+                httpx.get(f"{base}/api/instances", timeout=1)
+                break
+            except httpx.TransportError:
+                time.sleep(0.1)
+        requests = [("solve", {"instance": "worcester-2016", "scenario": "green-backs-labour"}),
+                    ("solve", {"instance": "worcester-2016", "level": "coalition"}),
+                    ("why-not", {"instance": "worcester-2016", "cabinet_parties": ["con"]}),
+                    ("solve", {"instance": "nowhere"})] * 50
+
+        def ask(item: tuple[str, dict]) -> int:
+            kind, body = item
+            return httpx.post(f"{base}/api/{kind}", json=body, timeout=60).status_code
+
+        with ThreadPoolExecutor(20) as pool:
+            statuses = list(pool.map(ask, requests))
+        assert statuses.count(200) == 150 and statuses.count(404) == 50
+    finally:
+        server.terminate()
+        server.wait(timeout=20)
+    assert "serving 1 instance on http://127.0.0.1:" in server.stderr.read()
+
+
+def test_a_full_queue_says_busy_at_once():
+    busy = make_client([WORCESTER], Limits(waiting=0))
+    answer = busy.post("/api/solve", json={"instance": "worcester-2016"})
+    assert answer.status_code == 503 and "busy" in answer.json()["problems"][0]["message"]
