@@ -40,42 +40,45 @@ function show(roles) {
   for (const seat of seats) {
     const p = seat.dataset.party;
     seat.classList.remove('cabinet', 'support', 'abstain', 'opposition');
-    if (!p) continue;
+    if (!p || !roles) continue;  // no roles: the chamber as elected
     seat.classList.add(roles.cabinet.includes(p) ? 'cabinet' : roles.support.includes(p) ?
       'support' : roles.abstain.includes(p) ? 'abstain' : 'opposition');
   }
 }
-for (const item of document.querySelectorAll('[data-roles]')) {
-  const choose = () => {
-    for (const other of document.querySelectorAll('.chosen')) other.classList.remove('chosen');
-    item.classList.add('chosen');
-    show(JSON.parse(item.dataset.roles));
-  };
-  item.addEventListener('click', () => {
-    choose();
-    const more = item.nextElementSibling;
-    if (more && more.classList.contains('details')) more.hidden = !more.hidden;
-  });
-  item.addEventListener('keydown', e => { if (e.key === 'Enter') choose(); });
-}
-const box = document.querySelector('input[type=search]');
-if (box) box.addEventListener('input', () => {
-  const q = box.value.toLowerCase();
-  for (const row of document.querySelectorAll('tr[data-roles]')) {
-    row.hidden = !row.textContent.toLowerCase().includes(q);
-    const more = row.nextElementSibling;
-    if (row.hidden && more && more.classList.contains('details')) more.hidden = true;
+function bind(root) {
+  for (const item of root.querySelectorAll('[data-roles]')) {
+    const choose = () => {
+      for (const other of document.querySelectorAll('.chosen')) other.classList.remove('chosen');
+      item.classList.add('chosen');
+      show(JSON.parse(item.dataset.roles));
+    };
+    item.addEventListener('click', () => {
+      choose();
+      const more = item.nextElementSibling;
+      if (more && more.classList.contains('details')) more.hidden = !more.hidden;
+    });
+    item.addEventListener('keydown', e => { if (e.key === 'Enter') choose(); });
   }
-});
+  const box = root.querySelector('input[type=search]');
+  if (box) box.addEventListener('input', () => {
+    const q = box.value.toLowerCase();
+    for (const row of root.querySelectorAll('tr[data-roles]')) {
+      row.hidden = !row.textContent.toLowerCase().includes(q);
+      const more = row.nextElementSibling;
+      if (row.hidden && more && more.classList.contains('details')) more.hidden = true;
+    }
+  });
+}
+bind(document);
 """
 
 
-def report_html(briefing: Briefing) -> str:
-    """The page, as one string."""
-    result = briefing.result
-    problem = result.instance
+def report_html(briefing: Briefing, controls: str = "", script: str = "") -> str:
+    """The page, as one string. `controls` and `script` let the negotiation room (`room`) put
+    its panel above the answer and drive it."""
+    problem = briefing.result.instance
     title = problem.name + (f" (scenario {briefing.scenario})" if briefing.scenario else "")
-    parts = [
+    return "\n".join([
         "<!doctype html>", '<html lang="en"><head><meta charset="utf-8">',
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
         f"<title>{escape(title)}</title><style>{STYLE}</style></head><body>",
@@ -83,8 +86,16 @@ def report_html(briefing: Briefing) -> str:
         f"<figure>{hemicycle_svg(problem, restyle=True)}</figure>",
         '<p class="hint note">Click a coalition, a relaxation or an example to see it in the '
         "chamber: cabinet seats solid, supporters rings, abstainers dashed, opposition pale.</p>",
-        f'<p class="verdict">{escape(status_line(result))}</p>',
-    ]
+        controls, f'<div id="answer">{answer_html(briefing)}</div>',
+        f"<script>{SCRIPT}{script}</script></body></html>", ""])
+
+
+def answer_html(briefing: Briefing) -> str:
+    """The part of the page that answers: the verdict, the deadlock, the deals, the scenarios
+    and the checks."""
+    result = briefing.result
+    problem = result.instance
+    parts = [f'<p class="verdict">{escape(status_line(result))}</p>']
     if result.deadlock is not None:
         parts += _deadlock(result.deadlock, problem)
     if briefing.summary is not None:
@@ -94,7 +105,6 @@ def report_html(briefing: Briefing) -> str:
                   _coalitions(result.coalitions, problem.government.investiture,
                               briefing.allocations)]
     parts += _scenarios(briefing)
-    parts += [f"<script>{SCRIPT}</script></body></html>", ""]
     return "\n".join(parts)
 
 

@@ -9,7 +9,9 @@ A Starlette app, run by uvicorn. The API answers what the command line answers:
   demands dropped and added and those cabinet and government rules changed;
 * `POST /api/why-not` with the same and `"cabinet_parties"`, `"support"`: the JSON of
   `explain --why-not`;
-* `GET /` and `GET /instances/{name}`: the report page.
+* `GET /` and `GET /instances/{name}`: the report page; `GET /room/{name}`: the negotiation
+  room (`room`), which asks `POST /api/answer` (the same body as `/api/solve`) for the answer
+  part of the page after each change, and `POST /api/scenario` for the changes as YAML.
 
 A request's changes are checked exactly as a file is: they become a scenario of the instance,
 and the loader's problems come back with status 422, each with its path in the request
@@ -23,6 +25,7 @@ and nothing is written.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -80,7 +83,7 @@ class Room:
             self.instances[name] = load(path)
         self.solvers = anyio.CapacityLimiter(limits.solving)
         self.waiting = 0
-        self._pages: dict[str, str] = {}
+        self._pages: dict[tuple[str, str], str] = {}
 
     def instance(self, name: object) -> tuple[str, Instance]:
         if not isinstance(name, str) or name not in self.instances:
@@ -101,13 +104,24 @@ class Room:
 
     def page(self, name: str) -> str:
         """The report page of an instance (made once, on first request)."""
-        if name not in self._pages:
-            from .briefing import brief
-            from .report import report_html
+        from .report import report_html
 
-            self._pages[name] = report_html(brief(
-                self.instances[name], None, f"allocator serve: {name}", self.limits.seconds))
-        return self._pages[name]
+        return self._made(("report", name), lambda b: report_html(b))
+
+    def room(self, name: str) -> str:
+        """The negotiation room of an instance (made once, on first request)."""
+        from .room import room_html
+
+        return self._made(("room", name), lambda b: room_html(name, self.instances[name], b))
+
+    def _made(self, key: tuple[str, str], make: Callable[[Any], str]) -> str:
+        from .briefing import brief
+
+        if key not in self._pages:
+            name = key[1]
+            self._pages[key] = make(brief(self.instances[name], None,
+                                          f"allocator serve: {name}", self.limits.seconds))
+        return self._pages[key]
 
 
 async def _body(request: Request, limits: Limits) -> dict[str, Any]:
@@ -229,9 +243,40 @@ def create_app(paths: list[str], limits: Limits | None = None) -> Starlette:
         name, _ = room.instance(request.path_params.get("name", next(iter(room.instances))))
         return HTMLResponse(await room.run(lambda: room.page(name)))
 
+    async def room_page(request: Request) -> Response:
+        name, _ = room.instance(request.path_params["name"])
+        return HTMLResponse(await room.run(lambda: room.room(name)))
+
+    async def answer(request: Request) -> Response:
+        from .briefing import brief
+        from .report import answer_html
+
+        data = await _body(request, limits)
+        problem, _ = changed(room, data)
+        briefing = await room.run(lambda: brief(problem, None, "allocator serve",
+                                                limits.seconds))
+        return JSONResponse({"html": answer_html(briefing)})
+
+    async def scenario(request: Request) -> Response:
+        from .room import scenario_yaml
+
+        data = await _body(request, limits)
+        changed(room, data)  # the changes must be valid
+        name, text = data.get("name"), data.get("text") or ""
+        if not isinstance(name, str) or not re.fullmatch(r"[a-z0-9_-]{1,100}", name):
+            raise Refused(422, [_problem("a scenario's name is lowercase letters, digits, - "
+                                         "and _", "name")])
+        entry = {k: data[k] for k in ("scenario", *CHANGES) if data.get(k)}
+        if "scenario" in entry:  # the changes were made on top of a scenario
+            entry["text"] = f"on top of scenario {entry.pop('scenario')}"
+        return Response(scenario_yaml(name, str(text), entry), media_type="text/yaml")
+
     return Starlette(routes=[
         Route("/", guarded(page)),
         Route("/instances/{name}", guarded(page)),
+        Route("/room/{name}", guarded(room_page)),
+        Route("/api/answer", guarded(answer), methods=["POST"]),
+        Route("/api/scenario", guarded(scenario), methods=["POST"]),
         Route("/api/instances", guarded(instances)),
         Route("/api/instances/{name}", guarded(instance)),
         Route("/api/solve", guarded(solve_endpoint), methods=["POST"]),

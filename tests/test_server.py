@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 import socket
 import subprocess
 import sys
@@ -121,12 +122,7 @@ def test_many_clients_at_once_against_a_running_server():
                                "--port", str(port)], stderr=subprocess.PIPE, text=True)
     base = f"http://127.0.0.1:{port}"
     try:
-        for _ in range(100):
-            try:
-                httpx.get(f"{base}/api/instances", timeout=1)
-                break
-            except httpx.TransportError:
-                time.sleep(0.1)
+        wait_for(base)
         requests = [("solve", {"instance": "worcester-2016", "scenario": "green-backs-labour"}),
                     ("solve", {"instance": "worcester-2016", "level": "coalition"}),
                     ("why-not", {"instance": "worcester-2016", "cabinet_parties": ["con"]}),
@@ -149,3 +145,65 @@ def test_a_full_queue_says_busy_at_once():
     busy = make_client([WORCESTER], Limits(waiting=0))
     answer = busy.post("/api/solve", json={"instance": "worcester-2016"})
     assert answer.status_code == 503 and "busy" in answer.json()["problems"][0]["message"]
+
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+@pytest.mark.skipif(CHROMIUM is None, reason="Debian's chromium is not installed (.ci/run "
+                    "installs it)")
+def test_the_room_in_a_real_browser(tmp_path):
+    """Untick the two demands of Worcester's relaxation 3 and the Labour cabinet with Green
+    support appears; the address keeps the state; saving downloads the scenario's YAML."""
+    from playwright.sync_api import sync_playwright
+
+    port = free_port()
+    server = subprocess.Popen([sys.executable, "-m", "allocator.cli", "serve", WORCESTER,
+                               "--port", str(port)], stderr=subprocess.PIPE, text=True)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        wait_for(base)
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=CHROMIUM,
+                                                 args=["--no-sandbox"])
+            page = browser.new_page()
+            errors: list[str] = []
+            page.on("pageerror", lambda e: errors.append(str(e)))
+            page.goto(f"{base}/room/worcester-2016")
+            assert page.locator(".verdict").inner_text().startswith("deadlock")
+            for demand in ("green-no-single-party-deal", "lab-perdiswell"):
+                page.locator(f"input[name=demand][value={demand}]").uncheck()
+            page.wait_for_function("document.querySelector('.verdict').textContent"
+                                   ".startsWith('feasible')")
+            rows = page.locator("tr[data-roles]")
+            roles = [json.loads(rows.nth(i).get_attribute("data-roles"))
+                     for i in range(rows.count())]
+            assert {"cabinet": ["lab"], "support": ["green"], "abstain": []} in roles
+            assert "drop lab-perdiswell" in page.locator("#changes").inner_text()
+            assert page.locator(".seat.opposition").count() == 0  # the chamber as elected
+            shared = page.url
+            again = browser.new_page()
+            again.goto(shared)
+            again.wait_for_function("document.querySelector('.verdict').textContent"
+                                    ".startsWith('feasible')")
+            assert not again.locator("input[value=lab-perdiswell]").is_checked()
+            page.on("dialog", lambda dialog: dialog.accept("greens-back-labour"))
+            with page.expect_download() as download:
+                page.locator("#save").click()
+            saved = Path(download.value.path()).read_text()
+            assert "name: greens-back-labour" in saved and "lab-perdiswell" in saved
+            page.screenshot(path=str(tmp_path / "room.png"), full_page=True)
+            browser.close()
+        assert errors == []
+    finally:
+        server.terminate()
+        server.wait(timeout=20)
+
+
+def wait_for(base: str) -> None:
+    for _ in range(100):
+        try:
+            httpx.get(f"{base}/api/instances", timeout=1)
+            return
+        except httpx.TransportError:
+            time.sleep(0.1)

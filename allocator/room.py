@@ -1,0 +1,137 @@
+"""The negotiation room: an instance's report with a panel that switches demands off and on,
+changes the cabinet size and the allowed forms, picks a scenario, and shows the answer again
+after each change (served by `server`, which answers `POST /api/answer`).
+
+The state lives in the page's address (`#drop=a,b&scenario=s&size=4-9&forms=majority`), so a
+copied address reopens the same question. A newer change cancels the request of an older one.
+"Save as scenario" downloads the changes as a scenario in YAML, ready to paste into the file.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+from html import escape
+
+from ruamel.yaml import YAML
+
+from .briefing import Briefing
+from .model import Instance
+from .report import report_html
+
+ROOM_SCRIPT = """
+const form = document.getElementById('controls');
+const answer = document.getElementById('answer');
+const said = document.getElementById('changes');
+const start = JSON.parse(form.dataset.start);
+let pending = null;
+function state() {
+  const ticked = name => [...form.querySelectorAll(`input[name=${name}]`)];
+  return {
+    drop: ticked('demand').filter(c => !c.checked).map(c => c.value),
+    scenario: form.elements.scenario.value,
+    size: form.elements.size_min.value + '-' + form.elements.size_max.value,
+    forms: ticked('form').filter(c => c.checked).map(c => c.value),
+  };
+}
+function changes(s) {
+  const out = s.drop.map(d => 'drop ' + d);
+  if (s.scenario) out.unshift('scenario ' + s.scenario);
+  if (s.size !== start.size) out.push('cabinet of ' + s.size.replace('-', ' to ') + ' members');
+  if (s.forms.join() !== start.forms.join()) out.push('forms: ' + (s.forms.join(', ') || 'none'));
+  return out;
+}
+function request(s) {
+  const body = {instance: start.instance, scenario: s.scenario || null, drop: s.drop,
+                level: 'coalition', limit: 300};
+  const [min, max] = s.size.split('-').map(Number);
+  if (s.size !== start.size) body.cabinet = {size: {min, max}};
+  if (s.forms.join() !== start.forms.join()) body.government = {forms: s.forms};
+  return body;
+}
+async function update() {
+  const s = state();
+  history.replaceState(null, '', '#' + new URLSearchParams({drop: s.drop.join(),
+    scenario: s.scenario, size: s.size, forms: s.forms.join()}));
+  said.textContent = changes(s).join('; ') || 'no changes';
+  if (pending) pending.abort();
+  pending = new AbortController();
+  answer.setAttribute('aria-busy', 'true');
+  try {
+    const reply = await fetch('/api/answer', {method: 'POST', signal: pending.signal,
+      headers: {'content-type': 'application/json'}, body: JSON.stringify(request(s))});
+    const data = await reply.json();
+    answer.innerHTML = reply.ok ? data.html : '<p class="fail">' + data.problems.map(
+      p => (p.path ? p.path + ': ' : '') + p.message).join('<br>') + '</p>';
+    bind(answer);
+    show(null);
+    answer.removeAttribute('aria-busy');
+  } catch (e) {
+    if (e.name !== 'AbortError') answer.textContent = 'No answer: ' + e;
+  }
+}
+function restore() {
+  const saved = new URLSearchParams(location.hash.slice(1));
+  if (!saved.has('size')) return false;
+  const dropped = (saved.get('drop') || '').split(',');
+  for (const c of form.querySelectorAll('input[name=demand]'))
+    c.checked = !dropped.includes(c.value);
+  form.elements.scenario.value = saved.get('scenario') || '';
+  [form.elements.size_min.value, form.elements.size_max.value] = saved.get('size').split('-');
+  const forms = (saved.get('forms') || '').split(',');
+  for (const c of form.querySelectorAll('input[name=form]')) c.checked = forms.includes(c.value);
+  return true;
+}
+form.addEventListener('change', update);
+document.getElementById('save').addEventListener('click', async () => {
+  const s = state();
+  const name = prompt('Name of the scenario (lowercase, dashes):', 'talks') || 'talks';
+  const reply = await fetch('/api/scenario', {method: 'POST',
+    headers: {'content-type': 'application/json'},
+    body: JSON.stringify({...request(s), name, text: changes(s).join('; ')})});
+  const link = document.createElement('a');
+  link.href = URL.createObjectURL(new Blob([await reply.text()], {type: 'text/yaml'}));
+  link.download = name + '.yaml';
+  link.click();
+});
+if (restore()) update();
+"""
+
+
+def room_html(name: str, instance: Instance, briefing: Briefing) -> str:
+    """The room's page: the report, with the panel above its answer."""
+    low, high = instance.cabinet.size_range
+    forms = list(instance.government.forms)
+    start = {"instance": name, "size": f"{low}-{high}", "forms": forms}
+    demands = "".join(
+        f'<li><label><input type="checkbox" name="demand" value="{escape(d.key)}" checked> '
+        f"<b>{escape(d.key)}</b> ({escape(', '.join(d.stated_by) or 'no party')})"
+        f"{': ' + escape(d.text) if d.text else ''}</label></li>"
+        for d in instance.demands if not d.fixed)
+    scenarios = "".join(f'<option value="{escape(s.name)}">{escape(s.name)}</option>'
+                        for s in instance.scenarios)
+    form_boxes = "".join(
+        f'<label><input type="checkbox" name="form" value="{f}"'
+        f'{" checked" if f in forms else ""}> {f}</label> ' for f in ("majority", "minority"))
+    controls = (
+        f'<form id="controls" data-start="{escape(json.dumps(start))}" onsubmit="return false">'
+        "<h2>What if...</h2><p>Untick a demand to drop it; the answer follows.</p>"
+        f"<ul class=\"demands\">{demands}</ul>"
+        f'<p><label>Scenario <select name="scenario"><option value="">none</option>{scenarios}'
+        "</select></label> "
+        f'<label>Cabinet of <input name="size_min" type="number" min="1" value="{low}" '
+        f'style="width:4em"> to <input name="size_max" type="number" min="1" value="{high}" '
+        f'style="width:4em"> members</label> Forms: {form_boxes}</p>'
+        '<p>Changes: <span id="changes">no changes</span> '
+        '<button type="button" id="save">Save as scenario</button></p></form>')
+    return report_html(briefing, controls, ROOM_SCRIPT)
+
+
+def scenario_yaml(name: str, text: str, changes: dict[str, object]) -> str:
+    """A scenario entry, in YAML, for the file's `scenarios:` list."""
+    entry = {"name": name, **({"text": text} if text else {}), **changes}
+    buffer = io.StringIO()
+    yaml = YAML()
+    yaml.default_flow_style = None
+    yaml.dump([entry], buffer)
+    return buffer.getvalue()
