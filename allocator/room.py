@@ -5,6 +5,8 @@ after each change (served by `server`, which answers `POST /api/answer`).
 The state lives in the page's address (`#drop=a,b&scenario=s&size=4-9&forms=majority`), so a
 copied address reopens the same question. A newer change cancels the request of an older one.
 "Save as scenario" downloads the changes as a scenario in YAML, ready to paste into the file.
+A demand is added by typing it as in the file; "edit" beside a demand puts it in that box
+(drop the original, change a number, add it back).
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from html import escape
 
 from ruamel.yaml import YAML
 
+from . import model as m
 from .briefing import Briefing
 from .model import Instance
 from .report import report_html
@@ -25,6 +28,29 @@ const answer = document.getElementById('answer');
 const said = document.getElementById('changes');
 const start = JSON.parse(form.dataset.start);
 let pending = null;
+let added = [];
+const box = document.getElementById('new-demand');
+const addedList = document.getElementById('added');
+function showAdded() {
+  addedList.replaceChildren(...added.map((text, i) => {
+    const item = document.createElement('li');
+    const remove = document.createElement('button');
+    remove.type = 'button';
+    remove.textContent = 'remove';
+    remove.addEventListener('click', () => { added.splice(i, 1); showAdded(); update(); });
+    item.append(text + ' ', remove);
+    return item;
+  }));
+}
+document.getElementById('add').addEventListener('click', () => {
+  if (box.value.trim()) { added.push(box.value.trim()); box.value = ''; showAdded(); update(); }
+});
+for (const edit of form.querySelectorAll('button.edit')) edit.addEventListener('click', () => {
+  box.value = edit.dataset.yaml;  // change a number, then Add: it stands in for the original
+  form.querySelector(`input[value="${edit.dataset.id}"]`).checked = false;
+  update();
+  box.focus();
+});
 function state() {
   const ticked = name => [...form.querySelectorAll(`input[name=${name}]`)];
   return {
@@ -35,7 +61,7 @@ function state() {
   };
 }
 function changes(s) {
-  const out = s.drop.map(d => 'drop ' + d);
+  const out = [...s.drop.map(d => 'drop ' + d), ...added.map(a => 'add ' + a)];
   if (s.scenario) out.unshift('scenario ' + s.scenario);
   if (s.size !== start.size) out.push('cabinet of ' + s.size.replace('-', ' to ') + ' members');
   if (s.forms.join() !== start.forms.join()) out.push('forms: ' + (s.forms.join(', ') || 'none'));
@@ -43,7 +69,7 @@ function changes(s) {
 }
 function request(s) {
   const body = {instance: start.instance, scenario: s.scenario || null, drop: s.drop,
-                level: 'coalition', limit: 300};
+                add: added, level: 'coalition', limit: 300};
   const [min, max] = s.size.split('-').map(Number);
   if (s.size !== start.size) body.cabinet = {size: {min, max}};
   if (s.forms.join() !== start.forms.join()) body.government = {forms: s.forms};
@@ -52,7 +78,7 @@ function request(s) {
 async function update() {
   const s = state();
   history.replaceState(null, '', '#' + new URLSearchParams({drop: s.drop.join(),
-    scenario: s.scenario, size: s.size, forms: s.forms.join()}));
+    scenario: s.scenario, size: s.size, forms: s.forms.join(), add: JSON.stringify(added)}));
   said.textContent = changes(s).join('; ') || 'no changes';
   if (pending) pending.abort();
   pending = new AbortController();
@@ -80,9 +106,11 @@ function restore() {
   [form.elements.size_min.value, form.elements.size_max.value] = saved.get('size').split('-');
   const forms = (saved.get('forms') || '').split(',');
   for (const c of form.querySelectorAll('input[name=form]')) c.checked = forms.includes(c.value);
+  added = JSON.parse(saved.get('add') || '[]');
+  showAdded();
   return true;
 }
-form.addEventListener('change', update);
+form.addEventListener('change', e => { if (e.target !== box) update(); });
 document.getElementById('save').addEventListener('click', async () => {
   const s = state();
   const name = prompt('Name of the scenario (lowercase, dashes):', 'talks') || 'talks';
@@ -106,7 +134,9 @@ def room_html(name: str, instance: Instance, briefing: Briefing) -> str:
     demands = "".join(
         f'<li><label><input type="checkbox" name="demand" value="{escape(d.key)}" checked> '
         f"<b>{escape(d.key)}</b> ({escape(', '.join(d.stated_by) or 'no party')})"
-        f"{': ' + escape(d.text) if d.text else ''}</label></li>"
+        f"{': ' + escape(d.text) if d.text else ''}</label> "
+        f'<button type="button" class="edit" data-id="{escape(d.key)}" '
+        f'data-yaml="{escape(_written(d))}">edit</button></li>'
         for d in instance.demands if not d.fixed)
     scenarios = "".join(f'<option value="{escape(s.name)}">{escape(s.name)}</option>'
                         for s in instance.scenarios)
@@ -122,9 +152,20 @@ def room_html(name: str, instance: Instance, briefing: Briefing) -> str:
         f'<label>Cabinet of <input name="size_min" type="number" min="1" value="{low}" '
         f'style="width:4em"> to <input name="size_max" type="number" min="1" value="{high}" '
         f'style="width:4em"> members</label> Forms: {form_boxes}</p>'
+        '<p><label>Add a demand, as in the file:<br><textarea id="new-demand" rows="2" '
+        'cols="60" placeholder="{type: veto_leader, party: lab, of: [con]}"></textarea>'
+        '</label> <button type="button" id="add">Add</button></p><ul id="added"></ul>'
         '<p>Changes: <span id="changes">no changes</span> '
         '<button type="button" id="save">Save as scenario</button></p></form>')
     return report_html(briefing, controls, ROOM_SCRIPT)
+
+
+def _written(demand: m.DemandBase) -> str:
+    """A demand as a person would type it (one line of YAML, without its id and words), to
+    edit a number of it and add it in its place."""
+    fields = demand.model_dump(mode="json", by_alias=True, exclude_none=True,
+                               exclude={"id", "text", "source", "by"})
+    return json.dumps(fields, ensure_ascii=False)
 
 
 def scenario_yaml(name: str, text: str, changes: dict[str, object]) -> str:

@@ -5,8 +5,9 @@ A Starlette app, run by uvicorn. The API answers what the command line answers:
 * `GET /api/instances`: the instances served (their names are the files' stems);
 * `GET /api/instances/{name}`: one instance, as its file says it;
 * `POST /api/solve` with `{"instance", "scenario", "drop", "add", "cabinet", "government",
-  "level", "limit"}`: the JSON of `solve --format json` for the instance (or scenario) with those
-  demands dropped and added and those cabinet and government rules changed;
+  "level", "limit"}` (each demand of `add` an object, or text in YAML as in the file): the
+  JSON of `solve --format json` for the instance (or scenario) with those demands dropped and
+  added and those cabinet and government rules changed;
 * `POST /api/why-not` with the same and `"cabinet_parties"`, `"support"`: the JSON of
   `explain --why-not`;
 * `GET /` and `GET /instances/{name}`: the report page; `GET /room/{name}`: the negotiation
@@ -42,6 +43,7 @@ from .api import explain, solve
 from .errors import AllocatorError, InstanceError, Problem, UsageError, format_path
 from .loader import from_dict, load
 from .model import Instance
+from .parse import parse
 from .transform import CoalitionQuestion, resolve
 
 
@@ -155,12 +157,25 @@ def changed(room: Room, data: dict[str, Any]) -> tuple[Instance, str | None]:
     changes = {key: data[key] for key in CHANGES if data.get(key) is not None}
     if not changes:
         return problem, scenario
+    if isinstance(changes.get("add"), list):
+        changes["add"] = [_written(item, f"add[{i}]") for i, item in enumerate(changes["add"])]
     raw = problem.model_dump(mode="json", by_alias=True, exclude_none=True)
     raw["scenarios"] = [{"name": "request", **changes}]
     try:
         return resolve(from_dict(raw), "request"), scenario
     except InstanceError as exc:
         raise Refused(422, [_request_problem(p) for p in exc.problems]) from None
+
+
+def _written(item: object, path: str) -> object:
+    """A demand given as text (as a person types it into the room: YAML, like the file) ->
+    plain data; a demand given as an object stays as it is."""
+    if not isinstance(item, str):
+        return item
+    try:
+        return parse(item, "yaml", None).data
+    except InstanceError as exc:
+        raise Refused(422, [_problem(p.message, path) for p in exc.problems]) from None
 
 
 def _request_problem(problem: Problem) -> dict[str, str]:
@@ -267,6 +282,8 @@ def create_app(paths: list[str], limits: Limits | None = None) -> Starlette:
             raise Refused(422, [_problem("a scenario's name is lowercase letters, digits, - "
                                          "and _", "name")])
         entry = {k: data[k] for k in ("scenario", *CHANGES) if data.get(k)}
+        if isinstance(entry.get("add"), list):
+            entry["add"] = [_written(item, f"add[{i}]") for i, item in enumerate(entry["add"])]
         if "scenario" in entry:  # the changes were made on top of a scenario
             entry["text"] = f"on top of scenario {entry.pop('scenario')}"
         return Response(scenario_yaml(name, str(text), entry), media_type="text/yaml")

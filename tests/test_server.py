@@ -187,11 +187,25 @@ def test_the_room_in_a_real_browser(tmp_path):
             again.wait_for_function("document.querySelector('.verdict').textContent"
                                     ".startsWith('feasible')")
             assert not again.locator("input[value=lab-perdiswell]").is_checked()
+            # "edit": the Greens accept one partner instead of two, typed into the box
+            page.locator("input[name=demand][value=green-no-single-party-deal]").check()
+            page.locator("button.edit[data-id=green-no-single-party-deal]").click()
+            assert not page.locator(
+                "input[name=demand][value=green-no-single-party-deal]").is_checked()
+            box = page.locator("#new-demand")
+            box.fill(box.input_value().replace('"count": 2', '"count": 1'))
+            page.locator("#add").click()
+            page.wait_for_function("document.querySelector('#changes').textContent"
+                                   ".includes('count\": 1')")
+            page.wait_for_function("document.querySelector('.verdict').textContent"
+                                   ".startsWith('feasible')")
+            assert page.locator("#added li").count() == 1
             page.on("dialog", lambda dialog: dialog.accept("greens-back-labour"))
             with page.expect_download() as download:
                 page.locator("#save").click()
             saved = Path(download.value.path()).read_text()
             assert "name: greens-back-labour" in saved and "lab-perdiswell" in saved
+            assert "count: 1" in saved  # the added demand, as YAML
             page.screenshot(path=str(tmp_path / "room.png"), full_page=True)
             browser.close()
         assert errors == []
@@ -207,3 +221,13 @@ def wait_for(base: str) -> None:
             return
         except httpx.TransportError:
             time.sleep(0.1)
+
+
+def test_a_demand_may_be_typed_as_in_the_file(client):
+    typed = client.post("/api/solve", json={
+        "instance": "worcester-2016", "scenario": "green-backs-labour", "level": "coalition",
+        "add": ["{type: role, party: green, in: [opposition]}"]}).json()
+    assert typed["status"] == "deadlock"  # Labour alone has no majority without the Greens
+    broken = client.post("/api/solve", json={"instance": "worcester-2016",
+                                             "add": ["{type: role, party: [green"]})
+    assert broken.status_code == 422 and broken.json()["problems"][0]["path"] == "add[0]"
