@@ -481,7 +481,11 @@ def report_command(file: str, scenario: str | None, out: str,
               show_default=True, metavar="S", help="Time limit of each solve.")
 @click.option("--solving", type=click.IntRange(min=1), default=2, show_default=True,
               metavar="N", help="Solves at once; more requests wait.")
-def serve(files: tuple[str, ...], host: str, port: int, seconds: float, solving: int) -> None:
+@click.option("--write", is_flag=True,
+              help="Let the room save scenarios into the YAML files served (kept whole, "
+                   "comments kept).")
+def serve(files: tuple[str, ...], host: str, port: int, seconds: float, solving: int,
+          write: bool) -> None:
     """The reports of FILES and a JSON API on a local web server (Ctrl-C stops it)."""
 
     def run() -> int:
@@ -492,7 +496,7 @@ def serve(files: tuple[str, ...], host: str, port: int, seconds: float, solving:
         except ImportError:  # the ASGI stack is an optional extra
             raise UsageError("serving needs the web extra: pip install 'allocator[web]'"
                              ) from None
-        app = create_app(list(files), Limits(seconds=seconds, solving=solving))
+        app = create_app(list(files), Limits(seconds=seconds, solving=solving), write)
         click.echo(f"serving {len(files)} instance{'s' if len(files) != 1 else ''} on "
                    f"http://{host}:{port}/ (Ctrl-C stops)", err=True)
         uvicorn.run(app, host=host, port=port, log_level="warning")

@@ -29,7 +29,7 @@ padding:.25rem .5rem;border-bottom:1px solid #ddd;vertical-align:top}
 .scroll{overflow-x:auto}.details td{background:#fafafa;font-size:.85rem}
 [data-roles]{cursor:pointer}[data-roles]:hover{background:#f3f3f3}
 .chosen,.chosen:hover{background:#fff3c4}.verdict{font-size:1.15rem;font-weight:600}
-.pass{color:#1a7f37}.fail{color:#b3261e}.undecided{color:#8a6d00}pre{white-space:pre-wrap;font-size:.8rem}
+#answer[aria-busy]{opacity:.45}.pass{color:#1a7f37}.fail{color:#b3261e}.undecided{color:#8a6d00}pre{white-space:pre-wrap;font-size:.8rem}
 input[type=search]{font:inherit;padding:.3rem;width:min(24rem,100%)}
 @media print{input[type=search],.hint{display:none}body{max-width:none}}
 """

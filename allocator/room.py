@@ -81,21 +81,29 @@ async function update() {
     scenario: s.scenario, size: s.size, forms: s.forms.join(), add: JSON.stringify(added)}));
   said.textContent = changes(s).join('; ') || 'no changes';
   if (pending) pending.abort();
-  pending = new AbortController();
+  const mine = pending = new AbortController();
   answer.setAttribute('aria-busy', 'true');
+  working.hidden = false;
   try {
-    const reply = await fetch('/api/answer', {method: 'POST', signal: pending.signal,
+    const reply = await fetch('/api/answer', {method: 'POST', signal: mine.signal,
       headers: {'content-type': 'application/json'}, body: JSON.stringify(request(s))});
     const data = await reply.json();
     answer.innerHTML = reply.ok ? data.html : '<p class="fail">' + data.problems.map(
       p => (p.path ? p.path + ': ' : '') + p.message).join('<br>') + '</p>';
     bind(answer);
     show(null);
-    answer.removeAttribute('aria-busy');
   } catch (e) {
     if (e.name !== 'AbortError') answer.textContent = 'No answer: ' + e;
   }
+  if (pending === mine) {  // not overtaken by a newer change
+    answer.removeAttribute('aria-busy');
+    working.hidden = true;
+  }
 }
+const working = document.getElementById('working');
+document.getElementById('cancel').addEventListener('click', () => {
+  if (pending) pending.abort();  // the page keeps the last answer it had
+});
 function restore() {
   const saved = new URLSearchParams(location.hash.slice(1));
   if (!saved.has('size')) return false;
@@ -111,23 +119,34 @@ function restore() {
   return true;
 }
 form.addEventListener('change', e => { if (e.target !== box) update(); });
-document.getElementById('save').addEventListener('click', async () => {
+async function saved(save) {
   const s = state();
   const name = prompt('Name of the scenario (lowercase, dashes):', 'talks') || 'talks';
-  const reply = await fetch('/api/scenario', {method: 'POST',
+  return [name, await fetch('/api/scenario', {method: 'POST',
     headers: {'content-type': 'application/json'},
-    body: JSON.stringify({...request(s), name, text: changes(s).join('; ')})});
+    body: JSON.stringify({...request(s), name, text: changes(s).join('; '), save})})];
+}
+document.getElementById('save').addEventListener('click', async () => {
+  const [name, reply] = await saved(false);
   const link = document.createElement('a');
   link.href = URL.createObjectURL(new Blob([await reply.text()], {type: 'text/yaml'}));
   link.download = name + '.yaml';
   link.click();
 });
+const write = document.getElementById('write');
+if (write) write.addEventListener('click', async () => {
+  const [name, reply] = await saved(true);
+  document.getElementById('written').textContent = reply.ok ?
+    `Saved into the file as scenario ${name}.` :
+    (await reply.json()).problems.map(p => p.message).join(' ');
+});
 if (restore()) update();
 """
 
 
-def room_html(name: str, instance: Instance, briefing: Briefing) -> str:
-    """The room's page: the report, with the panel above its answer."""
+def room_html(name: str, instance: Instance, briefing: Briefing, write: bool = False) -> str:
+    """The room's page: the report, with the panel above its answer (and, when the server may
+    write the file, a button that saves the changes into it as a scenario)."""
     low, high = instance.cabinet.size_range
     forms = list(instance.government.forms)
     start = {"instance": name, "size": f"{low}-{high}", "forms": forms}
@@ -155,15 +174,19 @@ def room_html(name: str, instance: Instance, briefing: Briefing) -> str:
         '<p><label>Add a demand, as in the file:<br><textarea id="new-demand" rows="2" '
         'cols="60" placeholder="{type: veto_leader, party: lab, of: [con]}"></textarea>'
         '</label> <button type="button" id="add">Add</button></p><ul id="added"></ul>'
+        '<p id="working" hidden>Working out the answer... <button type="button" id="cancel">'
+        "Cancel</button></p>"
         '<p>Changes: <span id="changes">no changes</span> '
-        '<button type="button" id="save">Save as scenario</button></p></form>')
+        '<button type="button" id="save">Save as scenario</button>'
+        + (' <button type="button" id="write">Write into the file</button>' if write else "")
+        + ' <span id="written"></span></p></form>')
     return report_html(briefing, controls, ROOM_SCRIPT)
 
 
 def _written(demand: m.DemandBase) -> str:
     """A demand as a person would type it (one line of YAML, without its id and words), to
     edit a number of it and add it in its place."""
-    fields = demand.model_dump(mode="json", by_alias=True, exclude_none=True,
+    fields = demand.model_dump(mode="json", by_alias=True, exclude_defaults=True,
                                exclude={"id", "text", "source", "by"})
     return json.dumps(fields, ensure_ascii=False)
 

@@ -20,11 +20,13 @@ and the loader's problems come back with status 422, each with its path in the r
 `Limits.body` a 413. Work is bounded: every solve has a time limit and a limit on what it
 lists, at most `Limits.solving` solve at once off the event loop, and past `Limits.waiting`
 queued requests the answer is 503 at once. Only the files named on the command line are read,
-and nothing is written.
+and they are written only when the server was started with `--write` (a saved scenario, the
+file replaced whole and only if the loader accepts it).
 """
 
 from __future__ import annotations
 
+import io
 import json
 import re
 from collections.abc import Awaitable, Callable
@@ -33,6 +35,7 @@ from pathlib import Path
 from typing import Any
 
 import anyio
+from ruamel.yaml import YAML
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
@@ -41,9 +44,10 @@ from starlette.routing import Route
 from . import render
 from .api import explain, solve
 from .errors import AllocatorError, InstanceError, Problem, UsageError, format_path
-from .loader import from_dict, load
+from .loader import from_dict, load, loads
 from .model import Instance
-from .parse import parse
+from .output import Sink
+from .parse import parse, read_text
 from .transform import CoalitionQuestion, resolve
 
 
@@ -74,11 +78,14 @@ def _problem(message: str, path: str = "") -> dict[str, str]:
 class Room:
     """The instances served and the work in progress."""
 
-    def __init__(self, paths: list[str], limits: Limits) -> None:
+    def __init__(self, paths: list[str], limits: Limits, write: bool = False) -> None:
         self.limits = limits
+        self.write = write
         self.instances: dict[str, Instance] = {}
+        self.paths: dict[str, Path] = {}
         for path in paths:
             name = Path(path).stem
+            self.paths[name] = Path(path)
             if name in self.instances:
                 raise UsageError(f"two instances are named {name}: serve files with different "
                                  "names")
@@ -104,6 +111,28 @@ class Room:
         finally:
             self.waiting -= 1
 
+    def save(self, name: object, scenario: str) -> None:
+        """Add a scenario (one YAML list item) to an instance's file, only when the server was
+        started with `--write`: the file keeps its comments, and is replaced whole, only if
+        the loader accepts the result."""
+        name, _ = self.instance(name)
+        path = self.paths[name]
+        if not self.write:
+            raise Refused(403, [_problem("the server was started without --write: the "
+                                         "scenario is only downloaded", "save")])
+        if path.suffix.lower() not in (".yaml", ".yml"):
+            raise Refused(422, [_problem(f"{path.name}: only YAML files are written", "save")])
+        text = _with_scenario(read_text(path), scenario)
+        try:
+            instance = loads(text, "yaml", str(path))
+        except InstanceError as exc:
+            raise Refused(422, [_problem(p.message, "name") for p in exc.problems]) from None
+        sink = Sink(str(path))
+        sink.write(text)
+        sink.close()
+        self.instances[name] = instance
+        self._pages = {k: v for k, v in self._pages.items() if k[1] != name}
+
     def page(self, name: str) -> str:
         """The report page of an instance (made once, on first request)."""
         from .report import report_html
@@ -114,7 +143,8 @@ class Room:
         """The negotiation room of an instance (made once, on first request)."""
         from .room import room_html
 
-        return self._made(("room", name), lambda b: room_html(name, self.instances[name], b))
+        return self._made(("room", name),
+                          lambda b: room_html(name, self.instances[name], b, self.write))
 
     def _made(self, key: tuple[str, str], make: Callable[[Any], str]) -> str:
         from .briefing import brief
@@ -167,6 +197,23 @@ def changed(room: Room, data: dict[str, Any]) -> tuple[Instance, str | None]:
         raise Refused(422, [_request_problem(p) for p in exc.problems]) from None
 
 
+def _with_scenario(text: str, scenario: str) -> str:
+    """A YAML file's text with one more entry in its `scenarios` list (ruamel's round trip
+    keeps the comments and the layout of everything else)."""
+    yaml = YAML()
+    yaml.preserve_quotes = True
+    yaml.width = 10_000  # never fold a long line the file keeps whole
+    yaml.indent(mapping=2, sequence=4, offset=2)  # lists indented under their key, as here
+    document = yaml.load(text)
+    entry = yaml.load(scenario)[0]
+    if document.get("scenarios") is None:
+        document["scenarios"] = []
+    document["scenarios"].append(entry)
+    buffer = io.StringIO()
+    yaml.dump(document, buffer)
+    return buffer.getvalue()
+
+
 def _written(item: object, path: str) -> object:
     """A demand given as text (as a person types it into the room: YAML, like the file) ->
     plain data; a demand given as an object stays as it is."""
@@ -201,9 +248,11 @@ def _level(data: dict[str, Any]) -> Any:
     return level
 
 
-def create_app(paths: list[str], limits: Limits | None = None) -> Starlette:
-    """The web app serving these instance files."""
-    room = Room(paths, limits or Limits())
+def create_app(paths: list[str], limits: Limits | None = None,
+               write: bool = False) -> Starlette:
+    """The web app serving these instance files; with `write`, the room may add scenarios to
+    them."""
+    room = Room(paths, limits or Limits(), write)
     limits = room.limits
 
     def guarded(handler: Callable[[Request], Awaitable[Response]]
@@ -281,12 +330,15 @@ def create_app(paths: list[str], limits: Limits | None = None) -> Starlette:
         if not isinstance(name, str) or not re.fullmatch(r"[a-z0-9_-]{1,100}", name):
             raise Refused(422, [_problem("a scenario's name is lowercase letters, digits, - "
                                          "and _", "name")])
-        entry = {k: data[k] for k in ("scenario", *CHANGES) if data.get(k)}
+        entry = {k: data[k] for k in CHANGES if data.get(k)}
         if isinstance(entry.get("add"), list):
             entry["add"] = [_written(item, f"add[{i}]") for i, item in enumerate(entry["add"])]
-        if "scenario" in entry:  # the changes were made on top of a scenario
-            entry["text"] = f"on top of scenario {entry.pop('scenario')}"
-        return Response(scenario_yaml(name, str(text), entry), media_type="text/yaml")
+        if data.get("scenario"):  # a scenario cannot build on another: say which it was
+            text = f"{text} (on top of scenario {data['scenario']})".strip()
+        yaml_text = scenario_yaml(name, str(text), entry)
+        if data.get("save"):
+            room.save(data.get("instance"), yaml_text)
+        return Response(yaml_text, media_type="text/yaml")
 
     return Starlette(routes=[
         Route("/", guarded(page)),

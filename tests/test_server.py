@@ -27,12 +27,12 @@ WORCESTER = str(ROOT / "instances" / "worcester-2016.yaml")
 GERMANY = str(ROOT / "instances" / "germany-2017.yaml")
 
 
-def make_client(paths: list[str], limits: Limits):
+def make_client(paths: list[str], limits: Limits, write: bool = False):
     with warnings.catch_warnings():  # Starlette 1.x would rather see httpx2 behind it
         warnings.simplefilter("ignore")
         from starlette.testclient import TestClient
 
-        return TestClient(create_app(paths, limits))
+        return TestClient(create_app(paths, limits, write))
 
 
 @pytest.fixture(scope="module")
@@ -231,3 +231,27 @@ def test_a_demand_may_be_typed_as_in_the_file(client):
     broken = client.post("/api/solve", json={"instance": "worcester-2016",
                                              "add": ["{type: role, party: [green"]})
     assert broken.status_code == 422 and broken.json()["problems"][0]["path"] == "add[0]"
+
+
+def test_write_saves_a_scenario_into_the_file_keeping_its_comments(tmp_path):
+    path = tmp_path / "worcester-2016.yaml"
+    original = Path(WORCESTER).read_text()
+    path.write_text(original)
+    body = {"instance": "worcester-2016", "drop": ["green-no-single-party-deal"],
+            "add": ["{type: role, party: green, in: [support]}"], "name": "talks",
+            "text": "the Greens back Labour", "save": True}
+    refused = make_client([str(path)], Limits()).post("/api/scenario", json=body)
+    assert refused.status_code == 403 and path.read_text() == original  # not without --write
+    writer = make_client([str(path)], Limits(), write=True)
+    assert writer.post("/api/scenario", json=body).status_code == 200
+    written = path.read_text()
+    comments = [line for line in original.splitlines() if line.lstrip().startswith("#")]
+    assert comments and all(line in written for line in comments)
+    instance = allocator.load(path)
+    assert instance.scenarios[-1].name == "talks" and len(instance.scenarios) == 7
+    assert instance.scenarios[-1].drop == ["green-no-single-party-deal"]
+    again = writer.post("/api/scenario", json=body)  # the same name twice: refused
+    assert again.status_code == 422 and path.read_text() == written
+    listed = writer.get("/api/instances").json()[0]["scenarios"]
+    assert listed[-1] == "talks"
+    assert [p.name for p in tmp_path.iterdir()] == ["worcester-2016.yaml"]
