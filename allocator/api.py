@@ -91,17 +91,19 @@ class Stream:
     and `summary()` answer without listing.
 
     Ctrl-C and SIGTERM end the iteration as the time limit does (the result is then marked
-    incomplete) while they are handled by this stream (`with stream.signals():`).
+    incomplete) while they are handled by this stream (`with stream.signals():`). A `budget`
+    given (instead of `time_limit`) is shared with other work, and stopping it stops this.
     """
 
     def __init__(self, instance: Instance, scenario: str | None = None, *,
                  filters: Filters | None = None, limit: int | None = None,
                  time_limit: float | None = None,
                  max_relaxations: int = DEFAULT_MAX_RELAXATIONS,
-                 on_phase: Callable[[str], None] | None = None) -> None:
+                 on_phase: Callable[[str], None] | None = None,
+                 budget: Budget | None = None) -> None:
         self.scenario = scenario
         self.problem = narrow(resolve(instance, scenario), filters or Filters())
-        self.budget = Budget(time_limit, on_phase)
+        self.budget = budget or Budget(time_limit, on_phase)
         self.listing = coalitions.Listing(self.problem, limit=limit, budget=self.budget)
         self.max_relaxations = max_relaxations
 

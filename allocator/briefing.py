@@ -7,7 +7,6 @@ that the page is a pure function of a `Briefing`.
 
 from __future__ import annotations
 
-import time
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
@@ -43,26 +42,22 @@ class Briefing:
 
 
 def brief(instance: Instance, scenario: str | None, command: str,
-          time_limit: float | None = None) -> Briefing:
-    """The briefing on an instance (or one of its scenarios); `time_limit` bounds the whole
-    of it (what it does not reach is marked incomplete, unknown or undecided)."""
-    deadline = None if time_limit is None else time.monotonic() + time_limit
-
-    def left() -> float | None:
-        return None if deadline is None else max(deadline - time.monotonic(), 0.0)
-
-    stream = Stream(instance, scenario, limit=LISTED + 1, time_limit=left())
+          time_limit: float | None = None, budget: Budget | None = None) -> Briefing:
+    """The briefing on an instance (or one of its scenarios). One budget (`time_limit`, or
+    the `budget` given, which someone else may stop) bounds the whole of it: what it does not
+    reach is marked incomplete, unknown or undecided."""
+    budget = budget or Budget(time_limit)
+    stream = Stream(instance, scenario, limit=LISTED + 1, budget=budget)
     with stream.signals():
         listed = tuple(stream)
         result = replace(stream.result(), coalitions=listed[:LISTED], counted=None)
     summary = None
     if stream.listing.stopped == "limit":
-        whole = Stream(instance, scenario, time_limit=left())
+        whole = Stream(instance, scenario, budget=budget)
         with whole.signals():
             summary = whole.summary()
         result = replace(result, coalitions=(), counted=summary.total,
                          complete=whole.listing.complete, stopped_by=whole.listing.stopped)
-    budget = Budget(left())
     verdicts = {s.name: _verdict(resolve(instance, s.name), budget) for s in instance.scenarios}
     try:
         examples = tuple(_allocations(result.instance, c, budget) for c in result.coalitions)

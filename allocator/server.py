@@ -48,6 +48,7 @@ from .loader import from_dict, load, loads
 from .model import Instance
 from .output import Sink
 from .parse import parse, read_text
+from .solver import Budget
 from .transform import CoalitionQuestion, resolve
 
 
@@ -233,6 +234,14 @@ def _request_problem(problem: Problem) -> dict[str, str]:
     return {"path": format_path(path), "message": problem.message, "kind": problem.kind}
 
 
+async def _stop_when_gone(request: Request, budget: Budget) -> None:
+    """Stop the work of a request whose client went away (the room abandons a request when a
+    newer change comes), so that it frees its solver at once."""
+    while not await request.is_disconnected():
+        await anyio.sleep(0.1)
+    budget.stop("interrupt")
+
+
 def _limit(data: dict[str, Any], limits: Limits) -> int:
     limit = data.get("limit", limits.listed)
     if not isinstance(limit, int) or isinstance(limit, bool) or not 1 <= limit <= limits.listed:
@@ -317,8 +326,12 @@ def create_app(paths: list[str], limits: Limits | None = None,
 
         data = await _body(request, limits)
         problem, _ = changed(room, data)
-        briefing = await room.run(lambda: brief(problem, None, "allocator serve",
-                                                limits.seconds))
+        budget = Budget(limits.seconds)
+        async with anyio.create_task_group() as watching:
+            watching.start_soon(_stop_when_gone, request, budget)
+            briefing = await room.run(lambda: brief(problem, None, "allocator serve",
+                                                    budget=budget))
+            watching.cancel_scope.cancel()
         return JSONResponse({"html": answer_html(briefing)})
 
     async def scenario(request: Request) -> Response:

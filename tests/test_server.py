@@ -255,3 +255,26 @@ def test_write_saves_a_scenario_into_the_file_keeping_its_comments(tmp_path):
     listed = writer.get("/api/instances").json()[0]["scenarios"]
     assert listed[-1] == "talks"
     assert [p.name for p in tmp_path.iterdir()] == ["worcester-2016.yaml"]
+
+
+def test_an_abandoned_request_frees_its_solver():
+    """The room abandons a request when a newer change comes: the server sees the client go
+    and stops that work, so the next request does not wait for it (one solver here)."""
+    port = free_port()
+    server = subprocess.Popen([sys.executable, "-m", "allocator.cli", "serve", WORCESTER,
+                               str(ROOT / "benchmarks" / "instances" / "parliament-16.yaml"),
+                               "--port", str(port), "--solving", "1"],
+                              stderr=subprocess.PIPE, text=True)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        wait_for(base)
+        with pytest.raises(httpx.ReadTimeout):  # a long answer, abandoned
+            httpx.post(f"{base}/api/answer", json={"instance": "parliament-16"}, timeout=1)
+        started = time.monotonic()
+        quick = httpx.post(f"{base}/api/solve", json={"instance": "worcester-2016",
+                                                      "scenario": "green-backs-labour"},
+                           timeout=60)
+        assert quick.status_code == 200 and time.monotonic() - started < 3
+    finally:
+        server.terminate()
+        server.wait(timeout=20)
