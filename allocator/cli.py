@@ -496,6 +496,7 @@ def serve(files: tuple[str, ...], host: str, port: int, seconds: float, solving:
         except ImportError:  # the ASGI stack is an optional extra
             raise UsageError("serving needs the web extra: pip install 'allocator[web]'"
                              ) from None
+        gc.enable()  # a long-lived server: its garbage must be collected (see `main`)
         app = create_app(list(files), Limits(seconds=seconds, solving=solving), write)
         click.echo(f"serving {len(files)} instance{'s' if len(files) != 1 else ''} on "
                    f"http://{host}:{port}/ (Ctrl-C stops)", err=True)

@@ -108,6 +108,14 @@ def test_the_page_is_the_report(client):
     assert client.get("/").text.startswith("<!doctype html>")
 
 
+def resident(pid: int) -> int:
+    """A process's resident memory in KB (Linux)."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1])
+    raise AssertionError("no VmRSS")
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -116,7 +124,8 @@ def free_port() -> int:
 
 def test_many_clients_at_once_against_a_running_server():
     """200 mixed requests from 20 clients against `allocator serve` on loopback: every one
-    answered, correctly; the server binds 127.0.0.1 and stops on SIGTERM."""
+    answered, correctly, with memory flat; the server binds 127.0.0.1 and stops on
+    SIGTERM."""
     port = free_port()
     server = subprocess.Popen([sys.executable, "-m", "allocator.cli", "serve", WORCESTER,
                                "--port", str(port)], stderr=subprocess.PIPE, text=True)
@@ -133,8 +142,11 @@ def test_many_clients_at_once_against_a_running_server():
             return httpx.post(f"{base}/api/{kind}", json=body, timeout=60).status_code
 
         with ThreadPoolExecutor(20) as pool:
+            list(pool.map(ask, requests[:40]))  # warm up: caches, thread pools
+            before = resident(server.pid)
             statuses = list(pool.map(ask, requests))
         assert statuses.count(200) == 150 and statuses.count(404) == 50
+        assert resident(server.pid) - before < 40_000, "memory grows with the requests"
     finally:
         server.terminate()
         server.wait(timeout=20)
