@@ -11,8 +11,9 @@
 The pipeline, one module each: `loader` (file -> `model.Instance`), `transform` (scenarios,
 drops, pinned roles), `encoding` (CP-SAT model), `solver` (the only place that runs CP-SAT),
 `allocations` / `symmetry` / `coalitions` / `census` (enumeration, counts), `conflict` /
-`relaxations` / `binding` / `deadlock` (explanation), `result`, `render`, and `cli`; `api`
-holds the entry points exported here.
+`relaxations` / `binding` / `deadlock` (explanation), `result`, `render` / `chamber` /
+`report` / `room` (text, pictures, pages), `cli` and `server`; `api` and `briefing` hold the
+entry points (those of `api` exported here).
 """
 
 from importlib import import_module
