@@ -279,14 +279,21 @@ def status_line(result: Result) -> str:
 
 def to_table(result: Result, note: str = "") -> str:
     """For people: the verdict, the explanation with the demands' texts, the aligned list."""
+    lines = _head_lines(result, note)
+    if result.items:
+        lines += ["", *_aligned(*_table_rows(result.items, result.investiture))]
+    return "\n".join(lines) + "\n"
+
+
+def _head_lines(result: Result, note: str) -> list[str]:
+    """What every table starts with: the title, the verdict, a note, the deadlock's
+    explanation."""
     lines = [_title(result), status_line(result)]
     if note:
         lines.append(note)
     if result.deadlock is not None:
         lines += deadlock_lines(result.deadlock, result.instance)
-    if result.items:
-        lines += ["", *_aligned(*_table_rows(result.items, result.investiture))]
-    return "\n".join(lines) + "\n"
+    return lines
 
 
 def _title(result: Result) -> str:
@@ -364,11 +371,7 @@ def _by_size(summary: Summary) -> list[dict[str, Any]]:
 
 def census_table(result: Result, summary: Summary, note: str = "") -> str:
     """The counts (and the summary) for people."""
-    lines = [_title(result), status_line(result)]
-    if note:
-        lines.append(note)
-    if result.deadlock is not None:
-        lines += deadlock_lines(result.deadlock, result.instance)
+    lines = _head_lines(result, note)
     if summary.counts:
         lines += ["", "Coalitions by number of cabinet parties and form:",
                   *count_lines(summary)]

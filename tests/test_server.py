@@ -12,7 +12,9 @@ import subprocess
 import sys
 import time
 import warnings
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
@@ -116,6 +118,21 @@ def resident(pid: int) -> int:
     raise AssertionError("no VmRSS")
 
 
+@contextmanager
+def running_server(*args: str) -> Iterator[tuple[str, subprocess.Popen[str]]]:
+    """`allocator serve ARGS` on a free loopback port, ready; stopped (SIGTERM) on leaving."""
+    port = free_port()
+    server = subprocess.Popen([sys.executable, "-m", "allocator.cli", "serve", *args,
+                               "--port", str(port)], stderr=subprocess.PIPE, text=True)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        wait_for(base)
+        yield base, server
+    finally:
+        server.terminate()
+        server.wait(timeout=20)
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -126,12 +143,7 @@ def test_many_clients_at_once_against_a_running_server():
     """200 mixed requests from 20 clients against `allocator serve` on loopback: every one
     answered, correctly, with memory flat; the server binds 127.0.0.1 and stops on
     SIGTERM."""
-    port = free_port()
-    server = subprocess.Popen([sys.executable, "-m", "allocator.cli", "serve", WORCESTER,
-                               "--port", str(port)], stderr=subprocess.PIPE, text=True)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        wait_for(base)
+    with running_server(WORCESTER) as (base, server):
         requests = [("solve", {"instance": "worcester-2016", "scenario": "green-backs-labour"}),
                     ("solve", {"instance": "worcester-2016", "level": "coalition"}),
                     ("why-not", {"instance": "worcester-2016", "cabinet_parties": ["con"]}),
@@ -147,9 +159,6 @@ def test_many_clients_at_once_against_a_running_server():
             statuses = list(pool.map(ask, requests))
         assert statuses.count(200) == 150 and statuses.count(404) == 50
         assert resident(server.pid) - before < 40_000, "memory grows with the requests"
-    finally:
-        server.terminate()
-        server.wait(timeout=20)
     assert "serving 1 instance on http://127.0.0.1:" in server.stderr.read()
 
 
@@ -169,12 +178,7 @@ def test_the_room_in_a_real_browser(tmp_path):
     support appears; the address keeps the state; saving downloads the scenario's YAML."""
     from playwright.sync_api import sync_playwright
 
-    port = free_port()
-    server = subprocess.Popen([sys.executable, "-m", "allocator.cli", "serve", WORCESTER,
-                               "--port", str(port)], stderr=subprocess.PIPE, text=True)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        wait_for(base)
+    with running_server(WORCESTER) as (base, server):
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(executable_path=CHROMIUM,
                                                  args=["--no-sandbox"])
@@ -221,9 +225,6 @@ def test_the_room_in_a_real_browser(tmp_path):
             page.screenshot(path=str(tmp_path / "room.png"), full_page=True)
             browser.close()
         assert errors == []
-    finally:
-        server.terminate()
-        server.wait(timeout=20)
 
 
 def wait_for(base: str) -> None:
@@ -272,14 +273,8 @@ def test_write_saves_a_scenario_into_the_file_keeping_its_comments(tmp_path):
 def test_an_abandoned_request_frees_its_solver():
     """The room abandons a request when a newer change comes: the server sees the client go
     and stops that work, so the next request does not wait for it (one solver here)."""
-    port = free_port()
-    server = subprocess.Popen([sys.executable, "-m", "allocator.cli", "serve", WORCESTER,
-                               str(ROOT / "benchmarks" / "instances" / "parliament-16.yaml"),
-                               "--port", str(port), "--solving", "1"],
-                              stderr=subprocess.PIPE, text=True)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        wait_for(base)
+    with running_server(WORCESTER, str(ROOT / "benchmarks" / "instances" / "parliament-16.yaml"),
+                        "--solving", "1") as (base, _):
         with pytest.raises(httpx.ReadTimeout):  # a long answer, abandoned
             httpx.post(f"{base}/api/answer", json={"instance": "parliament-16"}, timeout=1)
         started = time.monotonic()
@@ -287,6 +282,3 @@ def test_an_abandoned_request_frees_its_solver():
                                                       "scenario": "green-backs-labour"},
                            timeout=60)
         assert quick.status_code == 200 and time.monotonic() - started < 3
-    finally:
-        server.terminate()
-        server.wait(timeout=20)
