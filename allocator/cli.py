@@ -299,22 +299,39 @@ class _Job:
                 yield render.to_table(replace(finish(), coalitions=listed, counted=None))
 
     def _readable(self) -> Iterator[str]:
-        """A table of at most TABLE_ROWS items; past that, the summary of the coalitions."""
-        if self.level == "coalition":
-            stream = self._stream(TABLE_ROWS + 1)
-            with stream.signals():
-                listed = tuple(stream)
-                result = replace(stream.result(), coalitions=listed, counted=None)
-        else:
+        """A table of at most TABLE_ROWS items. Past that, allocations give way to their
+        coalitions when those fit, and else to the summary of the coalitions."""
+        coalitions = self._coalition_table()
+        if self.level == "allocation":
             result = self._solve(TABLE_ROWS + 1)
-        if result.stopped_by != "limit":
-            yield render.to_table(self._finish(result))
-            return
+            if result.stopped_by != "limit":
+                yield render.to_table(self._finish(result))
+                return
+            result = next(coalitions)
+            if result.stopped_by != "limit":
+                note = (f"More than {TABLE_ROWS} allocations, too many for a table: here are "
+                        "their coalitions, with the range of each split and who can hold each "
+                        "post. --format jsonl or csv lists the allocations.")
+                yield render.to_table(self._finish(result), note)
+                return
+        else:
+            result = next(coalitions)
+            if result.stopped_by != "limit":
+                yield render.to_table(self._finish(result))
+                return
         noun = "coalitions" if self.level == "coalition" else "allocations"
         note = (f"More than {TABLE_ROWS} {noun}, too many for a table: here is the summary "
                 "of the coalitions. --format jsonl or csv lists them all, --limit N shows the "
                 "first N.")
         yield from self._census(self._stream(None), "summary", note)
+
+    def _coalition_table(self) -> Iterator[Result]:
+        """The first TABLE_ROWS + 1 coalitions, listed (made when first asked for)."""
+        stream = self._stream(TABLE_ROWS + 1)
+        with stream.signals():
+            listed = tuple(stream)
+            yield replace(stream.result(), coalitions=listed, counted=None,
+                          level="coalition")
 
     def _solve(self, limit: int | None,
                on_found: Callable[[Allocation | Coalition], None] | None = None) -> Result:

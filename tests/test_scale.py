@@ -250,3 +250,9 @@ def test_new_coalitions_of_a_relaxation_match_brute_force(case):
     for j, demand in enumerate(bruteforce.effective(raw, scenario)["demands"]):
         after = set(project(bruteforce.allocations(raw, scenario, frozenset([j]))))
         assert known.more_in(without(problem, [demand["id"]])) == (after > before)
+
+
+def test_too_many_allocations_but_few_coalitions_show_the_coalitions():
+    code, out, _ = run("solve", "instances/stockton-2007.yaml")
+    assert code == 0 and "here are their coalitions" in out
+    assert "feasible: 18 coalitions, complete" in out and "summary" not in out
