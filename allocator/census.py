@@ -112,7 +112,7 @@ def summarise(listing: Listing) -> Summary:
     summary = Summary({}, {p: PartyFigures() for p in parties}, allocations={})
     tally = _Tally(listing, summary)
     every: list[Analysed] = []
-    pivotal = _Pivotal(listing)
+    pivotal = Pivotal(listing.problem)
     for group in listing.canonical():
         for analysed in group:
             times = tally.add(analysed)
@@ -132,7 +132,7 @@ def summarise(listing: Listing) -> Summary:
 
 
 def _tally(summary: Summary, listing: Listing, analysed: Analysed, times: int,
-           pivotal: _Pivotal) -> None:
+           pivotal: Pivotal) -> None:
     """Add one candidate's coalitions to the per-party figures: a member of a class of m
     interchangeable parties, c of which take a role, takes it in c/m of them (and is pivotal
     there when the class members taking that role are)."""
@@ -156,12 +156,11 @@ def _tally(summary: Summary, listing: Listing, analysed: Analysed, times: int,
                 figures.pivotal += here
 
 
-class _Pivotal:
+class Pivotal:
     """Whether each party of a government is needed for it to get in (SPEC §2's investiture
     rules): with it moved into opposition, the government would fail."""
 
-    def __init__(self, listing: Listing) -> None:
-        problem = listing.problem
+    def __init__(self, problem: m.Instance) -> None:
         self.seats = [p.seats for p in problem.parties]
         self.quota = problem.quota
         self.unlisted = problem.total_seats - sum(self.seats)

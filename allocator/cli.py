@@ -32,6 +32,7 @@ from .transform import CoalitionQuestion, Filters, check_question, narrow, resol
 
 if TYPE_CHECKING:
     from .api import Stream
+    from .sweep import SweepProgress
 
 # The commands that solve import the solving modules (and with them OR-Tools, most of the
 # start-up time) when they run: `validate`, `schema` and `--help` never need them.
@@ -443,13 +444,7 @@ def draw(file: str, scenario: str | None, question: CoalitionQuestion | None,
             check_question(problem, question)
             roles = Roles(question.cabinet, question.support or ())
         picture = hemicycle_svg(problem, roles)
-        sink = Sink(out, binary=kind == "png")
-        try:
-            sink.write(png(picture) if kind == "png" else picture)
-        except BaseException:
-            sink.close(keep=False)
-            raise
-        sink.close()
+        _write(out, png(picture) if kind == "png" else picture)
         return 0
 
     _guard(run)
@@ -477,14 +472,130 @@ def report_command(file: str, scenario: str | None, out: str,
         command = " ".join(["allocator", "report", file,
                             *(["--scenario", scenario] if scenario else [])])
         briefing = brief(instance, scenario, command, time_limit)
-        sink = Sink(out)
-        try:
-            sink.write(report_html(briefing))
-        except BaseException:
-            sink.close(keep=False)
-            raise
-        sink.close()
+        _write(out, report_html(briefing))
         return EXIT[briefing.result.status]
+
+    _guard(run)
+
+
+def _write(out: str | None, data: str | bytes) -> None:
+    """Write a command's whole output to PATH (whole or not at all) or to stdout."""
+    sink = Sink(out, binary=isinstance(data, bytes))
+    try:
+        sink.write(data)
+    except BaseException:
+        sink.close(keep=False)
+        raise
+    sink.close()
+
+
+class ProgressBar:
+    """A bar on stderr while a sweep runs, with draws a second and the time left, redrawn at
+    most twice a second, only when stderr is a terminal."""
+
+    WIDTH = 24
+
+    def __init__(self) -> None:
+        self.enabled = sys.stderr.isatty()
+        self.shown = 0.0
+
+    def __call__(self, progress: SweepProgress) -> None:
+        now = time.monotonic()
+        if not self.enabled or (now - self.shown < 0.5 and progress.done < progress.total):
+            return
+        self.shown = now
+        elapsed = max(now - progress.started, 1e-9)
+        rate = progress.done / elapsed
+        filled = self.WIDTH * progress.done // max(progress.total, 1)
+        left = (progress.total - progress.done) / rate if rate else float("inf")
+        eta = f"{left:.0f} s left" if left != float("inf") else "starting"
+        sys.stderr.write(f"\r\033[K[{'#' * filled}{'.' * (self.WIDTH - filled)}] "
+                         f"{progress.done:,}/{progress.total:,} draws · {rate:,.0f}/s · {eta}")
+        sys.stderr.flush()
+
+    def done(self) -> None:
+        if self.enabled and self.shown:
+            sys.stderr.write("\r\033[K")
+            sys.stderr.flush()
+
+
+@main.command("sweep")
+@click.argument("file", type=click.Path(dir_okay=False))
+@click.option("--scenario", metavar="NAME", help="Sweep the named scenario of the instance.")
+@click.option("--draws", type=click.IntRange(1, 10**7), default=1000, show_default=True,
+              metavar="N", help="How many parliaments to draw from the polls.")
+@click.option("--seed", type=click.IntRange(0, 2**63 - 1), default=0, show_default=True,
+              metavar="S", help="The seed of the draws: the same seed, the same answer.")
+@click.option("--seats", "seat_table", type=click.Path(dir_okay=False), metavar="DRAWS.csv",
+              help="Sweep these parliaments instead: a header of party ids (and optionally "
+                   "others), one row of seats per parliament.")
+@click.option("--polls", type=click.Path(dir_okay=False), metavar="FILE",
+              help="Take votes and electoral_system from FILE instead of the instance.")
+@click.option("--workers", type=click.IntRange(min=1), metavar="K",
+              help="Local worker processes (default: one per core; 1 runs in this process).")
+@click.option("--dask", metavar="ADDRESS",
+              help="Run on the Dask scheduler at ADDRESS (e.g. tcp://10.0.0.5:8786).")
+@click.option("--checkpoint", metavar="DIR",
+              help="Keep every chunk done in DIR; run again with the same DIR to resume.")
+@click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table",
+              show_default=True, help="table for people; json (SPEC §7); csv one row per "
+                                      "government, with 95% intervals.")
+@click.option("--out", metavar="PATH", help="Write to PATH, whole or not at all.")
+@click.option("--plot", metavar="PATH.svg|.png",
+              help="Also draw the probabilities as bars into PATH.")
+@TIME_LIMIT
+def sweep_command(file: str, scenario: str | None, draws: int, seed: int,
+                  seat_table: str | None, polls: str | None, workers: int | None,
+                  dask: str | None, checkpoint: str | None, fmt: str, out: str | None,
+                  plot: str | None, time_limit: float | None) -> None:
+    """How likely each government of FILE is, over parliaments drawn from its polls (or
+    given in a seat table), with every demand in force."""
+    if workers is not None and dask is not None:
+        _fail("give --workers or --dask, not both")
+    if seat_table is not None and polls is not None:
+        _fail("give --seats or --polls, not both")
+    kind = Path(plot).suffix.lower().lstrip(".") if plot else None
+    if kind is not None and kind not in ("svg", "png"):
+        _fail(f"--plot {plot}: give a file ending in .svg or .png")
+
+    def run() -> int:
+        from . import render_sweep
+        from .draws import SeatTable
+        from .loader import load_uncertainty
+        from .sweep import sweep
+
+        instance = load(file)
+        if polls is not None:
+            instance = load_uncertainty(polls, instance)
+        table = SeatTable.read(seat_table, instance) if seat_table is not None else None
+        resolve(instance, scenario)  # an unknown scenario is a usage error, before any work
+        progress = ProgressBar()
+        try:
+            result = sweep(instance, scenario, draws=draws, seed=seed, seats=table,
+                           workers=workers, dask=dask, checkpoint=checkpoint,
+                           time_limit=None if time_limit is None
+                           else STARTED + time_limit - time.monotonic(),
+                           on_progress=progress)
+        finally:
+            progress.done()
+        text = {"json": render_sweep.sweep_json, "csv": render_sweep.sweep_csv,
+                "table": render_sweep.sweep_table}[fmt](result)
+        if plot is not None:
+            from .bars import bars_svg
+
+            picture = bars_svg(render_sweep.sweep_dict(result), result.instance)
+            if kind == "png":
+                from .chamber import png
+
+                _write(plot, png(picture))
+            else:
+                _write(plot, picture)
+        _write(out, text)
+        if not result.complete:
+            click.echo(render_sweep.status(result), err=True)
+        if result.draws == 0:
+            return EXIT["unknown"]
+        return EXIT["deadlock"] if result.complete and not result.governments else 0
 
     _guard(run)
 

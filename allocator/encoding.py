@@ -13,7 +13,7 @@ encoder, keyed by its class in `ENCODERS`; the model class says everything else 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Hashable, Iterable, Sequence
 from itertools import combinations, permutations
 from typing import Any
 
@@ -208,6 +208,49 @@ class Encoding:
         for group in self.instance.policy_conflicts:
             for a, b in combinations(dict.fromkeys(group), 2):
                 self.model.add_bool_or([~self.programme[a], ~self.programme[b]])
+
+
+#: truth tables over more subsets than this give way to the seats themselves (`seat_signature`)
+MAX_TABLE = 6_561
+
+
+def seat_signature(instance: m.Instance) -> Hashable:
+    """Everything the encoding reads from the seats and votes, in a form that two parliaments
+    often share: instances equal but for their seats and votes, with equal signatures, have
+    exactly the same solutions (a sweep solves each signature once).
+
+    The seats enter the model only through these comparisons, which must be kept in step with
+    every use of `seats`, `quota` and `unlisted` above:
+    * whether a set of parties reaches the quota (`_majority_form`, absolute investiture, and
+      `minimal_winning`): a truth table over every subset;
+    * relative investiture, whether 2 x seats(for) + seats(abstaining) exceeds the chamber
+      (for > against, with against the rest): a table over every (for, abstain) split;
+    * negative investiture, whether a set of parties (the opposition) plus the unlisted seats
+      stays below the quota;
+    * the weights of `proportional` demands (seats or votes).
+    Where a table would be too long, the seats themselves are the signature.
+    """
+    seats = [p.seats for p in instance.parties]
+    quota, total = instance.quota, instance.total_seats
+    rule = instance.government.investiture
+    weights = tuple(tuple(d.weights(instance)) for d in instance.demands
+                    if isinstance(d, m.Proportional))
+    size = 3 ** len(seats) if rule == "relative" else 2 ** len(seats)
+    if size > MAX_TABLE:
+        return (rule, tuple(seats), quota, total, weights)
+    sums = [0]
+    for w in seats:
+        sums += [s + w for s in sums]
+    tables = [bytes(s >= quota for s in sums)]
+    if rule == "relative":
+        votes = [0]
+        for w in seats:
+            votes = [v + x for v in votes for x in (0, 2 * w, w)]
+        tables.append(bytes(v > total for v in votes))
+    elif rule == "negative":
+        unlisted = total - sum(seats)
+        tables.append(bytes(s + unlisted < quota for s in sums))
+    return (rule, *tables, weights)
 
 
 def negation(lit: Literal) -> Literal:

@@ -12,6 +12,7 @@ import copy
 import re
 from collections.abc import Iterable, Iterator, Mapping
 from contextvars import ContextVar
+from fractions import Fraction
 from itertools import combinations
 from pathlib import Path as FilePath
 from typing import Any
@@ -29,6 +30,8 @@ from .model import (
     Reference,
     RoleDemand,
     Scenario,
+    Uncertainty,
+    exact,
 )
 from .parse import FORMATS, Parsed, line_of, parse, read_text
 from .transform import apply_scenario, generated_ids, with_ids
@@ -73,16 +76,45 @@ def _validate(parsed: Parsed, filename: str | None) -> Instance:
         problems += _references_beside(data, problems)
     else:
         problems = list(_reference_problems(instance))
-    if problems:
-        located = sorted((Problem(p.message, p.path, filename, line_of(parsed.tree, p.path),
-                                  p.kind) for p in problems), key=_reading_order)
-        if len(located) > MAX_PROBLEMS:
-            rest = len(located) - MAX_PROBLEMS
-            located = [*located[:MAX_PROBLEMS],
-                       Problem(f"... and {rest} more problem{'s' if rest > 1 else ''}",
-                               file=filename)]
-        raise InstanceError(located, source=filename)
+    _refuse(problems, parsed, filename)
     return instance
+
+
+def load_uncertainty(path: str | FilePath, instance: Instance) -> Instance:
+    """The instance with the `votes` and `electoral_system` of a file beside it (`sweep
+    --polls FILE`), checked against its parties like the rest of an instance."""
+    path = FilePath(path)
+    filename = str(path)
+    parsed = parse(read_text(path), FORMATS.get(path.suffix.lower(), "yaml"), filename)
+    data = parsed.data
+    if not isinstance(data, Mapping):
+        raise InstanceError([Problem("a polls file is a mapping with the keys votes and "
+                                     "electoral_system", file=filename, line=1)],
+                            source=filename)
+    try:
+        given = Uncertainty.model_validate(data)
+    except ValidationError as exc:
+        problems = _pydantic_problems(exc, data)
+    else:
+        instance = instance.model_copy(update={"votes": given.votes,
+                                               "electoral_system": given.electoral_system})
+        problems = list(uncertainty_problems(instance))
+    _refuse(problems, parsed, filename)
+    return instance
+
+
+def _refuse(problems: list[Problem], parsed: Parsed, filename: str | None) -> None:
+    """Raise the problems found, if any, each with its line, in reading order."""
+    if not problems:
+        return
+    located = sorted((Problem(p.message, p.path, filename, line_of(parsed.tree, p.path),
+                              p.kind) for p in problems), key=_reading_order)
+    if len(located) > MAX_PROBLEMS:
+        rest = len(located) - MAX_PROBLEMS
+        located = [*located[:MAX_PROBLEMS],
+                   Problem(f"... and {rest} more problem{'s' if rest > 1 else ''}",
+                           file=filename)]
+    raise InstanceError(located, source=filename)
 
 
 def _reading_order(problem: Problem) -> tuple[int, list[tuple[int, int | str]]]:
@@ -329,6 +361,45 @@ def _reference_problems(instance: Instance) -> Iterator[Problem]:
         yield from _relaxed_by(instance, instance.outcome.relaxed_by, ("outcome",))
     for i, scenario in enumerate(instance.scenarios):
         yield from _scenario_problems(instance, scenario, ("scenarios", i))
+    yield from uncertainty_problems(instance)
+
+
+def uncertainty_problems(instance: Instance) -> Iterator[Problem]:
+    """The polls and the electoral system of a sweep against the parties: every listed party
+    has a share in every poll, no share names an unknown party, shares leave room for others,
+    and the seats can make a government."""
+    ids = instance.party_ids
+    if instance.votes is not None:
+        votes = instance.votes
+        polls = [(("votes",), votes.shares or {})] if votes.polls is None else [
+            (("votes", "polls", i), poll.shares) for i, poll in enumerate(votes.polls)]
+        for at, shares in polls:
+            for party in shares:
+                yield from _ref("party", party, ids, at + ("shares", party))
+            missing = [p for p in ids if p not in shares]
+            if missing:
+                yield Problem(f"no share for {', '.join(missing)}: give every listed party a "
+                              "share (0 if it has none)", at + ("shares",), kind="meaning")
+            total = sum((exact(v) for v in shares.values()), Fraction(0))
+            if total > 100:
+                yield Problem(f"the shares add up to {float(total):g}%, above 100: they are "
+                              "percentages of all votes, the rest going to unlisted parties",
+                              at + ("shares",), kind="meaning")
+            elif total == 0:
+                yield Problem("every share is 0: nobody would win a seat", at + ("shares",),
+                              kind="meaning")
+        if instance.electoral_system is None:
+            yield Problem("a sweep over polls needs `electoral_system` (seats, method, "
+                          "threshold) to turn votes into seats", ("votes",), kind="missing_key")
+    system = instance.electoral_system
+    if system is not None:
+        for j, party in enumerate(system.exempt):
+            yield from _ref("party", party, ids, ("electoral_system", "exempt", j))
+        for party in system.direct:
+            yield from _ref("party", party, ids, ("electoral_system", "direct", party))
+        if system.majority is not None and system.majority > system.seats:
+            yield Problem(f"the quota ({system.majority}) is above the {system.seats} seats",
+                          ("electoral_system", "majority"), kind="base_rules")
 
 
 def _scenario_problems(instance: Instance, scenario: Scenario, at: Path) -> Iterator[Problem]:

@@ -281,7 +281,7 @@ def to_table(result: Result, note: str = "") -> str:
     """For people: the verdict, the explanation with the demands' texts, the aligned list."""
     lines = _head_lines(result, note)
     if result.items:
-        lines += ["", *_aligned(*_table_rows(result.items, result.investiture))]
+        lines += ["", *aligned(*_table_rows(result.items, result.investiture))]
     return "\n".join(lines) + "\n"
 
 
@@ -300,7 +300,7 @@ def _title(result: Result) -> str:
     return result.instance.name + (f" (scenario {result.scenario})" if result.scenario else "")
 
 
-def _aligned(header: list[object], rows: list[list[object]], figures: bool = False
+def aligned(header: list[object], rows: list[list[object]], figures: bool = False
              ) -> list[str]:
     """Columns padded to their widest cell; with `figures`, columns of numbers flush right."""
     widths = [max(len(str(r[i])) for r in [header, *rows]) for i in range(len(header))]
@@ -399,7 +399,7 @@ def count_lines(summary: Summary) -> list[str]:
     for label, chosen in [*((str(size), [size]) for size in sizes), ("all", sizes)]:
         rows.append([label, *cells(summary.counts, chosen),
                      *([cells(allocations, chosen)[-1]] if allocations is not None else [])])
-    return _aligned(header, rows, True)
+    return aligned(header, rows, True)
 
 
 def _summary_lines(result: Result, summary: Summary) -> list[str]:
@@ -414,18 +414,18 @@ def _summary_lines(result: Result, summary: Summary) -> list[str]:
         for p, f in summary.parties.items()]
     lines = ["", "In how many of them each party sits in cabinet, supports"
              + (", abstains" if abstain else "") + ", and is pivotal (the government fails "
-             "without it):", *_aligned(header, rows, True)]
+             "without it):", *aligned(header, rows, True)]
     for title, items in (
             (f"Smallest governments ({summary.smallest[0].seats} seats behind them)",
              summary.smallest),
             (f"Largest governments ({summary.largest[0].seats} seats behind them)",
              summary.largest)):
         shown = "" if len(items) < SHOWN else f", the first {SHOWN}"
-        lines += ["", f"{title}{shown}:", *_aligned(*_table_rows(items, investiture))]
+        lines += ["", f"{title}{shown}:", *aligned(*_table_rows(items, investiture))]
     if summary.few:
         shown = "" if summary.few_complete else f", the first {len(summary.few)}"
         lines += ["", f"Governments of at most {FEW_PARTIES} parties{shown}:",
-                  *_aligned(*_table_rows(summary.few, investiture))]
+                  *aligned(*_table_rows(summary.few, investiture))]
     else:
         lines += ["", f"No government of at most {FEW_PARTIES} parties."]
     return lines

@@ -1,0 +1,137 @@
+"""A sweep's result -> text: the JSON of SPEC §7, CSV, and a table for people.
+
+Probabilities are shares of the draws; beside each, the table and the CSV give its 95% Wilson
+score interval (Wilson 1927), which stays inside [0, 1] and is honest for shares near 0 or 1,
+where most coalitions' are.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import math
+from typing import Any
+
+from .encoding import ABSTAIN, CABINET, SUPPORT
+from .render import aligned
+from .sweep import Roles, SweepResult
+
+FORMATS = ("table", "json", "csv")
+#: the table lists this many governments, the most likely first (csv and json list them all)
+TABLE_ROWS = 30
+Z95 = 1.959963984540054  # the normal quantile of 0.975
+
+
+def wilson(k: int, n: int, z: float = Z95) -> tuple[float, float]:
+    """The Wilson score interval of a share k/n."""
+    if n == 0:
+        return 0.0, 1.0
+    p = k / n
+    middle = (p + z * z / (2 * n)) / (1 + z * z / n)
+    half = z / (1 + z * z / n) * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n))
+    return max(0.0, middle - half), min(1.0, middle + half)
+
+
+def _share(k: int, n: int) -> float:
+    return k / n if n else 0.0
+
+
+def _members(result: SweepResult, roles: Roles, role: int) -> list[str]:
+    return [p for p, r in zip(result.instance.party_ids, roles, strict=True) if r == role]
+
+
+def sweep_dict(result: SweepResult) -> dict[str, Any]:
+    """The JSON document of SPEC §7."""
+    n = result.draws
+    return {
+        "instance": result.instance.name,
+        "scenario": result.scenario,
+        "draws": n,
+        "seed": result.seed,
+        "deadlock": _share(result.deadlock, n),
+        "coalitions": [{"cabinet": _members(result, roles, CABINET),
+                        "support": _members(result, roles, SUPPORT),
+                        "abstain": _members(result, roles, ABSTAIN),
+                        "probability": _share(k, n), "draws": k}
+                       for roles, k in result.governments],
+        "parties": {p: {"cabinet": _share(c, n), "support": _share(s, n),
+                        "pivotal": _share(v, n)}
+                    for p, (c, s, v) in result.parties.items()},
+        "complete": result.complete,
+    }
+
+
+def sweep_json(result: SweepResult) -> str:
+    return json.dumps(sweep_dict(result), ensure_ascii=False) + "\n"
+
+
+def sweep_csv(result: SweepResult) -> str:
+    """One row per government, the most likely first; parties joined with `+`."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(["cabinet", "support", "abstain", "probability", "low", "high", "draws"])
+    n = result.draws
+    for roles, k in result.governments:
+        low, high = wilson(k, n)
+        writer.writerow(["+".join(_members(result, roles, role))
+                         for role in (CABINET, SUPPORT, ABSTAIN)]
+                        + [f"{_share(k, n):.6f}", f"{low:.6f}", f"{high:.6f}", k])
+    return buffer.getvalue()
+
+
+def _percent(x: float) -> str:
+    """One decimal, never rounding a share that is not 0 or 1 to 0.0% or 100.0%."""
+    if 0 < x < 0.0005:
+        return "<0.1%"
+    if 0.9995 <= x < 1:
+        return ">99.9%"
+    return f"{100 * x:.1f}%"
+
+
+def status(result: SweepResult) -> str:
+    """What the figures are over: how many draws, from where, complete or not."""
+    source = (f"drawn from the polls (seed {result.seed})" if result.seed is not None
+              else "from the seat table")
+    said = f"{result.draws:,} parliaments {source}"
+    if result.complete:
+        return f"Over {said}."
+    reason = result.stopped_by or "stopped"
+    return (f"Incomplete ({reason}): over the first {said}, of {result.requested:,} asked "
+            "for.")
+
+
+def sweep_table(result: SweepResult) -> str:
+    n = result.draws
+    title = result.instance.name + (f" (scenario {result.scenario})" if result.scenario
+                                     else "")
+    lines = [title, status(result)]
+    if n == 0:
+        return "\n".join(lines) + "\n"
+    possible = n - result.deadlock
+    lines.append(f"Some government is possible in {possible:,} of them "
+                 f"({_percent(_share(possible, n))}); none in {result.deadlock:,} "
+                 f"({_percent(_share(result.deadlock, n))}).")
+    abstain = result.instance.government.investiture != "absolute"
+    if result.governments:
+        header: list[object] = ["probability", "95% interval", "draws", "cabinet", "support",
+                                *(["abstain"] if abstain else [])]
+        rows: list[list[object]] = []
+        for roles, k in result.governments[:TABLE_ROWS]:
+            low, high = wilson(k, n)
+            rows.append([_percent(_share(k, n)), f"{_percent(low)}-{_percent(high)}",
+                         f"{k:,}", ", ".join(_members(result, roles, CABINET)),
+                         ", ".join(_members(result, roles, SUPPORT)) or "-",
+                         *([", ".join(_members(result, roles, ABSTAIN)) or "-"]
+                           if abstain else [])])
+        lines += ["", "Governments, the most likely first:", *aligned(header, rows)]
+        rest = len(result.governments) - TABLE_ROWS
+        if rest > 0:
+            lines.append(f"... and {rest:,} more (--format csv or json lists them all)")
+    party_rows: list[list[object]] = [
+        [p, _percent(_share(c, n)), _percent(_share(s, n)), _percent(_share(v, n))]
+        for p, (c, s, v) in result.parties.items()]
+    lines += ["", "Parties: in how many parliaments each can sit in a cabinet, support one, "
+              "or is pivotal to one:",
+              *aligned(["party", "cabinet", "support", "pivotal"], party_rows)]
+    return "\n".join(lines) + "\n"
