@@ -5,11 +5,14 @@ Drawn from the sweep's JSON document (SPEC §7), so that a sweep saved with `--f
 draws the same as one just run. Each bar is `<rect class="bar">` carrying the coalition in
 `data-cabinet`, `data-support`, `data-abstain` (ids joined with `+`) and `data-probability`.
 Each cabinet party shows as a chip in its colour (`chamber.colours`) before the label, so a
-coalition reads at a glance and without colour (the label names every party).
+coalition reads at a glance and without colour (the label names every party). Each
+government's row carries its roles in `data-roles`, as the report's rows do, so that a page can
+redraw its chamber from a bar.
 """
 
 from __future__ import annotations
 
+import json
 from html import escape
 from typing import Any
 
@@ -113,9 +116,12 @@ def _row(y: float, label: str, full: str, cabinet: list[str], colour: dict[str, 
         'stroke-width="0.5"/>' for i, party in enumerate(cabinet[:6]))
     text_x = 12 + min(len(cabinet), 6) * (_CHIP + 3) + (4 if cabinet else 0)
     attributes = " ".join(f'data-{key}="{escape(value)}"' for key, value in data.items())
+    roles = escape(json.dumps({role: [p for p in data[role].split("+") if p]
+                               for role in ("cabinet", "support", "abstain")}))
+    group = f'<g data-roles="{roles}">' if cabinet else "<g>"
     bar_end = _LABEL + _BAR * p
     return "".join([
-        f'<g><title>{escape(full)}: {100 * p:.1f}% ({k:,} of {n:,}; 95% interval '
+        f'{group}<title>{escape(full)}: {100 * p:.1f}% ({k:,} of {n:,}; 95% interval '
         f'{100 * low:.1f}-{100 * high:.1f}%)</title>', chips,
         f'<text x="{text_x}" y="{y}">{escape(_cut(label, _LABEL - text_x - 8))}</text>',
         f'<rect class="bar" x="{_LABEL}" y="{y - 13}" width="{max(_BAR * p, 0.5):.1f}" '

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from typing import Any
 
 from . import allocations
 from .api import Stream
@@ -39,10 +40,13 @@ class Briefing:
     #: per coalition listed: its first allocations, and how many it has (None: more than
     #: COUNTED, and the ones shown are the first of those found)
     allocations: tuple[tuple[tuple[Allocation, ...], int | None], ...] = ()
+    #: a sweep of the instance (the JSON of `allocator sweep`), shown as bars when given
+    sweep: dict[str, Any] | None = None
 
 
 def brief(instance: Instance, scenario: str | None, command: str,
-          time_limit: float | None = None, budget: Budget | None = None) -> Briefing:
+          time_limit: float | None = None, budget: Budget | None = None,
+          sweep: dict[str, Any] | None = None) -> Briefing:
     """The briefing on an instance (or one of its scenarios). One budget (`time_limit`, or
     the `budget` given, which someone else may stop) bounds the whole of it: what it does not
     reach is marked incomplete, unknown or undecided."""
@@ -64,7 +68,7 @@ def brief(instance: Instance, scenario: str | None, command: str,
     except Stopped:  # the time limit or an interrupt: the coalitions without their allocations
         examples = ()
     return Briefing(instance, scenario, result, summary, verdicts,
-                    tuple(checks(instance, budget)), command, examples)
+                    tuple(checks(instance, budget)), command, examples, sweep)
 
 
 def _allocations(problem: Instance, coalition: Coalition, budget: Budget

@@ -455,11 +455,13 @@ def draw(file: str, scenario: str | None, question: CoalitionQuestion | None,
 @click.option("--scenario", metavar="NAME", help="Report on the named scenario.")
 @click.option("--out", metavar="PATH.html", default="-", show_default=True,
               help="Where to write the page, whole or not at all (- for standard output).")
+@click.option("--sweep", "swept", metavar="SWEEP.json",
+              help="Show this sweep of FILE (saved by `allocator sweep --format json`) as bars.")
 @TIME_LIMIT
-def report_command(file: str, scenario: str | None, out: str,
+def report_command(file: str, scenario: str | None, out: str, swept: str | None,
                    time_limit: float | None) -> None:
     """One self-contained HTML page on FILE: the chamber, the deals or their summary, the
-    deadlock and what unlocks it, the scenarios and the recorded outcome."""
+    deadlock and what unlocks it, the scenarios, the recorded outcome, and a sweep if given."""
 
     def run() -> int:
         try:
@@ -470,8 +472,14 @@ def report_command(file: str, scenario: str | None, out: str,
                              ) from None
         instance = load(file)
         command = " ".join(["allocator", "report", file,
-                            *(["--scenario", scenario] if scenario else [])])
-        briefing = brief(instance, scenario, command, time_limit)
+                            *(["--scenario", scenario] if scenario else []),
+                            *(["--sweep", swept] if swept else [])])
+        sweep = None
+        if swept is not None:
+            from .render_sweep import read_sweep
+
+            sweep = read_sweep(swept, instance)
+        briefing = brief(instance, scenario, command, time_limit, sweep=sweep)
         _write(out, report_html(briefing))
         return EXIT[briefing.result.status]
 

@@ -150,7 +150,7 @@ class DaskCluster:
                              "pip install 'allocator[dask]'") from None
         try:
             client = Client(  # type: ignore[no-untyped-call]  # unannotated upstream
-                self.address, timeout=10, set_as_default=False)
+                self.address, timeout=5, set_as_default=False)
         except (OSError, TimeoutError, ValueError) as exc:
             raise UsageError(f"--dask {self.address}: cannot reach a Dask scheduler there "
                              f"({exc}). Start one with `dask scheduler` and workers with "

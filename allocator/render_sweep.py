@@ -11,9 +11,14 @@ import csv
 import io
 import json
 import math
-from typing import Any
+from pathlib import Path
+from typing import Annotated, Any
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from .encoding import ABSTAIN, CABINET, SUPPORT
+from .errors import UsageError, format_path, known
+from .model import Instance
 from .render import aligned
 from .sweep import Roles, SweepResult
 
@@ -30,7 +35,9 @@ def wilson(k: int, n: int, z: float = Z95) -> tuple[float, float]:
     p = k / n
     middle = (p + z * z / (2 * n)) / (1 + z * z / n)
     half = z / (1 + z * z / n) * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n))
-    return max(0.0, middle - half), min(1.0, middle + half)
+    low = 0.0 if k == 0 else max(0.0, middle - half)  # exactly, not a rounding error away
+    high = 1.0 if k == n else min(1.0, middle + half)
+    return low, high
 
 
 def _share(k: int, n: int) -> float:
@@ -135,3 +142,67 @@ def sweep_table(result: SweepResult) -> str:
               "or is pivotal to one:",
               *aligned(["party", "cabinet", "support", "pivotal"], party_rows)]
     return "\n".join(lines) + "\n"
+
+
+# --- reading a sweep back (`allocator report --sweep FILE`) ------------------------------------
+
+Probability = Annotated[float, Field(ge=0, le=1)]
+
+
+class _Read(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class _Government(_Read):
+    cabinet: list[str] = Field(min_length=1)
+    support: list[str]
+    abstain: list[str]
+    probability: Probability
+    draws: Annotated[int, Field(ge=0)]
+
+
+class _Figures(_Read):
+    cabinet: Probability
+    support: Probability
+    pivotal: Probability
+
+
+class _Sweep(_Read):
+    """The JSON document `sweep_dict` writes (SPEC §7)."""
+
+    instance: str
+    scenario: str | None
+    draws: Annotated[int, Field(ge=0)]
+    seed: int | None
+    deadlock: Probability
+    coalitions: list[_Government]
+    parties: dict[str, _Figures]
+    complete: bool
+
+
+def read_sweep(path: str, instance: Instance) -> dict[str, Any]:
+    """A sweep saved with `--format json`, checked against the instance it is about."""
+    where = f"--sweep {path}"
+    try:
+        data = json.loads(Path(path).read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError) as exc:
+        raise UsageError(f"{where}: cannot read it ({exc})") from None
+    except ValueError as exc:
+        raise UsageError(f"{where}: not JSON ({exc})") from None
+    try:
+        sweep = _Sweep.model_validate(data)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        raise UsageError(f"{where}: not the JSON of `allocator sweep --format json` "
+                         f"({format_path(tuple(first['loc'])) or 'the document'}: "
+                         f"{first['msg']})") from None
+    if sweep.instance != instance.name:
+        raise UsageError(f"{where}: it is a sweep of {sweep.instance!r}, not of "
+                         f"{instance.name!r}")
+    ids = instance.party_ids
+    named = {p for c in sweep.coalitions for p in (*c.cabinet, *c.support, *c.abstain)}
+    unknown = sorted((named | set(sweep.parties)) - set(ids))
+    if unknown:
+        raise UsageError(f"{where}: it names parties the instance does not have: "
+                         f"{', '.join(unknown)} ({known(ids)})")
+    return sweep.model_dump()

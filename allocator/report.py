@@ -13,7 +13,9 @@ import json
 from collections.abc import Sequence
 from html import escape
 from importlib.metadata import version
+from typing import Any
 
+from .bars import bars_svg
 from .briefing import COUNTED, Briefing
 from .chamber import hemicycle_svg
 from .model import Instance
@@ -28,7 +30,8 @@ table{border-collapse:collapse;font-size:.9rem;width:100%}th,td{text-align:left;
 padding:.25rem .5rem;border-bottom:1px solid #ddd;vertical-align:top}
 .scroll{overflow-x:auto}.details td{background:#fafafa;font-size:.85rem}
 [data-roles]{cursor:pointer}[data-roles]:hover{background:#f3f3f3}
-.chosen,.chosen:hover{background:#fff3c4}.verdict{font-size:1.15rem;font-weight:600}
+.chosen,.chosen:hover{background:#fff3c4}g.chosen rect.bar{fill:#c58b00}
+.verdict{font-size:1.15rem;font-weight:600}
 #answer[aria-busy]{opacity:.45}.pass{color:#1a7f37}.fail{color:#b3261e}.undecided{color:#8a6d00}pre{white-space:pre-wrap;font-size:.8rem}
 input[type=search]{font:inherit;padding:.3rem;width:min(24rem,100%)}
 @media print{input[type=search],.hint{display:none}body{max-width:none}}
@@ -104,8 +107,32 @@ def answer_html(briefing: Briefing) -> str:
         parts += ["<h2>Every coalition</h2>", _filter_box(),
                   _coalitions(result.coalitions, problem.government.investiture,
                               briefing.allocations)]
+    if briefing.sweep is not None:
+        parts += _sweep(briefing.sweep, problem)
     parts += _scenarios(briefing)
     return "\n".join(parts)
+
+
+def _sweep(sweep: dict[str, Any], problem: Instance) -> list[str]:
+    """The sweep given: its bars (each redraws the chamber when clicked) and the parties'
+    chances."""
+    n = sweep["draws"]
+    source = (f"drawn from the polls with seed {sweep['seed']}" if sweep["seed"] is not None
+              else "from a table of seats")
+    said = (f"Over {n:,} simulated parliaments {source}"
+            + (f" (scenario {sweep['scenario']})" if sweep["scenario"] else "")
+            + ("." if sweep["complete"] else "; the sweep is incomplete."))
+    rows = "".join(
+        f"<tr><td>{escape(p)}</td>"
+        + "".join(f"<td>{100 * f[key]:.1f}%</td>" for key in ("cabinet", "support", "pivotal"))
+        + "</tr>" for p, f in sweep["parties"].items())
+    return ["<h2>How likely each government is</h2>", f'<p class="note">{escape(said)} '
+            "No government is possible in "
+            f"{100 * sweep['deadlock']:.1f}% of them.</p>",
+            f'<figure class="sweep">{bars_svg(sweep, problem)}</figure>',
+            '<div class="scroll"><table><thead><tr><th>party</th><th>can sit in a cabinet</th>'
+            "<th>can support one</th><th>pivotal to one</th></tr></thead><tbody>" + rows
+            + "</tbody></table></div>"]
 
 
 def _meta(briefing: Briefing) -> str:

@@ -1,0 +1,414 @@
+"""Sweeps (SPEC §7): apportionment against votelib, the pooling of polls, the draws, and every
+figure of a sweep against the brute force, parliament by parliament; engines, checkpoints and
+the command.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import random
+import re
+from fractions import Fraction
+from pathlib import Path
+
+import pytest
+import votelib.component.divisor as divisors
+import votelib.evaluate.proportional as proportional
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import allocator
+from allocator import engines
+from allocator.apportion import apportion, qualified
+from allocator.draws import Draw, PollDraws, SeatTable, effective_sample_size, pool
+from allocator.encoding import ABSTAIN, CABINET, SUPPORT
+from allocator.model import Poll
+from allocator.render_sweep import sweep_dict, wilson
+from allocator.sweep import Forecaster, SweepResult, sweep
+from tests import bruteforce
+from tests.strategies import instances
+from tests.test_cli import run
+from tests.test_scale import needed
+
+ROOT = Path(__file__).resolve().parent.parent
+GERMANY = str(ROOT / "instances" / "germany-2017.yaml")
+
+# --- votes -> seats -------------------------------------------------------------------------------
+
+LIBRARY = {
+    "dhondt": proportional.HighestAverages("d_hondt"),
+    "sainte_lague": proportional.HighestAverages("sainte_lague"),
+    "modified_sainte_lague": proportional.HighestAverages(
+        divisors.modified_first_coef(divisors.sainte_lague, Fraction(7, 5))),
+    "hamilton": proportional.LargestRemainder("hare"),
+    "droop": proportional.LargestRemainder("droop"),
+}
+
+
+@pytest.mark.parametrize("method", list(LIBRARY))
+def test_apportionment_agrees_with_votelib(method):
+    """Random vote vectors (large enough that no two quotients tie, where votelib and the
+    law would draw lots)."""
+    rng = random.Random(method)
+    for _ in range(400):
+        votes = [rng.randint(0, 10**7) for _ in range(rng.randint(1, 9))]
+        seats = rng.randint(1, 700)
+        got = apportion(votes, seats, method)
+        said = LIBRARY[method].evaluate({str(i): v for i, v in enumerate(votes) if v}, seats)
+        assert got == [said.get(str(i), 0) for i in range(len(votes))], (votes, seats)
+        assert sum(got) == seats
+
+
+def test_a_tie_for_the_last_seat_goes_to_the_party_listed_first():
+    assert apportion([100, 100, 50], 1, "dhondt") == [1, 0, 0]
+    assert apportion([100, 100, 50], 3, "sainte_lague") == [1, 1, 1]
+    assert apportion([50, 100, 100], 1, "hamilton") == [0, 1, 0]
+    assert apportion([0, 0], 5, "dhondt") == [0, 0]
+
+
+def test_the_threshold_is_exact_and_exemptions_hold():
+    share = Fraction(5)
+    # 5 of 100 votes is exactly 5%: it passes; 4,999,999 of 100,000,000 does not
+    assert qualified([5, 95], 100, share, [False, False]) == [True, True]
+    assert qualified([4_999_999, 95_000_001], 10**8, share, [False, False]) == [False, True]
+    assert qualified([1, 99], 100, share, [True, False]) == [True, True]
+
+
+def electoral(**system: object) -> allocator.Instance:
+    return allocator.from_dict({
+        "name": "t", "cabinet": {"size": 3},
+        "parties": [{"id": "a", "seats": 1}, {"id": "b", "seats": 1}, {"id": "c", "seats": 1}],
+        "votes": {"shares": {"a": 50, "b": 46, "c": 3}, "sample": 1000},
+        "electoral_system": {"seats": 100, "method": "dhondt", **system}})
+
+
+def test_seats_from_votes_with_threshold_exemptions_and_others():
+    draws = PollDraws(electoral(threshold=5), 0)
+    assert draws.seats_of([500, 460, 30, 10]) == Draw((52, 48, 0), 0, (500, 460, 30))
+    exempt = PollDraws(electoral(threshold=5, exempt=["c"]), 0)
+    assert exempt.seats_of([500, 460, 30, 10]).seats == (51, 46, 3)
+    direct = PollDraws(electoral(threshold={"share": 5, "direct_seats": 3}, direct={"c": 3}), 0)
+    assert direct.seats_of([500, 460, 30, 10]).seats == (51, 46, 3)
+    # others as one list: their seats are held by no listed party
+    others = PollDraws(electoral(others_win_seats=True), 0)
+    drawn = others.seats_of([500, 400, 30, 70])
+    assert drawn.unlisted == 100 - sum(drawn.seats) == 7
+
+
+# --- polls ----------------------------------------------------------------------------------------
+
+
+def test_one_poll_is_its_own_pool():
+    shares, size = pool([Poll(sample=1500, shares={"a": 40, "b": 35})], 14, 0.5)
+    assert shares == {"a": 0.4, "b": 0.35} and size == 1500
+
+
+def test_polls_are_pooled_as_the_coalitions_package_does():
+    """The latest poll of each pollster within the window, shares weighted by sample size,
+    and Bender & Bauer's effective sample size (worked by hand: two polls of 1,000 at 40%
+    with correlation 1/2 are worth 1,333 people)."""
+    assert effective_sample_size([1000, 1000], [0.4, 0.4], 0.5) == pytest.approx(4000 / 3)
+    polls = [Poll(pollster="x", date="2026-01-01", sample=1000, shares={"a": 30, "b": 30}),
+             Poll(pollster="x", date="2026-01-10", sample=1000, shares={"a": 40, "b": 30}),
+             Poll(pollster="y", date="2026-01-12", sample=1000, shares={"a": 40, "b": 20}),
+             Poll(pollster="z", date="2025-12-01", sample=9000, shares={"a": 10, "b": 10})]
+    shares, size = pool(polls, 14, 0.5)
+    assert shares == pytest.approx({"a": 0.4, "b": 0.25})  # x's older poll and z are out
+    assert size == pytest.approx(4000 / 3)
+
+
+def test_draws_depend_on_the_seed_and_index_only():
+    instance = allocator.load(GERMANY)
+    first, second = PollDraws(instance, 7), PollDraws(instance, 7)
+    forward = [first.draw(i) for i in range(20)]
+    backward = [second.draw(i) for i in reversed(range(20))][::-1]
+    assert forward == backward
+    assert forward != [PollDraws(instance, 8).draw(i) for i in range(20)]
+    for drawn in forward:
+        assert sum(drawn.seats) + drawn.unlisted == 598 and drawn.unlisted == 0
+        assert drawn.votes is not None and sum(drawn.votes) <= 10**9
+
+
+# --- every figure against the brute force ---------------------------------------------------------
+
+SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=list(HealthCheck))
+
+
+def at_row(raw: dict, scenario: str | None, seats: tuple[int, ...], unlisted: int) -> dict:
+    """The instance dict in that parliament: as SPEC §7 says a sweep reads a row (the row's
+    total, its quota; the scenario's own seats and majority give way to the row's)."""
+    row = copy.deepcopy(raw)
+    for party, s in zip(row["parties"], seats):
+        party["seats"] = s
+    total = sum(seats) + unlisted
+    row["seats"], row["majority"] = total, total // 2 + 1
+    for sc in row.get("scenarios", []):
+        sc.pop("seats", None)
+        sc.pop("majority", None)
+    return row
+
+
+def keys_of(allocations: list) -> set:
+    return {(tuple(p for p, _ in a[0]), a[1], a[2]) for a in allocations}
+
+
+def spec_key(key: tuple, ids: list[str]) -> tuple:
+    cabinet, support, abstain = key
+    return (len(cabinet), *([ids.index(p) for p in part] for part in key))
+
+
+@st.composite
+def seat_rows(draw, parties: int) -> list[tuple[tuple[int, ...], int]]:
+    base = tuple(draw(st.integers(0, 6)) for _ in range(parties))
+    rows = [(base, 0)]
+    for _ in range(draw(st.integers(1, 5))):
+        if draw(st.booleans()):
+            rows.append(draw(st.sampled_from(rows)))  # repeats, as under D'Hondt
+        else:
+            rows.append((tuple(max(0, s + draw(st.integers(-2, 2))) for s in base),
+                         draw(st.integers(0, 2))))
+    return rows
+
+
+@SETTINGS
+@given(st.data())
+def test_every_figure_matches_the_brute_force_row_by_row(data):
+    raw, scenario = data.draw(instances(max_parties=4))
+    ids = [p["id"] for p in raw["parties"]]
+    rows = data.draw(seat_rows(len(ids)))
+    table = SeatTable([Draw(seats, unlisted) for seats, unlisted in rows], "rows")
+    result = sweep(allocator.from_dict(raw), scenario, seats=table, workers=1, chunk=2)
+    assert result.complete and result.draws == len(rows)
+
+    counts: dict = {}
+    deadlock = 0
+    figures = {p: [0, 0, 0] for p in ids}
+    for seats, unlisted in rows:
+        row = at_row(raw, scenario, seats, unlisted)
+        found = keys_of(bruteforce.allocations(row, scenario))
+        deadlock += not found
+        for key in found:
+            counts[key] = counts.get(key, 0) + 1
+        for p in ids:
+            figures[p][0] += any(p in key[0] for key in found)
+            figures[p][1] += any(p in key[1] for key in found)
+            figures[p][2] += any(needed(p, key, row, scenario)
+                                 for key in found if p in (*key[0], *key[1], *key[2]))
+    got = {(tuple(ids[i] for i, r in enumerate(roles) if r == CABINET),
+            tuple(ids[i] for i, r in enumerate(roles) if r == SUPPORT),
+            tuple(ids[i] for i, r in enumerate(roles) if r == ABSTAIN)): k
+           for roles, k in result.governments}
+    assert got == counts
+    assert list(got) == sorted(counts, key=lambda key: (-counts[key], spec_key(key, ids)))
+    assert result.deadlock == deadlock
+    assert {p: list(f) for p, f in result.parties.items()} == figures
+    document = sweep_dict(result)
+    assert all(0 <= c["probability"] <= 1 and c["draws"] > 0 for c in document["coalitions"])
+    assert 0 <= document["deadlock"] <= 1
+
+
+def test_identical_parliaments_are_solved_once():
+    instance = allocator.load(GERMANY)
+    forecaster = Forecaster(allocator.transform.resolve(instance, "campaign"))
+    draws = PollDraws(instance, 3)
+    for i in range(300):
+        forecaster.outlook(draws.draw(i))
+    assert 0 < forecaster.solved < 60  # 300 parliaments, few distinct signatures
+
+
+@pytest.mark.parametrize("name", ["worcester-2016", "stockton-2007", "spain-2019"])
+def test_the_same_parliament_in_every_row_gives_what_solve_gives(name, tmp_path):
+    """Rows equal to the instance's own seats: every coalition `solve` lists has probability
+    1, and nothing else appears."""
+    instance = allocator.load(ROOT / "instances" / f"{name}.yaml")
+    seats = [p.seats for p in instance.parties]
+    unlisted = instance.total_seats - sum(seats)
+    csv = tmp_path / "rows.csv"
+    csv.write_text(",".join([*instance.party_ids, "others"]) + "\n"
+                   + (",".join(map(str, [*seats, unlisted])) + "\n") * 3)
+    code, out, err = run("sweep", str(ROOT / "instances" / f"{name}.yaml"), "--seats",
+                         str(csv), "--format", "json", "--workers", "1")
+    document = json.loads(out)
+    listed = allocator.solve(instance, level="coalition")
+    assert {(tuple(c["cabinet"]), tuple(c["support"]), tuple(c["abstain"]))
+            for c in document["coalitions"]} == {
+        (tuple(c.cabinet), c.support, c.abstain) for c in listed.coalitions}
+    assert all(c["probability"] == 1.0 and c["draws"] == 3 for c in document["coalitions"])
+    assert document["deadlock"] == (0.0 if listed.coalitions else 1.0)
+    assert code == (0 if listed.coalitions else 3), err
+
+
+def test_wilson_intervals_stay_within_zero_and_one():
+    assert wilson(0, 100)[0] == 0.0 and 0 < wilson(0, 100)[1] < 0.05
+    assert wilson(100, 100)[1] == 1.0 and 0.95 < wilson(100, 100)[0] < 1
+    low, high = wilson(50, 100)
+    assert low == pytest.approx(0.4038, abs=1e-4) and high == pytest.approx(0.5962, abs=1e-4)
+
+
+# --- engines, partial answers, checkpoints ------------------------------------------------------
+
+
+def germany(**options: object) -> SweepResult:
+    return sweep(allocator.load(GERMANY), "campaign", draws=600, seed=11, **options)
+
+
+def same(a: SweepResult, b: SweepResult, *, but: str = "") -> None:
+    first, second = sweep_dict(a), sweep_dict(b)
+    first.pop(but, None), second.pop(but, None)
+    assert first == second
+
+
+def test_the_local_pool_gives_what_one_process_gives():
+    same(germany(workers=1), germany(workers=2))
+
+
+class Interrupt:
+    """An on_progress that presses Ctrl-C after `after` chunks."""
+
+    def __init__(self, after: int) -> None:
+        self.after, self.seen = after, 0
+
+    def __call__(self, progress: object) -> None:
+        self.seen += 1
+        if self.seen >= self.after:
+            raise KeyboardInterrupt
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_an_interrupted_sweep_reports_a_whole_prefix_and_resumes(tmp_path, workers,
+                                                                 monkeypatch):
+    whole = germany(workers=1)
+    cut = germany(workers=workers, chunk=50, checkpoint=str(tmp_path),
+                  on_progress=Interrupt(3))
+    assert not cut.complete and cut.stopped_by == "interrupt"
+    assert 0 < cut.draws < 600 and cut.draws % 50 == 0
+    assert sweep_dict(cut)["complete"] is False
+    # the partial answer is the whole answer of the first draws
+    same(cut, sweep(allocator.load(GERMANY), "campaign", draws=cut.draws, seed=11,
+                    workers=1, chunk=50), but="complete")
+    ran = []
+    monkeypatch.setattr(engines, "run_chunk", lambda task: ran.append(task.number)
+                        or allocator.sweep.run_chunk(task))
+    resumed = germany(workers=1, chunk=50, checkpoint=str(tmp_path))
+    assert resumed.complete
+    same(resumed, whole)
+    assert len(ran) <= 12 - 3  # the chunks saved were not done again
+
+
+def test_a_checkpoint_of_another_sweep_is_refused(tmp_path):
+    germany(workers=1, checkpoint=str(tmp_path))
+    with pytest.raises(allocator.errors.UsageError, match="another sweep"):
+        sweep(allocator.load(GERMANY), "campaign", draws=600, seed=12, workers=1,
+              checkpoint=str(tmp_path))
+
+
+def test_a_time_limit_gives_a_partial_answer():
+    result = sweep(allocator.load(GERMANY), "campaign", draws=10**6, seed=1, workers=1,
+                   time_limit=1.0)
+    assert not result.complete and result.stopped_by == "time limit"
+    assert 0 < result.draws < 10**6
+
+
+# --- the command ----------------------------------------------------------------------------------
+
+
+def test_sweep_table_csv_and_plot(tmp_path):
+    code, out, _ = run("sweep", GERMANY, "--scenario", "campaign", "--draws", "300",
+                       "--workers", "1")
+    assert code == 0
+    assert "Over 300 parliaments drawn from the polls (seed 0)." in out
+    assert re.search(r"95% interval", out) and "pivotal" in out
+    code, out, _ = run("sweep", GERMANY, "--scenario", "campaign", "--draws", "300",
+                       "--workers", "1", "--format", "csv", "--plot",
+                       str(tmp_path / "bars.svg"))
+    lines = out.splitlines()
+    assert lines[0] == "cabinet,support,abstain,probability,low,high,draws"
+    cabinet, _, _, p, low, high, k = lines[1].split(",")
+    assert float(low) <= float(p) <= float(high) and int(k) > 0
+    picture = (tmp_path / "bars.svg").read_text()
+    bars = re.findall(r'<rect class="bar"[^>]*data-cabinet="([^"]*)"', picture)
+    assert bars[0] == cabinet
+
+
+def test_sweep_json_is_the_spec_document_and_the_same_bytes_every_time():
+    args = ("sweep", GERMANY, "--scenario", "campaign", "--draws", "200", "--seed", "5",
+            "--format", "json")
+    code, out, _ = run(*args, "--workers", "1")
+    assert code == 0
+    document = json.loads(out)
+    assert list(document) == ["instance", "scenario", "draws", "seed", "deadlock",
+                              "coalitions", "parties", "complete"]
+    assert document["draws"] == 200 and document["seed"] == 5 and document["complete"]
+    assert list(document["coalitions"][0]) == ["cabinet", "support", "abstain",
+                                               "probability", "draws"]
+    assert list(document["parties"]["cdu"]) == ["cabinet", "support", "pivotal"]
+    assert run(*args, "--workers", "1")[1] == out
+
+
+@pytest.mark.parametrize("args, said", [
+    (["--workers", "2", "--dask", "tcp://127.0.0.1:1"], "not both"),
+    (["--plot", "x.gif"], ".svg or .png"),
+    (["--scenario", "nope"], "nope"),
+    (["--dask", "tcp://127.0.0.1:1"], "cannot reach a Dask scheduler"),
+])
+def test_sweep_usage_mistakes_exit_2(args, said):
+    code, _, err = run("sweep", GERMANY, "--draws", "10", *args)
+    assert code == 2 and said in err and "Traceback" not in err
+
+
+def test_a_sweep_needs_polls_or_seats():
+    code, _, err = run("sweep", str(ROOT / "instances" / "worcester-2016.yaml"))
+    assert code == 2 and "--seats" in err and "votes" in err
+
+
+def test_a_bad_seat_table_is_reported_line_by_line(tmp_path):
+    csv = tmp_path / "rows.csv"
+    csv.write_text("con,lab,green,tory\n1,2,3,4\n")
+    code, _, err = run("sweep", str(ROOT / "instances" / "worcester-2016.yaml"), "--seats",
+                       str(csv))
+    assert code == 2 and f"{csv}:1: unknown column tory" in err
+    csv.write_text("con,lab,green\n17,16,2\n17,x,2\n17,16\n")
+    code, _, err = run("sweep", str(ROOT / "instances" / "worcester-2016.yaml"), "--seats",
+                       str(csv))
+    assert code == 2
+    assert f"{csv}:3: lab: 'x' is not a number of seats" in err
+    assert f"{csv}:4: 2 values for 3 columns" in err
+
+
+POLLED = """\
+name: polled
+parties: [{id: a, seats: 10}, {id: b, seats: 10}, {id: c, seats: 5}]
+cabinet: {size: 4}
+votes:
+  polls:
+    - {pollster: x, date: 2026-01-02, sample: 1000, shares: {a: 40, b: 35, c: 10}}
+    - {pollster: y, date: 2026-01-03, sample: 800, shares: {a: 38, b: 37, d: 12}}
+electoral_system: {seats: 50, method: hamilton, threshold: 5, exempt: [e]}
+"""
+
+
+def test_polls_are_checked_like_the_rest_of_an_instance(tmp_path):
+    path = tmp_path / "polled.yaml"
+    path.write_text(POLLED)
+    code, _, err = run("validate", str(path))
+    assert code == 2
+    assert f"{path}:7: votes.polls[1].shares.d: unknown party 'd' (known: a, b, c)" in err
+    assert f"{path}:7: votes.polls[1].shares: no share for c" in err
+    assert f"{path}:8: electoral_system.exempt[0]: unknown party 'e'" in err
+    path.write_text(POLLED.replace("d: 12", "c: 30").replace(", exempt: [e]", ""))
+    code, _, err = run("validate", str(path))
+    assert code == 2 and "add up to 105%, above 100" in err
+
+
+def test_polls_can_come_from_a_file_beside_the_instance(tmp_path):
+    beside = tmp_path / "polls.yaml"
+    beside.write_text("votes: {shares: {con: 40, lab: 40, green: 15}, sample: 900}\n"
+                      "electoral_system: {seats: 35, method: dhondt}\n")
+    worcester = str(ROOT / "instances" / "worcester-2016.yaml")
+    code, out, err = run("sweep", worcester, "--polls", str(beside), "--draws", "100",
+                         "--workers", "1", "--format", "json")
+    assert code in (0, 3) and json.loads(out)["draws"] == 100, err
+    beside.write_text("votes: {shares: {con: 40}, sample: 900}\nelectoral: {}\n")
+    code, _, err = run("sweep", worcester, "--polls", str(beside))
+    assert code == 2 and f"{beside}:2" in err and "electoral" in err
