@@ -83,12 +83,14 @@ class Analysed:
 
 
 class CoalitionAnalyst:
-    """Second phase: a candidate's roles -> what its allocations allow, or None if it has none."""
+    """Second phase: a candidate's roles -> what its allocations allow, or None if it has none.
+    Without `detail`, only whether it has one (member ranges and post holders left empty)."""
 
     def __init__(self, instance: m.Instance, classes: Sequence[Sequence[int]],
-                 budget: Budget) -> None:
+                 budget: Budget, detail: bool = True) -> None:
         self.instance = instance
         self.budget = budget
+        self.detail = detail
         index = {p: i for i, p in enumerate(instance.party_ids)}
         self._kind = [0] * len(index)
         for members in classes:
@@ -146,6 +148,8 @@ class CoalitionAnalyst:
         first = self._solver.solution(assumed)
         if first is None:
             return None
+        if not self.detail:
+            return answer
         self._witness(first, slots, answer)
         for slot, i in representatives.items():
             answer.ranges[slot] = self._member_range(assumed, i, slots, answer)
@@ -199,11 +203,13 @@ class Listing:
     `stopped` what cut it short ("limit", "time limit" or "interrupt"), `count` how many came
     out. `canonical()` gives the analysed canonical candidates without expanding them, for
     counting and summaries. The budget's deadline and stop are obeyed between coalitions too.
+    Without `detail`, only `rows()` means anything: which coalitions there are, not their
+    member ranges or post holders (a sweep asks no more, thousands of times).
     """
 
     def __init__(self, problem: m.Instance, *, limit: int | None = None,
                  budget: Budget | None = None,
-                 classes: Sequence[Sequence[int]] | None = None) -> None:
+                 classes: Sequence[Sequence[int]] | None = None, detail: bool = True) -> None:
         self.problem = problem
         self.limit = limit
         self.budget = budget or Budget()
@@ -219,7 +225,7 @@ class Listing:
         self._decoder = Decoder(self._encoding)
         self._seats = [p.seats for p in problem.parties]
         self._policies = list(self._encoding.programme)
-        self._analyst = CoalitionAnalyst(problem, classes, self.budget)
+        self._analyst = CoalitionAnalyst(problem, classes, self.budget, detail)
         self.stopped: str | None = None
         self.count = 0
         self._ended = False

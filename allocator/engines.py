@@ -1,10 +1,12 @@
-"""Where a sweep's chunks run: in this process, on a local process pool, or on a Dask cluster.
+"""Where a sweep's tasks are solved: in this process, on a local process pool, or on a Dask
+cluster.
 
-Every engine takes the chunks still to do, hands each answer to `on_done` as it comes (in any
-order: the sweep keeps them by chunk number), and returns why it stopped early ("time limit",
-"interrupt") or None. A chunk lost with a worker that died is run again; an answer is only
-ever given once per chunk. Ctrl-C and SIGTERM (which the CLI turns into Ctrl-C) reach only this
-process: workers ignore Ctrl-C and are ended by the engine.
+Every engine is used the same way, as a context manager: `submit` a task, ask for the
+`answers` that came (waiting at most so long), ask whether it has `room` for more (a bounded
+number in flight, so that the coordinator does not draw far ahead of the solving). A task lost
+with a worker that died is run again, and its answer given once. Ctrl-C and SIGTERM (which the
+CLI turns into Ctrl-C) reach only the coordinating process: workers ignore Ctrl-C, and leaving
+the engine ends them, a task in progress included.
 """
 
 from __future__ import annotations
@@ -13,25 +15,45 @@ import multiprocessing
 import os
 import signal
 import time
-from collections.abc import Callable, Sequence
+from collections import deque
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
-from typing import Any, Protocol
+from types import TracebackType
+from typing import Any
 
 from .errors import UsageError
-from .solver import Stopped
-from .sweep import ChunkResult, Task, run_chunk
+from .sweep import Key, Outlook, Task, run_task
 
-Done = Callable[[ChunkResult], None]
-#: a chunk whose worker died this many times is not tried again: the sweep fails instead
+Answers = tuple[tuple[Key, Outlook], ...]
+#: a task whose worker died this many times is not tried again: the sweep fails instead
 MAX_TRIES = 3
-#: how often a waiting engine looks at the clock
+#: how long a coordinator with nothing to draw waits for answers before looking again
 TICK = 0.2
+#: connecting to a Dask scheduler gives up after this many seconds
+CONNECT = 5
 
 
-class Engine(Protocol):
-    def run(self, tasks: Sequence[Task], on_done: Done, deadline: float | None) -> str | None:
-        ...
+class Engine:
+    """What every engine does (see the module docstring); subclasses say how."""
+
+    def __enter__(self) -> Engine:
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, error: BaseException | None,
+                 trace: TracebackType | None) -> None:
+        self.close()
+
+    def room(self) -> bool:
+        raise NotImplementedError
+
+    def submit(self, task: Task) -> None:
+        raise NotImplementedError
+
+    def answers(self, seconds: float) -> list[Answers]:
+        raise NotImplementedError
+
+    def close(self) -> None:
+        """End the work: whatever is in flight is dropped."""
 
 
 def engine_for(workers: int | None, dask: str | None) -> Engine:
@@ -41,147 +63,145 @@ def engine_for(workers: int | None, dask: str | None) -> Engine:
     return InProcess() if count <= 1 else LocalPool(count)
 
 
-def _late(deadline: float | None) -> bool:
-    return deadline is not None and time.monotonic() >= deadline
+class InProcess(Engine):
+    """Each task solved here, one at a time, when answers are asked for (`--workers 1`)."""
 
+    def __init__(self) -> None:
+        self.queue: deque[Task] = deque()
 
-def _wait_for(deadline: float | None) -> float:
-    return TICK if deadline is None else max(min(TICK, deadline - time.monotonic()), 0.0)
+    def room(self) -> bool:
+        return len(self.queue) < 4
 
+    def submit(self, task: Task) -> None:
+        self.queue.append(task)
 
-class InProcess:
-    """One chunk after another, here (`--workers 1`)."""
-
-    def run(self, tasks: Sequence[Task], on_done: Done, deadline: float | None) -> str | None:
-        try:
-            for task in tasks:
-                if _late(deadline):
-                    return "time limit"
-                on_done(run_chunk(task))
-        except (KeyboardInterrupt, Stopped):
-            return "interrupt"
-        return None
+    def answers(self, seconds: float) -> list[Answers]:
+        if not self.queue:
+            time.sleep(seconds)
+            return []
+        return [run_task(self.queue.popleft())]
 
 
 def _ignore_interrupts() -> None:
-    """In a pool's worker: Ctrl-C at the terminal is for the sweep, which ends the workers."""
+    """In a pool's worker: Ctrl-C at the terminal is for the coordinator, which ends the
+    workers."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
-class LocalPool:
-    """A pool of `workers` processes on this machine (started fresh, not forked, so that no
-    solver thread of this process is copied into them)."""
+class LocalPool(Engine):
+    """A pool of `workers` processes on this machine, started fresh (not forked, so that no
+    solver thread of this process is copied into them); a pool that loses a worker is
+    replaced, and the tasks it had are run again on the new one."""
 
     def __init__(self, workers: int) -> None:
         self.workers = workers
+        self.flying: dict[Future[Answers], Task] = {}
+        self.tries: dict[Key, int] = {}
+        self.pool: ProcessPoolExecutor | None = None
 
-    def run(self, tasks: Sequence[Task], on_done: Done, deadline: float | None) -> str | None:
-        todo = {t.number: t for t in tasks}
-        tries = dict.fromkeys(todo, 0)
-        while todo:
-            pool = ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context(
+    def _pool(self) -> ProcessPoolExecutor:
+        if self.pool is None:
+            self.pool = ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context(
                 "spawn"), initializer=_ignore_interrupts)
-            futures: dict[Future[ChunkResult], int] = {pool.submit(run_chunk, t): n
-                                                       for n, t in todo.items()}
+        return self.pool
+
+    def room(self) -> bool:
+        return len(self.flying) < 4 * self.workers
+
+    def submit(self, task: Task) -> None:
+        self.flying[self._pool().submit(run_task, task)] = task
+
+    def answers(self, seconds: float) -> list[Answers]:
+        if not self.flying:
+            time.sleep(seconds)
+            return []
+        done, _ = wait(self.flying, timeout=seconds, return_when=FIRST_COMPLETED)
+        found, lost = [], []
+        for future in done:
+            task = self.flying.pop(future)
             try:
-                stopped = self._collect(futures, todo, tries, on_done, deadline)
-            except KeyboardInterrupt:
-                stopped = "interrupt"
-            finally:
-                _end(pool)
-            if stopped is not None:
-                return stopped
-        return None
+                found.append(future.result())
+            except BrokenProcessPool:
+                lost.append(task)
+        if lost:
+            self._again([*lost, *self.flying.values()])
+        return found
 
-    def _collect(self, futures: dict[Future[ChunkResult], int], todo: dict[int, Task],
-                 tries: dict[int, int], on_done: Done, deadline: float | None) -> str | None:
-        """Answers as they come; None when all came or the pool broke (a worker died: the
-        chunks left are run on a new pool), else why it stopped."""
-        while futures:
-            if _late(deadline):
-                return "time limit"
-            done, _ = wait(futures, timeout=_wait_for(deadline), return_when=FIRST_COMPLETED)
-            broken = False
-            for future in sorted(done, key=futures.__getitem__):
-                number = futures.pop(future)
-                try:
-                    result = future.result()
-                except BrokenProcessPool:
-                    broken = True
-                    tries[number] += 1
-                    if tries[number] >= MAX_TRIES:
-                        raise RuntimeError(f"chunk {number} of the sweep was lost with its "
-                                           f"worker {MAX_TRIES} times") from None
-                    continue
-                del todo[number]
-                on_done(result)
-            if broken:
-                return None
-        return None
+    def _again(self, tasks: list[Task]) -> None:
+        """A worker died: a new pool, and the tasks in flight submitted to it."""
+        for task in tasks:
+            first = task.parliaments[0][0]  # each signature is sent once: it names the task
+            self.tries[first] = self.tries.get(first, 0) + 1
+            if self.tries[first] >= MAX_TRIES:
+                raise RuntimeError(f"a task of the sweep was lost with its worker {MAX_TRIES} "
+                                   "times")
+        self.close()
+        self.flying.clear()
+        for task in tasks:
+            self.submit(task)
 
-
-def _end(pool: ProcessPoolExecutor) -> None:
-    """Stop a pool now: cancel what has not started and end the workers (a chunk in progress
-    is simply not counted)."""
-    pool.shutdown(wait=False, cancel_futures=True)
-    # the executor keeps its processes private; ending them is the only way not to wait for
-    # a chunk in progress
-    processes: dict[Any, Any] = getattr(pool, "_processes", None) or {}
-    for process in list(processes.values()):
-        if process.is_alive():
-            process.terminate()
-    pool.shutdown(wait=True)
+    def close(self) -> None:
+        """Stop the pool now: cancel what has not started and end the workers (a task in
+        progress is dropped)."""
+        pool, self.pool = self.pool, None
+        if pool is None:
+            return
+        # the executor keeps its processes private (and forgets them on shutdown); ending
+        # them is the only way not to wait for a task in progress
+        processes = list((getattr(pool, "_processes", None) or {}).values())
+        pool.shutdown(wait=False, cancel_futures=True)
+        for process in processes:  # killed: a worker's solver takes SIGTERM as a polite stop
+            if process.is_alive():
+                process.kill()
+        for process in processes:
+            process.join()
 
 
-class DaskCluster:
-    """The chunks as tasks on a Dask distributed scheduler (`dask scheduler`, with workers
-    started by `dask worker ADDRESS` on any machine that has allocator installed). Dask runs
-    a task again elsewhere when its worker dies; a task that keeps killing workers ends the
-    sweep with an error."""
+class DaskCluster(Engine):
+    """Tasks on a Dask distributed scheduler (`dask scheduler`, with workers started by
+    `dask worker ADDRESS` on any machine that has allocator installed). Dask runs a task again
+    elsewhere when its worker dies; a task that keeps killing workers ends the sweep with an
+    error."""
 
     def __init__(self, address: str) -> None:
-        self.address = address
-
-    def run(self, tasks: Sequence[Task], on_done: Done, deadline: float | None) -> str | None:
         try:
             from distributed import Client
         except ImportError:
             raise UsageError("--dask needs Dask's distributed scheduler: "
                              "pip install 'allocator[dask]'") from None
         try:
-            client = Client(  # type: ignore[no-untyped-call]  # unannotated upstream
-                self.address, timeout=5, set_as_default=False)
+            self.client = Client(  # type: ignore[no-untyped-call]  # unannotated upstream
+                address, timeout=CONNECT, set_as_default=False)
         except (OSError, TimeoutError, ValueError) as exc:
-            raise UsageError(f"--dask {self.address}: cannot reach a Dask scheduler there "
+            raise UsageError(f"--dask {address}: cannot reach a Dask scheduler there "
                              f"({exc}). Start one with `dask scheduler` and workers with "
-                             f"`dask worker {self.address}`") from None
-        try:
-            return self._collect(client, tasks, on_done, deadline)
-        except KeyboardInterrupt:
-            return "interrupt"
-        finally:
-            client.close()  # type: ignore[no-untyped-call]  # unannotated upstream
+                             f"`dask worker {address}`") from None
+        self.flying: set[Any] = set()
+        threads = self.client.nthreads()  # type: ignore[no-untyped-call]  # unannotated
+        self.window = max(4 * (sum(threads.values()) or 1), 8)
 
-    def _collect(self, client: Any, tasks: Sequence[Task], on_done: Done,
-                 deadline: float | None) -> str | None:
+    def room(self) -> bool:
+        return len(self.flying) < self.window
+
+    def submit(self, task: Task) -> None:
+        self.flying.add(self.client.submit(run_task, task, pure=False, retries=MAX_TRIES - 1))
+
+    def answers(self, seconds: float) -> list[Answers]:
         from distributed import wait as dask_wait
 
-        futures = {client.submit(run_chunk, t, pure=False, retries=MAX_TRIES - 1): t.number
-                   for t in tasks}
+        if not self.flying:
+            time.sleep(seconds)
+            return []
         try:
-            while futures:
-                if _late(deadline):
-                    return "time limit"
-                try:
-                    done, _ = dask_wait(  # type: ignore[no-untyped-call]  # unannotated
-                        list(futures), timeout=_wait_for(deadline) or TICK,
-                        return_when="FIRST_COMPLETED")
-                except TimeoutError:
-                    continue
-                for future in sorted(done, key=futures.__getitem__):
-                    futures.pop(future)
-                    on_done(future.result())  # a task that failed every try raises here
-            return None
-        finally:
-            if futures:
-                client.cancel(list(futures))
+            with self.client.as_current():
+                done, _ = dask_wait(  # type: ignore[no-untyped-call]  # unannotated upstream
+                    list(self.flying), timeout=max(seconds, 0.001), return_when="FIRST_COMPLETED")
+        except TimeoutError:
+            return []
+        self.flying -= done
+        return [future.result() for future in done]  # a task that failed every try raises
+
+    def close(self) -> None:
+        if self.flying:
+            self.client.cancel(list(self.flying))  # type: ignore[no-untyped-call]
+        self.client.close()  # type: ignore[no-untyped-call]  # unannotated upstream

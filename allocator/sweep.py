@@ -1,19 +1,22 @@
 """Sweeps: how likely each government is, over many simulated parliaments (`draws`).
 
 For each parliament the question is the coalition level's: which (cabinet, support, abstain)
-have an allocation meeting every demand. A sweep asks it thousands of times, so:
+have an allocation meeting every demand. A sweep asks it thousands of times, so each distinct
+question is asked once:
 
-* **Each distinct question is solved once per worker.** The model reads the seats only through
-  a few comparisons (`encoding.seat_signature`); parliaments with the same signature share one
-  answer (`Forecaster`): 10,000 draws of the Bundestag of 2017 are 9,993 distinct parliaments
-  but 240 signatures. Each is answered by the coalition level (`coalitions.Listing`).
-* **Chunks.** Draws are cut into chunks of consecutive indexes; a chunk's answer (`ChunkResult`)
-  is a tally of outlooks, the same whoever computes it. An engine runs chunks: in this process,
-  on a local process pool, or on a Dask cluster (`engines`). A chunk lost with its worker is
-  run again; answers are kept by chunk number, so none is counted twice.
-* **Partial answers** count only the chunks done from the first on, so a sweep cut short by its
-  time limit or an interrupt is a smaller sweep of the same draws, never a biased one.
-  `--checkpoint DIR` keeps every chunk done, so a sweep resumes where it stopped.
+* **Signatures.** The model reads the seats only through a few comparisons
+  (`encoding.seat_signature`); parliaments with the same signature have the same answer.
+  10,000 draws of the Bundestag of 2017 are 9,993 distinct parliaments but 240 signatures.
+* **The coordinator draws, the workers solve.** This process makes the draws in order and
+  computes their signatures (a fraction of a millisecond each); only a signature not seen
+  before becomes work (`Task`) for an engine (`engines`: this process, a local process pool,
+  or a Dask cluster), which answers it with an `Outlook` from the coalition level
+  (`coalitions.Listing`). A task lost with its worker is run again; answers are kept by
+  signature, so none is counted twice.
+* **Partial answers** count the draws from the first on up to the first whose signature is not
+  answered yet, so a sweep cut short by its time limit or an interrupt is a smaller sweep of the
+  same draws, never a biased one. `checkpoint` keeps every answer, so a sweep run again redraws
+  (which is cheap) and solves only what it had not.
 """
 
 from __future__ import annotations
@@ -23,11 +26,11 @@ import json
 import os
 import tempfile
 import time
-from collections import Counter
-from collections.abc import Callable, Sequence
+from collections import Counter, deque
+from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .census import Pivotal
 from .coalitions import Listing
@@ -39,9 +42,16 @@ from .solver import Stopped
 from .symmetry import key_of
 from .transform import resolve
 
+if TYPE_CHECKING:  # engines run the tasks this module defines
+    from .engines import Engine
+
 Roles = tuple[int, ...]
-#: draws per chunk, unless told: small enough that a stop never waits long for one
-CHUNK = 100
+#: a signature, as a short digest: what coordinator, workers and checkpoints exchange
+Key = str
+#: signatures per task: few, so that work spreads over the workers from the start
+BATCH = 4
+#: draws made between two looks at the engine
+STRIDE = 64
 
 
 def spec_order(roles: Roles) -> tuple[int, tuple[tuple[int, ...], ...]]:
@@ -63,106 +73,72 @@ class Outlook:
     support: tuple[bool, ...]
     pivotal: tuple[bool, ...]
 
-
-@dataclass(frozen=True)
-class ChunkResult:
-    """How many draws of one chunk had each outlook."""
-
-    number: int
-    draws: int
-    outlooks: tuple[Outlook, ...]
-    counts: tuple[int, ...]
-
     def to_json(self) -> dict[str, Any]:
-        return {"number": self.number, "draws": self.draws, "counts": list(self.counts),
-                "outlooks": [asdict(o) for o in self.outlooks]}
+        return asdict(self)
 
     @classmethod
-    def from_json(cls, data: dict[str, Any]) -> ChunkResult:
-        outlooks = tuple(Outlook(tuple(tuple(g) for g in o["governments"]),
-                                 tuple(o["cabinet"]), tuple(o["support"]), tuple(o["pivotal"]))
-                         for o in data["outlooks"])
-        return cls(int(data["number"]), int(data["draws"]), outlooks,
-                   tuple(int(c) for c in data["counts"]))
+    def from_json(cls, data: dict[str, Any]) -> Outlook:
+        return cls(tuple(tuple(g) for g in data["governments"]), tuple(data["cabinet"]),
+                   tuple(data["support"]), tuple(data["pivotal"]))
 
 
-class Forecaster:
-    """One problem's outlook in any parliament, remembered by seat signature."""
+def outlook(parliament: Instance) -> Outlook:
+    """The outlook of one parliament: its coalitions (the coalition level, without member
+    ranges or post holders) and each party's part in them."""
+    listing = Listing(parliament, detail=False)
+    governments = tuple(roles for _, roles in listing.rows())
+    if not listing.complete:  # interrupted: an answer cut short must never be counted
+        raise Stopped(listing.stopped or "interrupt")
+    parties = range(len(parliament.parties))
+    needed = Pivotal(parliament).needed
+    pivotal = [False for _ in parties]
+    for roles in governments:
+        pivotal = [was or now for was, now in zip(pivotal, needed(roles), strict=True)]
+    return Outlook(governments,
+                   tuple(any(g[i] == CABINET for g in governments) for i in parties),
+                   tuple(any(g[i] == SUPPORT for g in governments) for i in parties),
+                   tuple(pivotal))
+
+
+class Parliaments:
+    """The sweep's problem in each drawn parliament, and the key of its signature."""
 
     def __init__(self, problem: Instance) -> None:
         self.problem = problem
         system = problem.electoral_system
         self.majority = system.majority if system is not None else None
-        self._outlooks: dict[Any, Outlook] = {}
-        self.solved = 0
 
-    def outlook(self, draw: Draw) -> Outlook:
-        parliament = at_draw(self.problem, draw, self.majority)
-        signature = seat_signature(parliament)
-        known = self._outlooks.get(signature)
-        if known is None:
-            known = self._outlooks[signature] = self._solve(parliament)
-            self.solved += 1
-        return known
+    def at(self, draw: Draw) -> Instance:
+        return at_draw(self.problem, draw, self.majority)
 
-    def _solve(self, parliament: Instance) -> Outlook:
-        governments = self.governments(parliament)
-        parties = range(len(parliament.parties))
-        needed = Pivotal(parliament).needed
-        pivotal = [False for _ in parties]
-        for roles in governments:
-            pivotal = [was or now for was, now in zip(pivotal, needed(roles), strict=True)]
-        return Outlook(governments,
-                       tuple(any(g[i] == CABINET for g in governments) for i in parties),
-                       tuple(any(g[i] == SUPPORT for g in governments) for i in parties),
-                       tuple(pivotal))
-
-    def governments(self, parliament: Instance) -> tuple[Roles, ...]:
-        """Every (cabinet, support, abstain) of this parliament with an allocation meeting
-        every demand, in SPEC order: the coalition level (`coalitions.Listing`)."""
-        listing = Listing(parliament)
-        found = tuple(roles for _, roles in listing.rows())
-        if not listing.complete:  # interrupted: an answer cut short must not be counted
-            raise Stopped(listing.stopped or "interrupt")
-        return found
+    def key(self, draw: Draw) -> Key:
+        signature = repr(seat_signature(self.at(draw))).encode()
+        return hashlib.blake2b(signature, digest_size=16).hexdigest()
 
 
-# --- the work of one chunk, wherever it runs ------------------------------------------------
+# --- the work, wherever it runs ---------------------------------------------------------------
 
 
 @dataclass(frozen=True)
 class Task:
-    """Everything a worker needs for one chunk: the problem (as JSON, so that any machine can
-    rebuild it), where the draws come from, and which."""
+    """Signatures to answer, each with one parliament that has it, and the problem (as JSON,
+    so that any machine can rebuild it)."""
 
     problem: str
-    seed: int | None
-    number: int
-    start: int
-    stop: int
-    rows: tuple[Draw, ...] = ()  # a seat table's rows for this chunk (None seed)
+    parliaments: tuple[tuple[Key, Draw], ...]
 
 
-_FORECASTERS: dict[str, tuple[Forecaster, PollDraws | None]] = {}
+_PROBLEMS: dict[str, Parliaments] = {}
 
 
-def run_chunk(task: Task) -> ChunkResult:
-    """Solve one chunk (in whichever process runs it; what was solved before in this process
-    is remembered)."""
-    digest = hashlib.sha256(f"{task.seed}:{task.problem}".encode()).hexdigest()
-    if digest not in _FORECASTERS:
-        problem = Instance.model_validate_json(task.problem)
-        polls = PollDraws(problem, task.seed) if task.seed is not None else None
-        _FORECASTERS.clear()
-        _FORECASTERS[digest] = Forecaster(problem), polls
-    forecaster, polls = _FORECASTERS[digest]
-    tally: Counter[Outlook] = Counter()
-    for index in range(task.start, task.stop):
-        draw = polls.draw(index) if polls is not None else task.rows[index - task.start]
-        tally[forecaster.outlook(draw)] += 1
-    ordered = sorted(tally.items(), key=lambda item: item[0].governments)
-    return ChunkResult(task.number, task.stop - task.start, tuple(o for o, _ in ordered),
-                       tuple(c for _, c in ordered))
+def run_task(task: Task) -> tuple[tuple[Key, Outlook], ...]:
+    """Answer a task (in whichever process runs it)."""
+    digest = hashlib.sha256(task.problem.encode()).hexdigest()
+    if digest not in _PROBLEMS:
+        _PROBLEMS.clear()
+        _PROBLEMS[digest] = Parliaments(Instance.model_validate_json(task.problem))
+    parliaments = _PROBLEMS[digest]
+    return tuple((key, outlook(parliaments.at(draw))) for key, draw in task.parliaments)
 
 
 # --- the result -------------------------------------------------------------------------------
@@ -172,7 +148,7 @@ def run_chunk(task: Task) -> ChunkResult:
 class SweepResult:
     """A sweep's answer: over `draws` parliaments (of `requested`), how many allowed each
     government, how many none (`deadlock`), and per party in how many it could sit in
-    cabinet, support, or be pivotal."""
+    cabinet, support, or be pivotal; `solved`: how many distinct signatures were answered."""
 
     instance: Instance
     scenario: str | None
@@ -183,6 +159,7 @@ class SweepResult:
     deadlock: int
     parties: dict[str, tuple[int, int, int]]  # id -> (cabinet, support, pivotal) draw counts
     stopped_by: str | None = None
+    solved: int = 0
 
     @property
     def complete(self) -> bool:
@@ -190,38 +167,39 @@ class SweepResult:
 
 
 def tally(problem: Instance, scenario: str | None, seed: int | None, requested: int,
-          chunks: Sequence[ChunkResult], stopped_by: str | None) -> SweepResult:
-    """The result of the chunks done (those from the first on, without a gap)."""
+          seen: Iterable[tuple[Outlook, int]], stopped_by: str | None,
+          solved: int) -> SweepResult:
+    """The result of these outlooks, each seen in so many draws."""
     counts: Counter[Roles] = Counter()
     figures = [[0, 0, 0] for _ in problem.parties]
     draws = deadlock = 0
-    for chunk in chunks:
-        draws += chunk.draws
-        for outlook, times in zip(chunk.outlooks, chunk.counts, strict=True):
-            if not outlook.governments:
-                deadlock += times
-            for roles in outlook.governments:
-                counts[roles] += times
-            for i, flags in enumerate(zip(outlook.cabinet, outlook.support, outlook.pivotal,
-                                          strict=True)):
-                for j, on in enumerate(flags):
-                    figures[i][j] += times * on
+    for found, times in seen:
+        draws += times
+        if not found.governments:
+            deadlock += times
+        for roles in found.governments:
+            counts[roles] += times
+        for i, flags in enumerate(zip(found.cabinet, found.support, found.pivotal,
+                                      strict=True)):
+            for j, on in enumerate(flags):
+                figures[i][j] += times * on
     ranked = tuple(sorted(counts.items(), key=lambda item: (-item[1], spec_order(item[0]))))
     return SweepResult(problem, scenario, seed, requested, draws, ranked, deadlock,
                        {p: (f[0], f[1], f[2]) for p, f in zip(problem.party_ids, figures,
                                                                 strict=True)},
-                       stopped_by)
+                       stopped_by, solved)
 
 
 # --- checkpoints ------------------------------------------------------------------------------
 
 
 class Checkpoint:
-    """A folder holding every chunk done of one sweep, each in its own file written whole
-    (`chunk-000012.json`), beside `sweep.json`, which says which sweep they belong to."""
+    """A folder holding every answer of one sweep, each task's in its own file written whole
+    (`answers-000012.json`), beside `sweep.json`, which says which sweep they belong to."""
 
     def __init__(self, folder: str, fingerprint: str) -> None:
         self.folder = Path(folder)
+        self.written = 0
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
             manifest = self.folder / "sweep.json"
@@ -230,27 +208,30 @@ class Checkpoint:
                 if said != fingerprint:
                     raise UsageError(
                         f"--checkpoint {folder}: it holds another sweep (the instance, "
-                        "scenario, seed, draws or seat table differ); give an empty folder "
-                        "or the one of this sweep")
+                        "scenario, seed or seat table differ); give an empty folder or the "
+                        "one of this sweep")
             else:
                 _write_whole(manifest, json.dumps({"fingerprint": fingerprint}))
         except (OSError, ValueError) as exc:
             raise UsageError(f"--checkpoint {folder}: cannot use it ({exc})") from None
 
-    def done(self) -> dict[int, ChunkResult]:
+    def answers(self) -> dict[Key, Outlook]:
         found = {}
-        for path in sorted(self.folder.glob("chunk-*.json")):
+        for path in sorted(self.folder.glob("answers-*.json")):
             try:
-                chunk = ChunkResult.from_json(json.loads(path.read_text(encoding="utf-8")))
+                for key, data in json.loads(path.read_text(encoding="utf-8")):
+                    found[str(key)] = Outlook.from_json(data)
             except (OSError, ValueError, KeyError, TypeError):
-                continue  # unreadable: that chunk is simply done again
-            found[chunk.number] = chunk
+                continue  # unreadable: those signatures are simply solved again
+            self.written += 1
         return found
 
-    def save(self, chunk: ChunkResult) -> None:
+    def save(self, answers: Iterable[tuple[Key, Outlook]]) -> None:
+        path = self.folder / f"answers-{self.written:06d}.json"
+        self.written += 1
         try:
-            _write_whole(self.folder / f"chunk-{chunk.number:06d}.json",
-                         json.dumps(chunk.to_json(), separators=(",", ":")))
+            _write_whole(path, json.dumps([[k, o.to_json()] for k, o in answers],
+                                          separators=(",", ":")))
         except OSError as exc:
             raise UsageError(f"--checkpoint {self.folder}: cannot write to it ({exc})"
                              ) from None
@@ -272,7 +253,7 @@ def _write_whole(path: Path, text: str) -> None:
 
 @dataclass
 class SweepProgress:
-    """What a progress display needs: draws done (from the first chunk on), of how many."""
+    """What a progress display needs: draws answered (from the first on), of how many."""
 
     done: int = 0
     total: int = 0
@@ -282,58 +263,105 @@ class SweepProgress:
 def sweep(instance: Instance, scenario: str | None = None, *, draws: int = 1000,
           seed: int = 0, seats: SeatTable | None = None, workers: int | None = None,
           dask: str | None = None, checkpoint: str | None = None,
-          time_limit: float | None = None, chunk: int = CHUNK,
+          time_limit: float | None = None,
           on_progress: Callable[[SweepProgress], None] | None = None) -> SweepResult:
     """How likely each government of the instance (or scenario) is over `draws` parliaments
     drawn from its polls with `seed`, or over the rows of a seat table (`seats`).
 
-    Runs on `workers` local processes (default: every core; 1 runs in this process) or on the
-    Dask scheduler at `dask`. `time_limit`, Ctrl-C and SIGTERM end it early with the draws
-    done so far, marked incomplete; `checkpoint` keeps every chunk done, for a resume.
+    Solves on `workers` local processes (default: every core; 1 solves in this process) or
+    on the Dask scheduler at `dask`. `time_limit`, Ctrl-C and SIGTERM end it early with the
+    draws answered so far, marked incomplete; `checkpoint` keeps every answer, for a resume.
+    A local pool starts fresh processes, which import the caller's main module: a script
+    calling this needs the usual `if __name__ == "__main__":` guard.
     """
     from .engines import engine_for
 
     problem = resolve(instance, scenario)
-    if seats is None:
-        PollDraws(problem, seed)  # says clearly what is missing, before any worker starts
-        total = draws
-    else:
-        total = len(seats.rows)
-    text = problem.model_dump_json()
+    source: PollDraws | SeatTable = seats if seats is not None else PollDraws(problem, seed)
+    total = len(seats.rows) if seats is not None else draws
     used_seed = seed if seats is None else None
-    tasks = []
-    for number, start in enumerate(range(0, total, chunk)):
-        stop = min(start + chunk, total)
-        rows = tuple(seats.rows[start:stop]) if seats is not None else ()
-        tasks.append(Task(text, used_seed, number, start, stop, rows))
+    text = problem.model_dump_json()
     fingerprint = hashlib.sha256(json.dumps(
-        [text, used_seed, total, chunk,
-         [list(d.seats) + [d.unlisted] for d in seats.rows] if seats is not None else None]
-    ).encode()).hexdigest()
+        [text, used_seed, [list(d.seats) + [d.unlisted] for d in seats.rows]
+         if seats is not None else None]).encode()).hexdigest()
     saved = Checkpoint(checkpoint, fingerprint) if checkpoint is not None else None
-    finished = saved.done() if saved is not None else {}
-    progress = SweepProgress(total=total)
+    coordinator = _Coordinator(Parliaments(problem), source, total, text,
+                               saved.answers() if saved is not None else {}, saved,
+                               on_progress)
     deadline = None if time_limit is None else time.monotonic() + time_limit
+    with engine_for(workers, dask) as engine:
+        stopped_by = coordinator.run(engine, deadline)
+    return tally(problem, scenario, used_seed, total, coordinator.seen(), stopped_by,
+                 coordinator.solved)
 
-    def prefix() -> list[ChunkResult]:
-        done = []
-        for number in range(len(tasks)):
-            if number not in finished:
-                break
-            done.append(finished[number])
-        return done
 
-    def on_done(result: ChunkResult) -> None:
-        finished[result.number] = result
-        if saved is not None:
-            saved.save(result)
-        progress.done = sum(c.draws for c in prefix())
-        if on_progress is not None:
-            on_progress(progress)
+class _Coordinator:
+    """Draws in order, sends each new signature out once, and keeps the answered prefix."""
 
-    pending = [t for t in tasks if t.number not in finished]
-    progress.done = sum(c.draws for c in prefix())
-    stopped_by = None
-    if pending:
-        stopped_by = engine_for(workers, dask).run(pending, on_done, deadline)
-    return tally(problem, scenario, used_seed, total, prefix(), stopped_by)
+    def __init__(self, parliaments: Parliaments, source: PollDraws | SeatTable, total: int,
+                 problem: str, known: dict[Key, Outlook], saved: Checkpoint | None,
+                 on_progress: Callable[[SweepProgress], None] | None) -> None:
+        self.parliaments, self.source, self.total = parliaments, source, total
+        self.problem = problem
+        self.known = known  # signature -> its answer
+        self.saved = saved
+        self.on_progress = on_progress
+        self.made = 0  # draws made
+        self.waiting: deque[Key] = deque()  # the signatures of the draws made, not answered
+        self.interned: dict[Key, Key] = {}  # one string per signature, however many draws
+        self.sent: set[Key] = set()
+        self.batch: list[tuple[Key, Draw]] = []
+        self.counts: Counter[Key] = Counter()  # over the answered prefix
+        self.progress = SweepProgress(total=total)
+        self.solved = 0
+
+    def run(self, engine: Engine, deadline: float | None) -> str | None:
+        from .engines import TICK
+
+        try:
+            while self.progress.done < self.total:
+                if deadline is not None and time.monotonic() >= deadline:
+                    return "time limit"
+                drawing = self.made < self.total and engine.room()
+                if drawing:
+                    self._draw(min(self.made + STRIDE, self.total))
+                if self.batch and (len(self.batch) >= BATCH or not drawing):
+                    engine.submit(Task(self.problem, tuple(self.batch)))
+                    self.batch = []
+                wait = 0.0 if drawing else TICK
+                if deadline is not None:
+                    wait = max(min(wait, deadline - time.monotonic()), 0.0)
+                for answers in engine.answers(wait):
+                    self._learn(answers)
+                self._advance()
+        except (KeyboardInterrupt, Stopped):
+            return "interrupt"
+        return None
+
+    def _draw(self, until: int) -> None:
+        for index in range(self.made, until):
+            draw = self.source.draw(index)
+            key = self.parliaments.key(draw)
+            key = self.interned.setdefault(key, key)
+            self.waiting.append(key)
+            if key not in self.known and key not in self.sent:
+                self.sent.add(key)
+                self.batch.append((key, draw))
+        self.made = until
+
+    def _learn(self, answers: tuple[tuple[Key, Outlook], ...]) -> None:
+        self.solved += len(answers)
+        self.known.update(answers)
+        if self.saved is not None:
+            self.saved.save(answers)
+
+    def _advance(self) -> None:
+        before = self.progress.done
+        while self.waiting and self.waiting[0] in self.known:
+            self.counts[self.waiting.popleft()] += 1
+            self.progress.done += 1
+        if self.progress.done > before and self.on_progress is not None:
+            self.on_progress(self.progress)
+
+    def seen(self) -> list[tuple[Outlook, int]]:
+        return [(self.known[key], times) for key, times in self.counts.items()]

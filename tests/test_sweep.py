@@ -7,8 +7,14 @@ from __future__ import annotations
 
 import copy
 import json
+import os
 import random
 import re
+import signal
+import socket
+import subprocess
+import sys
+import time
 from fractions import Fraction
 from pathlib import Path
 
@@ -19,13 +25,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import allocator
-from allocator import engines
 from allocator.apportion import apportion, qualified
 from allocator.draws import Draw, PollDraws, SeatTable, effective_sample_size, pool
 from allocator.encoding import ABSTAIN, CABINET, SUPPORT
 from allocator.model import Poll
 from allocator.render_sweep import sweep_dict, wilson
-from allocator.sweep import Forecaster, SweepResult, sweep
+from allocator.sweep import SweepResult, sweep
 from tests import bruteforce
 from tests.strategies import instances
 from tests.test_cli import run
@@ -178,7 +183,7 @@ def test_every_figure_matches_the_brute_force_row_by_row(data):
     ids = [p["id"] for p in raw["parties"]]
     rows = data.draw(seat_rows(len(ids)))
     table = SeatTable([Draw(seats, unlisted) for seats, unlisted in rows], "rows")
-    result = sweep(allocator.from_dict(raw), scenario, seats=table, workers=1, chunk=2)
+    result = sweep(allocator.from_dict(raw), scenario, seats=table, workers=1)
     assert result.complete and result.draws == len(rows)
 
     counts: dict = {}
@@ -208,13 +213,18 @@ def test_every_figure_matches_the_brute_force_row_by_row(data):
     assert 0 <= document["deadlock"] <= 1
 
 
-def test_identical_parliaments_are_solved_once():
+@pytest.mark.parametrize("workers", [1, 2])
+def test_identical_parliaments_are_solved_once(workers):
+    """300 draws, nearly all distinct parliaments, but few signatures: each solved once,
+    however many workers."""
     instance = allocator.load(GERMANY)
-    forecaster = Forecaster(allocator.transform.resolve(instance, "campaign"))
     draws = PollDraws(instance, 3)
-    for i in range(300):
-        forecaster.outlook(draws.draw(i))
-    assert 0 < forecaster.solved < 60  # 300 parliaments, few distinct signatures
+    distinct = {draws.draw(i).seats for i in range(300)}
+    result = sweep(instance, "campaign", draws=300, seed=3, workers=workers)
+    assert len(distinct) > 250 and 0 < result.solved < 60
+    assert result.solved == len({allocator.sweep.Parliaments(
+        allocator.transform.resolve(instance, "campaign")).key(draws.draw(i))
+        for i in range(300)})
 
 
 @pytest.mark.parametrize("name", ["worcester-2016", "stockton-2007", "spain-2019"])
@@ -276,24 +286,19 @@ class Interrupt:
 
 
 @pytest.mark.parametrize("workers", [1, 2])
-def test_an_interrupted_sweep_reports_a_whole_prefix_and_resumes(tmp_path, workers,
-                                                                 monkeypatch):
+def test_an_interrupted_sweep_reports_a_whole_prefix_and_resumes(tmp_path, workers):
     whole = germany(workers=1)
-    cut = germany(workers=workers, chunk=50, checkpoint=str(tmp_path),
-                  on_progress=Interrupt(3))
+    cut = germany(workers=workers, checkpoint=str(tmp_path), on_progress=Interrupt(3))
     assert not cut.complete and cut.stopped_by == "interrupt"
-    assert 0 < cut.draws < 600 and cut.draws % 50 == 0
+    assert 0 < cut.draws < 600
     assert sweep_dict(cut)["complete"] is False
     # the partial answer is the whole answer of the first draws
     same(cut, sweep(allocator.load(GERMANY), "campaign", draws=cut.draws, seed=11,
-                    workers=1, chunk=50), but="complete")
-    ran = []
-    monkeypatch.setattr(engines, "run_chunk", lambda task: ran.append(task.number)
-                        or allocator.sweep.run_chunk(task))
-    resumed = germany(workers=1, chunk=50, checkpoint=str(tmp_path))
+                    workers=1), but="complete")
+    resumed = germany(workers=1, checkpoint=str(tmp_path))
     assert resumed.complete
     same(resumed, whole)
-    assert len(ran) <= 12 - 3  # the chunks saved were not done again
+    assert resumed.solved == whole.solved - cut.solved  # what was saved was not solved again
 
 
 def test_a_checkpoint_of_another_sweep_is_refused(tmp_path):
@@ -412,3 +417,83 @@ def test_polls_can_come_from_a_file_beside_the_instance(tmp_path):
     beside.write_text("votes: {shares: {con: 40}, sample: 900}\nelectoral: {}\n")
     code, _, err = run("sweep", worcester, "--polls", str(beside))
     assert code == 2 and f"{beside}:2" in err and "electoral" in err
+
+
+# --- a real Dask cluster on loopback --------------------------------------------------------------
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture
+def cluster():
+    """`dask scheduler` and two `dask worker`s (one thread each), as a user starts them."""
+    port = free_port()
+    address = f"tcp://127.0.0.1:{port}"
+    quiet = {"stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL,
+             "start_new_session": True, "cwd": ROOT}
+    dask = [sys.executable, "-m", "dask"]
+    processes = [subprocess.Popen([*dask, "scheduler", "--host", "127.0.0.1", "--port",
+                                   str(port), "--no-dashboard"], **quiet)]
+    try:
+        for name in ("w1", "w2"):
+            processes.append(subprocess.Popen(
+                [*dask, "worker", address, "--nthreads", "1", "--no-nanny", "--no-dashboard",
+                 "--name", name], **quiet))
+        from distributed import Client
+
+        with Client(address, timeout=60) as client:
+            client.wait_for_workers(2, timeout=60)
+        yield address, processes[1:]
+    finally:
+        for process in reversed(processes):  # workers first, then the scheduler
+            if process.poll() is None:
+                os.killpg(process.pid, signal.SIGKILL)
+            process.wait(timeout=30)
+
+
+def test_a_dask_cluster_gives_the_local_answer_even_when_a_worker_dies(cluster):
+    address, workers = cluster
+    local = sweep(allocator.load(GERMANY), "campaign", draws=1500, seed=2, workers=1)
+    same(local, sweep(allocator.load(GERMANY), "campaign", draws=1500, seed=2, dask=address))
+
+    def kill_a_worker(progress: object) -> None:
+        if workers[0].poll() is None:
+            os.killpg(workers[0].pid, signal.SIGKILL)
+
+    survived = sweep(allocator.load(GERMANY), "campaign", draws=1500, seed=2, dask=address,
+                     on_progress=kill_a_worker)
+    assert workers[0].poll() is not None  # it died mid-sweep, and nothing was lost or doubled
+    same(local, survived)
+
+
+@pytest.mark.parametrize("workers", ["1", "2"])
+def test_sigterm_ends_a_sweep_with_what_was_done(tmp_path, workers):
+    target = tmp_path / "sweep.json"
+    process = subprocess.Popen(
+        [sys.executable, "-m", "allocator.cli", "sweep", GERMANY, "--scenario", "campaign",
+         "--draws", "1000000", "--workers", workers, "--format", "json", "--out", str(target)],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT)
+    time.sleep(4)
+    process.send_signal(signal.SIGTERM)
+    _, err = process.communicate(timeout=60)
+    assert process.returncode == 0, err
+    assert "Incomplete (interrupt)" in err
+    document = json.loads(target.read_text())
+    assert document["complete"] is False and 0 < document["draws"] < 10**6
+    assert [p.name for p in tmp_path.iterdir()] == ["sweep.json"]
+
+
+def test_a_time_limit_ends_the_command_on_time():
+    started = time.monotonic()
+    process = subprocess.run(
+        [sys.executable, "-m", "allocator.cli", "sweep", GERMANY, "--scenario", "campaign",
+         "--draws", "1000000", "--workers", "2", "--format", "json", "--time-limit", "4"],
+        capture_output=True, text=True, cwd=ROOT, timeout=60)
+    assert time.monotonic() - started < 4 * 1.1 + 0.5, "the time limit was not kept"
+    document = json.loads(process.stdout)
+    assert process.returncode == 0, process.stderr
+    assert document["complete"] is False and document["draws"] > 0
