@@ -13,7 +13,9 @@ drops, pinned roles), `encoding` (CP-SAT model), `solver` (the only place that r
 `allocations` / `symmetry` / `coalitions` / `census` (enumeration, counts), `conflict` /
 `relaxations` / `binding` / `deadlock` (explanation), `result`, `render` / `chamber` /
 `report` / `room` (text, pictures, pages), `cli` and `server`; `api` and `briefing` hold the
-entry points (those of `api` exported here).
+entry points (those of `api` exported here). Sweeps over polls: `apportion` (votes -> seats),
+`draws` (simulated parliaments), `sweep` (the entry point: `allocator.sweep.sweep`),
+`engines` (where the work runs), `render_sweep` / `bars` (text, the bar chart).
 """
 
 from importlib import import_module

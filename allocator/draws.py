@@ -115,6 +115,21 @@ def pool(polls: Sequence[Poll], window: int, correlation: float) -> tuple[dict[s
     their own). Shares are weighted by sample size; the effective sample size is that of the
     party with the most votes, allowing for `correlation` between the polls (`coalitions`'
     `effective_samplesize`)."""
+    used = _counted(polls, window)
+    sizes = [p.sample for p in used]
+    total = sum(sizes)
+    parties = list(used[0].shares)
+    shares = {party: sum(float(exact(p.shares[party])) / 100 * p.sample for p in used) / total
+              for party in parties}
+    if len(used) == 1:
+        return shares, float(total)
+    biggest = max(parties, key=lambda party: shares[party])
+    each = [float(exact(p.shares[biggest])) / 100 for p in used]
+    return shares, effective_sample_size(sizes, each, correlation)
+
+
+def _counted(polls: Sequence[Poll], window: int) -> list[Poll]:
+    """The polls that count (see `pool`), in the order given."""
     latest = max((p.date for p in polls if p.date is not None), default=None)
     chosen: dict[object, Poll] = {}
     for i, poll in enumerate(polls):
@@ -127,17 +142,7 @@ def pool(polls: Sequence[Poll], window: int, correlation: float) -> tuple[dict[s
         kept = chosen.get(key)
         if kept is None or (kept.date is not None and poll.date > kept.date):
             chosen[key] = poll
-    used = list(chosen.values())
-    sizes = [p.sample for p in used]
-    total = sum(sizes)
-    parties = list(used[0].shares)
-    shares = {party: sum(float(exact(p.shares[party])) / 100 * p.sample for p in used) / total
-              for party in parties}
-    if len(used) == 1:
-        return shares, float(total)
-    biggest = max(parties, key=lambda party: shares[party])
-    each = [float(exact(p.shares[biggest])) / 100 for p in used]
-    return shares, effective_sample_size(sizes, each, correlation)
+    return list(chosen.values())
 
 
 def effective_sample_size(sizes: Sequence[int], shares: Sequence[float],
@@ -183,45 +188,54 @@ class SeatTable:
         ids = instance.party_ids
         reader = csv.reader(io.StringIO(text))
         header = [h.strip() for h in next(reader, [])]
-        problems: list[Problem] = []
-
-        def problem(message: str, line: int) -> None:
-            problems.append(Problem(message, file=name, line=line))
-
-        unknown = [h for h in header if h not in ids and h != OTHERS]
-        if unknown:
-            problem(f"unknown column{'s' if len(unknown) > 1 else ''} {', '.join(unknown)} "
-                    f"(the header names party ids and optionally {OTHERS}; {known(ids)})", 1)
-        missing = [p for p in ids if p not in header]
-        if missing:
-            problem(f"no column for {', '.join(missing)}: every listed party needs one", 1)
-        twice = sorted({h for h in header if header.count(h) > 1})
-        if twice:
-            problem(f"column{'s' if len(twice) > 1 else ''} {', '.join(twice)} given twice", 1)
+        problems = [Problem(message, file=name, line=1) for message in _header(header, ids)]
         if problems:
             raise InstanceError(problems, source=name)
         rows = []
-        for line, row in enumerate(reader, start=2):
-            if not any(cell.strip() for cell in row):
+        for line, cells in enumerate(reader, start=2):
+            if not any(cell.strip() for cell in cells):
                 continue
-            if len(row) != len(header):
-                problem(f"{len(row)} values for {len(header)} columns", line)
-                continue
-            values = {}
-            for column, cell in zip(header, row, strict=True):
-                cell = cell.strip()
-                if not cell.isdigit() or int(cell) > 100_000:
-                    problem(f"{column}: {cell!r} is not a number of seats (0 to 100,000)",
-                            line)
-                else:
-                    values[column] = int(cell)
-            if len(values) == len(header):
-                seats = tuple(values[p] for p in ids)
-                rows.append(Draw(seats, values.get(OTHERS, 0)))
-                if sum(seats) == 0:
-                    problem("every party has 0 seats", line)
+            said = _row(header, cells, ids)
+            if isinstance(said, Draw):
+                rows.append(said)
+            else:
+                problems += [Problem(message, file=name, line=line) for message in said]
         if not rows and not problems:
-            problem("no rows: give one simulated parliament per line under the header", 1)
+            problems.append(Problem("no rows: give one simulated parliament per line under "
+                                    "the header", file=name, line=1))
         if problems:
             raise InstanceError(problems[:50], source=name)
         return cls(rows, name)
+
+
+def _header(header: list[str], ids: list[str]) -> list[str]:
+    """What is wrong with a seat table's header."""
+    wrong = []
+    unknown = [h for h in header if h not in ids and h != OTHERS]
+    if unknown:
+        wrong.append(f"unknown column{'s' if len(unknown) > 1 else ''} {', '.join(unknown)} "
+                     f"(the header names party ids and optionally {OTHERS}; {known(ids)})")
+    missing = [p for p in ids if p not in header]
+    if missing:
+        wrong.append(f"no column for {', '.join(missing)}: every listed party needs one")
+    twice = sorted({h for h in header if header.count(h) > 1})
+    if twice:
+        wrong.append(f"column{'s' if len(twice) > 1 else ''} {', '.join(twice)} given twice")
+    return wrong
+
+
+def _row(header: list[str], cells: list[str], ids: list[str]) -> Draw | list[str]:
+    """One row of a seat table as a parliament, or what is wrong with it."""
+    if len(cells) != len(header):
+        return [f"{len(cells)} values for {len(header)} columns"]
+    values, wrong = {}, []
+    for column, cell in zip(header, cells, strict=True):
+        cell = cell.strip()
+        if not cell.isdigit() or int(cell) > 100_000:
+            wrong.append(f"{column}: {cell!r} is not a number of seats (0 to 100,000)")
+        else:
+            values[column] = int(cell)
+    seats = tuple(values.get(p, 0) for p in ids)
+    if not wrong and sum(seats) == 0:
+        wrong.append("every party has 0 seats")
+    return wrong or Draw(seats, values.get(OTHERS, 0))

@@ -374,20 +374,7 @@ def uncertainty_problems(instance: Instance) -> Iterator[Problem]:
         polls = [(("votes",), votes.shares or {})] if votes.polls is None else [
             (("votes", "polls", i), poll.shares) for i, poll in enumerate(votes.polls)]
         for at, shares in polls:
-            for party in shares:
-                yield from _ref("party", party, ids, at + ("shares", party))
-            missing = [p for p in ids if p not in shares]
-            if missing:
-                yield Problem(f"no share for {', '.join(missing)}: give every listed party a "
-                              "share (0 if it has none)", at + ("shares",), kind="meaning")
-            total = sum((exact(v) for v in shares.values()), Fraction(0))
-            if total > 100:
-                yield Problem(f"the shares add up to {float(total):g}%, above 100: they are "
-                              "percentages of all votes, the rest going to unlisted parties",
-                              at + ("shares",), kind="meaning")
-            elif total == 0:
-                yield Problem("every share is 0: nobody would win a seat", at + ("shares",),
-                              kind="meaning")
+            yield from _poll_problems(shares, ids, at + ("shares",))
         if instance.electoral_system is None:
             yield Problem("a sweep over polls needs `electoral_system` (seats, method, "
                           "threshold) to turn votes into seats", ("votes",), kind="missing_key")
@@ -400,6 +387,22 @@ def uncertainty_problems(instance: Instance) -> Iterator[Problem]:
         if system.majority is not None and system.majority > system.seats:
             yield Problem(f"the quota ({system.majority}) is above the {system.seats} seats",
                           ("electoral_system", "majority"), kind="base_rules")
+
+
+def _poll_problems(shares: Mapping[str, Any], ids: list[str], at: Path) -> Iterator[Problem]:
+    for party in shares:
+        yield from _ref("party", party, ids, at + (party,))
+    missing = [p for p in ids if p not in shares]
+    if missing:
+        yield Problem(f"no share for {', '.join(missing)}: give every listed party a share "
+                      "(0 if it has none)", at, kind="meaning")
+    total = sum((exact(v) for v in shares.values()), Fraction(0))
+    if total > 100:
+        yield Problem(f"the shares add up to {float(total):g}%, above 100: they are "
+                      "percentages of all votes, the rest going to unlisted parties", at,
+                      kind="meaning")
+    elif total == 0:
+        yield Problem("every share is 0: nobody would win a seat", at, kind="meaning")
 
 
 def _scenario_problems(instance: Instance, scenario: Scenario, at: Path) -> Iterator[Problem]:

@@ -8,6 +8,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 import textwrap
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any
@@ -300,11 +301,15 @@ def _title(result: Result) -> str:
     return result.instance.name + (f" (scenario {result.scenario})" if result.scenario else "")
 
 
+#: a cell of figures: a count (1,234), a share (12.5%, <0.1%) or a range of shares
+_FIGURE = re.compile(r"^[<>]?[\d,.]+%?(-[<>]?[\d,.]+%?)?$")
+
+
 def aligned(header: list[object], rows: list[list[object]], figures: bool = False
              ) -> list[str]:
     """Columns padded to their widest cell; with `figures`, columns of numbers flush right."""
     widths = [max(len(str(r[i])) for r in [header, *rows]) for i in range(len(header))]
-    right = [figures and all(str(r[i]).replace(",", "").isdigit() for r in rows)
+    right = [figures and all(_FIGURE.match(str(r[i])) for r in rows)
              for i in range(len(header))]
     return ["  ".join(str(cell).rjust(width) if flush else str(cell).ljust(width)
                       for cell, width, flush in zip(row, widths, right, strict=True)).rstrip()

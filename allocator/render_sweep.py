@@ -131,7 +131,7 @@ def sweep_table(result: SweepResult) -> str:
                          ", ".join(_members(result, roles, SUPPORT)) or "-",
                          *([", ".join(_members(result, roles, ABSTAIN)) or "-"]
                            if abstain else [])])
-        lines += ["", "Governments, the most likely first:", *aligned(header, rows)]
+        lines += ["", "Governments, the most likely first:", *aligned(header, rows, figures=True)]
         rest = len(result.governments) - TABLE_ROWS
         if rest > 0:
             lines.append(f"... and {rest:,} more (--format csv or json lists them all)")
@@ -140,7 +140,7 @@ def sweep_table(result: SweepResult) -> str:
         for p, (c, s, v) in result.parties.items()]
     lines += ["", "Parties: in how many parliaments each can sit in a cabinet, support one, "
               "or is pivotal to one:",
-              *aligned(["party", "cabinet", "support", "pivotal"], party_rows)]
+              *aligned(["party", "cabinet", "support", "pivotal"], party_rows, figures=True)]
     return "\n".join(lines) + "\n"
 
 

@@ -497,3 +497,37 @@ def test_a_time_limit_ends_the_command_on_time():
     document = json.loads(process.stdout)
     assert process.returncode == 0, process.stderr
     assert document["complete"] is False and document["draws"] > 0
+
+
+def test_the_documented_sweep_is_what_the_command_prints():
+    """docs/sweep.md (and the README) show this sweep's table; it must stay true."""
+    shown = (ROOT / "docs" / "sweep.md").read_text()
+    block = re.search(r"\$ (allocator sweep [^\n]*)\n(.*?)```", shown, re.S)
+    assert block is not None
+    command, said = block.group(1).split()[1:], block.group(2)
+    code, out, _ = run(*[str(ROOT / a) if a.endswith(".yaml") else a for a in command])
+    assert code == 0
+    printed = out.splitlines()
+    for line in said.splitlines():
+        if line != "...":
+            assert line in printed
+    readme = (ROOT / "README.md").read_text()
+    echoed = re.search(r"\$ (allocator sweep [^\n]*)\n(.*?)```", readme, re.S)
+    assert echoed is not None and echoed.group(1) == block.group(1)
+    assert [line for line in echoed.group(2).splitlines()
+            if line != "..." and line not in printed] == []
+
+
+def test_the_documented_library_example_runs(monkeypatch):
+    monkeypatch.chdir(ROOT)
+    shown = (ROOT / "docs" / "sweep.md").read_text()
+    block = re.search(r"## Library\n\n```python\n(.*?)```", shown, re.S)
+    assert block is not None
+    code = block.group(1).replace("workers=2", "workers=1")
+    names: dict = {}
+    exec(compile(code, "docs/sweep.md", "exec"), names)
+    result = names["result"]
+    assert (result.draws, result.deadlock, result.governments[0]) == (
+        10000, 0, ((0, 0, 0, 3, 3, 3, 3), 10000))
+    assert names["sweep_dict"](result)["parties"]["csu"] == {
+        "cabinet": 1.0, "support": 0.0, "pivotal": 0.9287}

@@ -1,0 +1,144 @@
+"""Sweep benchmarks: 10,000 draws of a 7-party parliament with a few red lines (the Bundestag of
+2017, scenario `campaign` of `instances/germany-2017.yaml`: a cordon around the AfD, the Union
+refusing Die Linke, Merkel as Chancellor, majority cabinets only).
+
+    python benchmarks/sweep.py     # about a minute on 2 cores
+
+Rows, each a whole `allocator sweep` process (start-up included), with the largest process's
+peak memory:
+* `--workers 1` (solved in the coordinating process), `--workers 2` (a local pool), and `--dask`
+  on a 2-worker Dask cluster started here on loopback (its start-up is not counted);
+against, measured in the same run on a sample of the same draws:
+* a fresh `allocator solve --level coalition` process per draw (what a user with a shell loop
+  would do), and
+* solving each draw in process without deduplication (the coalition level of every draw).
+The three sweeps must print the same bytes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import resource
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+GERMANY = ROOT / "instances" / "germany-2017.yaml"
+DRAWS, SEED = 10_000, 1
+SAMPLE_PROCESSES, SAMPLE_IN_PROCESS = 10, 300
+SWEEP = ["sweep", str(GERMANY), "--scenario", "campaign", "--draws", str(DRAWS), "--seed",
+         str(SEED), "--format", "json"]
+
+
+def allocator(*args: str) -> tuple[float, str, int]:
+    """(seconds, stdout, peak MB of the largest process) of one `allocator` process."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    start = time.perf_counter()
+    done = subprocess.run([sys.executable, "-m", "allocator.cli", *args], capture_output=True,
+                          text=True, cwd=ROOT)
+    elapsed = time.perf_counter() - start
+    if done.returncode not in (0, 3):
+        raise SystemExit(f"allocator {' '.join(args)} failed:\n{done.stderr}")
+    peak = max(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, before) // 1024
+    return elapsed, done.stdout, peak
+
+
+def cluster() -> tuple[str, list[subprocess.Popen[bytes]]]:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    address = f"tcp://127.0.0.1:{port}"
+    quiet = {"stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL,
+             "start_new_session": True}
+    dask = [sys.executable, "-m", "dask"]
+    processes = [subprocess.Popen([*dask, "scheduler", "--host", "127.0.0.1", "--port",
+                                   str(port), "--no-dashboard"], **quiet)]
+    processes += [subprocess.Popen([*dask, "worker", address, "--nthreads", "1", "--no-nanny",
+                                    "--no-dashboard"], **quiet) for _ in range(2)]
+    from distributed import Client
+
+    with Client(address, timeout=60) as client:
+        client.wait_for_workers(2, timeout=60)
+    return address, processes
+
+
+def fresh_processes() -> float:
+    """Seconds per draw, solving each with its own `allocator solve` process."""
+    import allocator
+    from allocator.draws import PollDraws
+    from allocator.sweep import Parliaments
+    from allocator.transform import resolve
+
+    problem = resolve(allocator.load(GERMANY), "campaign")
+    draws, parliaments = PollDraws(problem, SEED), Parliaments(problem)
+    folder = Path(tempfile.mkdtemp(prefix="allocator-sweep-"))
+    total = 0.0
+    for i in range(SAMPLE_PROCESSES):
+        path = folder / f"draw-{i}.json"
+        path.write_text(parliaments.at(draws.draw(i)).model_dump_json(by_alias=True,
+                                                                      exclude_none=True))
+        total += allocator("solve", str(path), "--level", "coalition", "--format", "json")[0]
+    return total / SAMPLE_PROCESSES
+
+
+def in_process_without_deduplication() -> float:
+    """Seconds per draw, solving the coalition level of every draw in this process."""
+    import allocator
+    from allocator.draws import PollDraws
+    from allocator.sweep import Parliaments, outlook
+    from allocator.transform import resolve
+
+    problem = resolve(allocator.load(GERMANY), "campaign")
+    draws, parliaments = PollDraws(problem, SEED), Parliaments(problem)
+    start = time.perf_counter()
+    for i in range(SAMPLE_IN_PROCESS):
+        outlook(parliaments.at(draws.draw(i)))
+    return (time.perf_counter() - start) / SAMPLE_IN_PROCESS
+
+
+def main() -> None:
+    fresh = fresh_processes()
+    plain = in_process_without_deduplication()
+    rows = []
+    outputs = set()
+    for label, extra in (("--workers 1", ["--workers", "1"]),
+                         ("--workers 2 (local pool)", ["--workers", "2"])):
+        seconds, out, peak = allocator(*SWEEP, *extra)
+        outputs.add(hashlib.sha256(out.encode()).hexdigest())
+        rows.append((label, seconds, peak))
+    address, processes = cluster()
+    try:
+        seconds, out, peak = allocator(*SWEEP, "--dask", address)
+        outputs.add(hashlib.sha256(out.encode()).hexdigest())
+        rows.append(("--dask, 2 workers on loopback", seconds, peak))
+    finally:
+        for process in reversed(processes):
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+    assert len(outputs) == 1, "the engines printed different answers"
+    print(f"{DRAWS:,} draws of the Bundestag 2017 (scenario campaign), seed {SEED}; "
+          "the same bytes from every engine")
+    header = ("measured", "s", "draws/s", "x fresh process per draw",
+              "x in process, no dedup", "peak MB")
+    table = [header]
+    for label, seconds, peak in rows:
+        table.append((label, f"{seconds:.1f}", f"{DRAWS / seconds:,.0f}",
+                      f"{fresh * DRAWS / seconds:,.0f}x", f"{plain * DRAWS / seconds:.1f}x",
+                      f"{peak}"))
+    table.append((f"fresh `allocator solve` per draw ({SAMPLE_PROCESSES} draws)",
+                  f"{fresh * DRAWS:,.0f} (est.)", f"{1 / fresh:.2f}", "", "", ""))
+    table.append((f"in process, no dedup ({SAMPLE_IN_PROCESS} draws)",
+                  f"{plain * DRAWS:,.0f} (est.)", f"{1 / plain:,.0f}", "", "", ""))
+    widths = [max(len(r[i]) for r in table) for i in range(len(header))]
+    for row in table:
+        print("  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip())
+
+
+if __name__ == "__main__":
+    main()
