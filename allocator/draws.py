@@ -46,6 +46,14 @@ class Draw:
     unlisted: int
     votes: tuple[int, ...] | None = None
 
+    @property
+    def total(self) -> int:
+        return sum(self.seats) + self.unlisted
+
+    def quota(self, majority: int | None = None) -> int:
+        """The majority of this chamber (or `majority`, where the law fixes one)."""
+        return majority or self.total // 2 + 1
+
 
 def at_draw(problem: Instance, draw: Draw, majority: int | None = None) -> Instance:
     """The instance as it stands in that parliament: the draw's seats (and votes), its total,
@@ -53,9 +61,8 @@ def at_draw(problem: Instance, draw: Draw, majority: int | None = None) -> Insta
     votes = draw.votes
     parties = [p.model_copy(update={"seats": s, **({"votes": votes[i]} if votes else {})})
                for i, (p, s) in enumerate(zip(problem.parties, draw.seats, strict=True))]
-    total = sum(draw.seats) + draw.unlisted
-    return problem.model_copy(update={"parties": parties, "seats": total,
-                                      "majority": majority or total // 2 + 1})
+    return problem.model_copy(update={"parties": parties, "seats": draw.total,
+                                      "majority": draw.quota(majority)})
 
 
 class PollDraws:

@@ -245,18 +245,22 @@ def seat_signature(instance: m.Instance) -> Hashable:
     * the weights of `proportional` demands (seats or votes).
     Where a table would be too long, the seats themselves are the signature.
     """
-    seats = [p.seats for p in instance.parties]
-    quota, total = instance.quota, instance.total_seats
-    rule = instance.government.investiture
     weights = tuple(tuple(d.weights(instance)) for d in instance.demands
                     if isinstance(d, m.Proportional))
+    return seat_tables([p.seats for p in instance.parties], instance.quota,
+                       instance.total_seats, instance.government.investiture) + (weights,)
+
+
+def seat_tables(seats: Sequence[int], quota: int, total: int, rule: str) -> tuple[Any, ...]:
+    """`seat_signature` but for the weights, from the numbers alone (a sweep computes it for
+    every draw, without building an instance where no `proportional` demand needs one)."""
     size = 3 ** len(seats) if rule == "relative" else 2 ** len(seats)
     if size > MAX_TABLE:
-        return (rule, tuple(seats), quota, total, weights)
-    return (rule, *_seat_tables(seats, quota, total, rule), weights)
+        return (rule, tuple(seats), quota, total)
+    return (rule, *_seat_tables(seats, quota, total, rule))
 
 
-def _seat_tables(seats: list[int], quota: int, total: int, rule: str) -> list[bytes]:
+def _seat_tables(seats: Sequence[int], quota: int, total: int, rule: str) -> list[bytes]:
     """The truth tables of `seat_signature`: every subset's seats against the quota, then the
     investiture rule's own comparison."""
     sums = [0]

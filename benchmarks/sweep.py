@@ -36,7 +36,7 @@ SWEEP = ["sweep", str(GERMANY), "--scenario", "campaign", "--draws", str(DRAWS),
          str(SEED), "--format", "json"]
 
 
-def allocator(*args: str) -> tuple[float, str, int]:
+def run_allocator(*args: str) -> tuple[float, str, int]:
     """(seconds, stdout, peak MB of the largest process) of one `allocator` process."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     start = time.perf_counter()
@@ -83,7 +83,7 @@ def fresh_processes() -> float:
         path = folder / f"draw-{i}.json"
         path.write_text(parliaments.at(draws.draw(i)).model_dump_json(by_alias=True,
                                                                       exclude_none=True))
-        total += allocator("solve", str(path), "--level", "coalition", "--format", "json")[0]
+        total += run_allocator("solve", str(path), "--level", "coalition", "--format", "json")[0]
     return total / SAMPLE_PROCESSES
 
 
@@ -109,12 +109,12 @@ def main() -> None:
     outputs = set()
     for label, extra in (("--workers 1", ["--workers", "1"]),
                          ("--workers 2 (local pool)", ["--workers", "2"])):
-        seconds, out, peak = allocator(*SWEEP, *extra)
+        seconds, out, peak = run_allocator(*SWEEP, *extra)
         outputs.add(hashlib.sha256(out.encode()).hexdigest())
         rows.append((label, seconds, peak))
     address, processes = cluster()
     try:
-        seconds, out, peak = allocator(*SWEEP, "--dask", address)
+        seconds, out, peak = run_allocator(*SWEEP, "--dask", address)
         outputs.add(hashlib.sha256(out.encode()).hexdigest())
         rows.append(("--dask, 2 workers on loopback", seconds, peak))
     finally:

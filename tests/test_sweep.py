@@ -6,6 +6,7 @@ the command.
 from __future__ import annotations
 
 import copy
+import hashlib
 import json
 import os
 import random
@@ -27,7 +28,7 @@ from hypothesis import strategies as st
 import allocator
 from allocator.apportion import apportion, qualified
 from allocator.draws import Draw, PollDraws, SeatTable, effective_sample_size, pool
-from allocator.encoding import ABSTAIN, CABINET, SUPPORT
+from allocator.encoding import ABSTAIN, CABINET, SUPPORT, seat_signature
 from allocator.model import Poll
 from allocator.render_sweep import sweep_dict, wilson
 from allocator.sweep import SweepResult, sweep
@@ -211,6 +212,20 @@ def test_every_figure_matches_the_brute_force_row_by_row(data):
     document = sweep_dict(result)
     assert all(0 <= c["probability"] <= 1 and c["draws"] > 0 for c in document["coalitions"])
     assert 0 <= document["deadlock"] <= 1
+
+
+@pytest.mark.parametrize("name", ["germany-2017", "sweden-2022", "spain-2019"])
+def test_the_quick_key_of_a_draw_is_its_signature(name):
+    """`Parliaments.key` skips building the instance where no demand weighs parties: it must
+    give what the signature of the instance built gives."""
+    problem = allocator.load(ROOT / "instances" / f"{name}.yaml")
+    parliaments = allocator.sweep.Parliaments(problem)
+    rng = random.Random(name)
+    for _ in range(50):
+        seats = tuple(max(0, p.seats + rng.randint(-9, 9)) for p in problem.parties)
+        draw = Draw(seats, rng.randint(0, 3))
+        slow = repr(seat_signature(parliaments.at(draw))).encode()
+        assert parliaments.key(draw) == hashlib.blake2b(slow, digest_size=16).hexdigest()
 
 
 @pytest.mark.parametrize("workers", [1, 2])
