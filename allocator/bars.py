@@ -18,7 +18,7 @@ from typing import Any
 
 from . import model as m
 from .chamber import colours
-from .render_sweep import wilson
+from .render_sweep import percent, wilson
 
 #: the picture shows this many governments, the most likely first
 SHOWN = 15
@@ -121,12 +121,12 @@ def _row(y: float, label: str, full: str, cabinet: list[str], colour: dict[str, 
     group = f'<g data-roles="{roles}">' if cabinet else "<g>"
     bar_end = _LABEL + _BAR * p
     return "".join([
-        f'{group}<title>{escape(full)}: {100 * p:.1f}% ({k:,} of {n:,}; 95% interval '
-        f'{100 * low:.1f}-{100 * high:.1f}%)</title>', chips,
+        f"{group}<title>{escape(full)}: {percent(p)} ({k:,} of {n:,}; 95% interval "
+        f"{percent(low)}-{percent(high)})</title>", chips,
         f'<text x="{text_x}" y="{y}">{escape(_cut(label, _LABEL - text_x - 8))}</text>',
         f'<rect class="bar" x="{_LABEL}" y="{y - 13}" width="{max(_BAR * p, 0.5):.1f}" '
         f'height="17" fill="{fill}" {attributes}/>',
         f'<line x1="{_LABEL + _BAR * low:.1f}" y1="{y - 4.5}" x2="{_LABEL + _BAR * high:.1f}" '
         f'y2="{y - 4.5}" stroke="#111111" stroke-width="1.5"/>',
-        f'<text x="{max(bar_end, _LABEL + _BAR * high) + 6:.1f}" y="{y}">{100 * p:.1f}%</text>',
+        f'<text x="{max(bar_end, _LABEL + _BAR * high) + 6:.1f}" y="{y}">{percent(p)}</text>',
         "</g>"])

@@ -32,7 +32,7 @@ from .transform import CoalitionQuestion, Filters, check_question, narrow, resol
 
 if TYPE_CHECKING:
     from .api import Stream
-    from .sweep import SweepProgress
+    from .sweep import SweepProgress, SweepResult
 
 # The commands that solve import the solving modules (and with them OR-Tools, most of the
 # start-up time) when they run: `validate`, `schema` and `--help` never need them.
@@ -527,6 +527,19 @@ class ProgressBar:
             sys.stderr.flush()
 
 
+def _bars(result: SweepResult, as_png: bool) -> str | bytes:
+    """The sweep's bar chart, as SVG text or PNG bytes."""
+    from .bars import bars_svg
+    from .render_sweep import sweep_dict
+
+    picture = bars_svg(sweep_dict(result), result.instance)
+    if not as_png:
+        return picture
+    from .chamber import png
+
+    return png(picture)
+
+
 @main.command("sweep")
 @click.argument("file", type=click.Path(dir_okay=False))
 @click.option("--scenario", metavar="NAME", help="Sweep the named scenario of the instance.")
@@ -577,6 +590,8 @@ def sweep_command(file: str, scenario: str | None, draws: int, seed: int,
             instance = load_uncertainty(polls, instance)
         table = SeatTable.read(seat_table, instance) if seat_table is not None else None
         resolve(instance, scenario)  # an unknown scenario is a usage error, before any work
+        # both outputs are opened first: a path that cannot be written fails before the work
+        sinks = [Sink(out), *([Sink(plot, binary=kind == "png")] if plot else [])]
         progress = ProgressBar()
         try:
             result = sweep(instance, scenario, draws=draws, seed=seed, seats=table,
@@ -584,21 +599,18 @@ def sweep_command(file: str, scenario: str | None, draws: int, seed: int,
                            time_limit=None if time_limit is None
                            else STARTED + time_limit - time.monotonic(),
                            on_progress=progress)
-        finally:
             progress.done()
-        text = {"json": render_sweep.sweep_json, "csv": render_sweep.sweep_csv,
-                "table": render_sweep.sweep_table}[fmt](result)
-        if plot is not None:
-            from .bars import bars_svg
-
-            picture = bars_svg(render_sweep.sweep_dict(result), result.instance)
-            if kind == "png":
-                from .chamber import png
-
-                _write(plot, png(picture))
-            else:
-                _write(plot, picture)
-        _write(out, text)
+            sinks[0].write({"json": render_sweep.sweep_json, "csv": render_sweep.sweep_csv,
+                            "table": render_sweep.sweep_table}[fmt](result))
+            if plot is not None:
+                sinks[1].write(_bars(result, kind == "png"))
+        except BaseException:
+            progress.done()
+            for sink in sinks:
+                sink.close(keep=False)
+            raise
+        for sink in sinks:
+            sink.close()
         if not result.complete:
             click.echo(render_sweep.status(result), err=True)
         if result.draws == 0:

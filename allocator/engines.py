@@ -166,9 +166,16 @@ class DaskCluster(Engine):
     def __init__(self, address: str) -> None:
         try:
             from distributed import Client
+            from distributed.comm.addressing import parse_address, parse_host_port
         except ImportError:
             raise UsageError("--dask needs Dask's distributed scheduler: "
                              "pip install 'allocator[dask]'") from None
+        try:  # before connecting: a client that fails half-made complains at exit
+            parse_host_port(parse_address(address)[1])
+        except ValueError as exc:
+            raise UsageError(f"--dask {address}: not a scheduler's address ({exc}); give "
+                             "it as `dask scheduler` prints it, e.g. tcp://10.0.0.5:8786"
+                             ) from None
         try:
             self.client = Client(  # type: ignore[no-untyped-call]  # unannotated upstream
                 address, timeout=CONNECT, set_as_default=False)

@@ -87,7 +87,7 @@ def sweep_csv(result: SweepResult) -> str:
     return buffer.getvalue()
 
 
-def _percent(x: float) -> str:
+def percent(x: float) -> str:
     """One decimal, never rounding a share that is not 0 or 1 to 0.0% or 100.0%."""
     if 0 < x < 0.0005:
         return "<0.1%"
@@ -117,8 +117,8 @@ def sweep_table(result: SweepResult) -> str:
         return "\n".join(lines) + "\n"
     possible = n - result.deadlock
     lines.append(f"Some government is possible in {possible:,} of them "
-                 f"({_percent(_share(possible, n))}); none in {result.deadlock:,} "
-                 f"({_percent(_share(result.deadlock, n))}).")
+                 f"({percent(_share(possible, n))}); none in {result.deadlock:,} "
+                 f"({percent(_share(result.deadlock, n))}).")
     abstain = result.instance.government.investiture != "absolute"
     if result.governments:
         header: list[object] = ["probability", "95% interval", "draws", "cabinet", "support",
@@ -126,7 +126,7 @@ def sweep_table(result: SweepResult) -> str:
         rows: list[list[object]] = []
         for roles, k in result.governments[:TABLE_ROWS]:
             low, high = wilson(k, n)
-            rows.append([_percent(_share(k, n)), f"{_percent(low)}-{_percent(high)}",
+            rows.append([percent(_share(k, n)), f"{percent(low)}-{percent(high)}",
                          f"{k:,}", ", ".join(_members(result, roles, CABINET)),
                          ", ".join(_members(result, roles, SUPPORT)) or "-",
                          *([", ".join(_members(result, roles, ABSTAIN)) or "-"]
@@ -136,7 +136,7 @@ def sweep_table(result: SweepResult) -> str:
         if rest > 0:
             lines.append(f"... and {rest:,} more (--format csv or json lists them all)")
     party_rows: list[list[object]] = [
-        [p, _percent(_share(c, n)), _percent(_share(s, n)), _percent(_share(v, n))]
+        [p, percent(_share(c, n)), percent(_share(s, n)), percent(_share(v, n))]
         for p, (c, s, v) in result.parties.items()]
     lines += ["", "Parties: in how many parliaments each can sit in a cabinet, support one, "
               "or is pivotal to one:",

@@ -20,12 +20,14 @@ from .briefing import COUNTED, Briefing
 from .chamber import hemicycle_svg
 from .model import Instance
 from .render import count_lines, example_line, status_line
+from .render_sweep import percent
 from .result import SHOWN, Allocation, Coalition, Deadlock, Summary
 
 STYLE = """
 body{font:16px/1.45 system-ui,sans-serif;margin:0 auto;max-width:64rem;padding:1rem;color:#222}
 h1{font-size:1.6rem;margin:.2rem 0}h2{font-size:1.2rem;margin-top:1.6rem}
-.meta,.note{color:#555;font-size:.9rem}figure{margin:0}svg{max-width:100%;height:auto}
+.meta,.note{color:#555;font-size:.9rem}.meta code{overflow-wrap:anywhere}
+figure{margin:0}svg{max-width:100%;height:auto}
 table{border-collapse:collapse;font-size:.9rem;width:100%}th,td{text-align:left;
 padding:.25rem .5rem;border-bottom:1px solid #ddd;vertical-align:top}
 .scroll{overflow-x:auto}.details td{background:#fafafa;font-size:.85rem}
@@ -124,11 +126,12 @@ def _sweep(sweep: dict[str, Any], problem: Instance) -> list[str]:
             + ("." if sweep["complete"] else "; the sweep is incomplete."))
     rows = "".join(
         f"<tr><td>{escape(p)}</td>"
-        + "".join(f"<td>{100 * f[key]:.1f}%</td>" for key in ("cabinet", "support", "pivotal"))
+        + "".join(f"<td>{percent(f[key])}</td>" for key in ("cabinet", "support", "pivotal"))
         + "</tr>" for p, f in sweep["parties"].items())
-    return ["<h2>How likely each government is</h2>", f'<p class="note">{escape(said)} '
-            "No government is possible in "
-            f"{100 * sweep['deadlock']:.1f}% of them.</p>",
+    none = sweep["deadlock"]
+    said += (" A government is possible in every one of them." if not none else
+             f" No government is possible in {percent(none)} of them.")
+    return ["<h2>How likely each government is</h2>", f'<p class="note">{escape(said)}</p>',
             f'<figure class="sweep">{bars_svg(sweep, problem)}</figure>',
             '<div class="scroll"><table><thead><tr><th>party</th><th>can sit in a cabinet</th>'
             "<th>can support one</th><th>pivotal to one</th></tr></thead><tbody>" + rows

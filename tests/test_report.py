@@ -126,3 +126,51 @@ def check_in_browser(browser, page_file: Path, instance: allocator.Instance,
     assert errors == [], (page_file.name, errors)
     assert requests == [page_file.as_uri()], (page_file.name, requests)
     page.close()
+
+
+@pytest.mark.skipif(CHROMIUM is None, reason="Debian's chromium is not installed (.ci/run "
+                    "installs it)")
+def test_a_report_with_a_sweep_in_a_real_browser(tmp_path):
+    """`report --sweep`: the bars are on the page, and a click on one redraws the chamber with
+    that government."""
+    from playwright.sync_api import sync_playwright
+
+    germany = ROOT / "instances" / "germany-2017.yaml"
+    swept = tmp_path / "sweep.json"
+    code, _, err = run("sweep", str(germany), "--scenario", "campaign", "--draws", "300",
+                       "--workers", "1", "--format", "json", "--out", str(swept))
+    assert code == 0, err
+    page_file = tmp_path / "germany-sweep.html"
+    code, _, err = run("report", str(germany), "--scenario", "campaign", "--sweep", str(swept),
+                       "--out", str(page_file))
+    assert code == 0, err
+    coalitions = json.loads(swept.read_text())["coalitions"]
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+        check_in_browser(browser, page_file, allocator.load(germany), tmp_path)
+        page = browser.new_page(viewport={"width": 900, "height": 900})
+        page.goto(page_file.as_uri())
+        bars = page.locator("figure.sweep rect.bar")
+        assert bars.count() == len(coalitions)
+        assert bars.first.get_attribute("data-cabinet") == "+".join(coalitions[0]["cabinet"])
+        last = page.locator("figure.sweep g[data-roles]").last
+        last.click()
+        cabinet = coalitions[-1]["cabinet"]
+        drawn = page.evaluate("""() => [...new Set([...document.querySelectorAll(
+            '.seat.cabinet')].map(s => s.dataset.party))]""")
+        assert sorted(drawn) == sorted(cabinet)
+        page.screenshot(path=str(tmp_path / "germany-sweep.png"), full_page=True)
+        browser.close()
+
+
+def test_a_sweep_of_another_instance_is_refused(tmp_path):
+    swept = tmp_path / "sweep.json"
+    run("sweep", str(ROOT / "instances" / "germany-2017.yaml"), "--draws", "20", "--workers",
+        "1", "--format", "json", "--out", str(swept))
+    code, _, err = run("report", str(ROOT / "instances" / "worcester-2016.yaml"), "--sweep",
+                       str(swept))
+    assert code == 2 and "it is a sweep of 'German Bundestag, 2017-2018'" in err
+    swept.write_text('{"instance": "x"}')
+    code, _, err = run("report", str(ROOT / "instances" / "worcester-2016.yaml"), "--sweep",
+                       str(swept))
+    assert code == 2 and "not the JSON of `allocator sweep --format json`" in err

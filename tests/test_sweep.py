@@ -371,6 +371,8 @@ def test_sweep_json_is_the_spec_document_and_the_same_bytes_every_time():
     (["--plot", "x.gif"], ".svg or .png"),
     (["--scenario", "nope"], "nope"),
     (["--dask", "tcp://127.0.0.1:1"], "cannot reach a Dask scheduler"),
+    (["--dask", "localhost"], "not a scheduler's address"),
+    (["--out", "/"], "that is a folder"),
 ])
 def test_sweep_usage_mistakes_exit_2(args, said):
     code, _, err = run("sweep", GERMANY, "--draws", "10", *args)
