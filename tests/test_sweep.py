@@ -548,3 +548,36 @@ def test_the_documented_library_example_runs(monkeypatch):
         10000, 0, ((0, 0, 0, 3, 3, 3, 3), 10000))
     assert names["sweep_dict"](result)["parties"]["csu"] == {
         "cabinet": 1.0, "support": 0.0, "pivotal": 0.9287}
+
+
+def pool_workers() -> list[int]:
+    """The pids of this process's pool workers (fresh Python processes it spawned)."""
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            parent = int(stat.read_text().rsplit(")", 1)[1].split()[1])
+            command = (stat.parent / "cmdline").read_bytes()
+        except (OSError, ValueError, IndexError):
+            continue
+        if parent == os.getpid() and b"spawn_main" in command:
+            found.append(int(stat.parent.name))
+    return found
+
+
+def test_a_local_pool_that_loses_a_worker_carries_on(monkeypatch):
+    from allocator.engines import LocalPool
+
+    killed, replaced = [], []
+    again = LocalPool._again
+    monkeypatch.setattr(LocalPool, "_again",
+                        lambda self, tasks: replaced.append(len(tasks)) or again(self, tasks))
+
+    def kill_a_worker(progress: object) -> None:
+        if not killed and pool_workers():
+            killed.append(pool_workers()[0])
+            os.kill(killed[0], signal.SIGKILL)
+
+    survived = sweep(allocator.load(GERMANY), "campaign", draws=1500, seed=4, workers=2,
+                     on_progress=kill_a_worker)
+    assert killed and replaced and survived.complete
+    same(survived, sweep(allocator.load(GERMANY), "campaign", draws=1500, seed=4, workers=1))
