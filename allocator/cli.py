@@ -620,6 +620,69 @@ def sweep_command(file: str, scenario: str | None, draws: int, seed: int,
     _guard(run)
 
 
+def _investiture_rules(ctx: click.Context, param: click.Parameter,
+                       value: tuple[str, ...]) -> dict[str, str]:
+    """`--investiture DNK=absolute`: a country's rule, instead of the default."""
+    rules = {}
+    for given in value:
+        country, _, rule = given.partition("=")
+        if rule not in ("absolute", "relative", "negative") or not country.isalpha():
+            raise click.BadParameter(f"{given!r}: give COUNTRY=absolute, relative or "
+                                     "negative (e.g. DNK=absolute)", ctx, param)
+        rules[country.upper()] = rule
+    return rules
+
+
+@main.command("parlgov")
+@click.argument("table", type=click.Path(dir_okay=False), metavar="CSV")
+@click.option("--out", "folder", required=True, metavar="DIR",
+              help="Write one instance file per election into DIR (made if missing).")
+@click.option("--country", "countries", multiple=True, metavar="ISO3",
+              help="Only these countries (repeat, or DEU,NLD; `western-europe` for all 19).")
+@click.option("--since", type=click.IntRange(1800, 2100), metavar="YEAR",
+              help="Only elections from this year on.")
+@click.option("--investiture", "rules", multiple=True, callback=_investiture_rules,
+              metavar="ISO3=RULE", help="A country's investiture rule (default: negative for "
+                                        "DNK, NOR and SWE, absolute elsewhere).")
+def parlgov_command(table: str, folder: str, countries: tuple[str, ...], since: int | None,
+                    rules: dict[str, str]) -> None:
+    """One instance per election from ParlGov's view_cabinet CSV, the recorded cabinet as its
+    outcome. Every problem in the data is said, per formation."""
+
+    def run() -> int:
+        from . import parlgov
+
+        chosen = [c.strip().upper() for value in countries for c in value.split(",")
+                  if c.strip()]
+        if "WESTERN-EUROPE" in chosen:
+            chosen = [c for c in chosen if c != "WESTERN-EUROPE"] + list(parlgov.WESTERN_EUROPE)
+        rows = parlgov.read(table)
+        known = {r["country_name_short"] for r in rows}
+        unknown = sorted(set(chosen) - known)
+        if unknown:
+            raise UsageError(f"--country {', '.join(unknown)}: not in the table (it has "
+                             f"{', '.join(sorted(known))})")
+        target = Path(folder)
+        try:
+            target.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise UsageError(f"--out {folder}: cannot make that folder ({exc})") from None
+        written = skipped = 0
+        for found in parlgov.formations(rows, chosen, since, rules):
+            for line in found.said():
+                click.echo(line, err=True)
+            if found.instance is None:
+                skipped += 1
+                continue
+            _write(str(target / f"{found.slug}.yaml"), parlgov.to_yaml(found))
+            written += 1
+        click.echo(f"{written} formations written to {folder}"
+                   + (f"; {skipped} skipped (said above)" if skipped else ""))
+        return 0 if written else 4
+
+    _guard(run)
+
+
 @main.command("serve")
 @click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
 @click.option("--host", default="127.0.0.1", show_default=True,
