@@ -683,6 +683,66 @@ def parlgov_command(table: str, folder: str, countries: tuple[str, ...], since: 
     _guard(run)
 
 
+@main.command("dataset")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(), metavar="PATH...")
+@click.option("--out", required=True, metavar="FILE.csv|.parquet",
+              help="Write the rows here, whole or not at all.")
+@click.option("--workers", type=click.IntRange(min=1), metavar="K",
+              help="Local worker processes (default: one per core; 1 runs in this process).")
+@click.option("--dask", metavar="ADDRESS", help="Run on the Dask scheduler at ADDRESS.")
+def dataset_command(paths: tuple[str, ...], out: str, workers: int | None,
+                    dask: str | None) -> None:
+    """One row per potential government per formation (PATH: instance files, or folders of
+    them), with the attributes coalition theories read and `formed`."""
+    if workers is not None and dask is not None:
+        _fail("give --workers or --dask, not both")
+
+    def run() -> int:
+        from .dataset import Output, build
+
+        target = Output(out)
+        formations = rows = 0
+        try:
+            for found in build(paths, workers=workers, dask=dask):
+                target.write(found)
+                formations += 1
+                rows += found.count
+                for problem in found.problems:
+                    click.echo(problem, err=True)
+        except BaseException:
+            target.close(keep=False)
+            raise
+        target.close()
+        click.echo(f"{rows:,} potential governments of {formations} formations written to "
+                   f"{out}", err=True)
+        return 0
+
+    _guard(run)
+
+
+@main.command("theories")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(), metavar="PATH...")
+@click.option("--workers", type=click.IntRange(min=1), metavar="K",
+              help="Local worker processes (default: one per core; 1 runs in this process).")
+@click.option("--dask", metavar="ADDRESS", help="Run on the Dask scheduler at ADDRESS.")
+def theories_command(paths: tuple[str, ...], workers: int | None, dask: str | None) -> None:
+    """How often the classic coalition theories predict the cabinet that formed, against
+    chance, per country and overall; and a conditional logit of the cabinet formed on its
+    attributes (PATH: instance files with recorded outcomes, or folders of them)."""
+    if workers is not None and dask is not None:
+        _fail("give --workers or --dask, not both")
+
+    def run() -> int:
+        from .dataset import build
+        from .theories import conditional_logit, score, theories_table
+
+        record = score(build(paths, workers=workers, dask=dask))
+        click.echo(theories_table(record, conditional_logit(record)), nl=False)
+        return 0
+
+    _guard(run)
+
+
 @main.command("serve")
 @click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
 @click.option("--host", default="127.0.0.1", show_default=True,

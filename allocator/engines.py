@@ -1,10 +1,11 @@
-"""Where a sweep's tasks are solved: in this process, on a local process pool, or on a Dask
-cluster.
+"""Where the work of a sweep or a dataset runs: in this process, on a local process pool, or on
+a Dask cluster.
 
-Every engine is used the same way, as a context manager: `submit` a task, ask for the
-`answers` that came (waiting at most so long), ask whether it has `room` for more (a bounded
-number in flight, so that the coordinator does not draw far ahead of the solving). A task lost
-with a worker that died is run again, and its answer given once. Ctrl-C and SIGTERM (which the
+Every engine is used the same way, as a context manager: `submit` a task (a module-level
+function and its argument, both picklable), ask for the `answers` that came (waiting at most
+so long), ask whether it has `room` for more (a bounded number in flight, so that the
+coordinator does not run far ahead of the work). A task lost with a worker that died is run
+again, and its answer given once. Ctrl-C and SIGTERM (which the
 CLI turns into Ctrl-C) reach only the coordinating process: workers ignore Ctrl-C, and leaving
 the engine ends them, a task in progress included.
 """
@@ -16,15 +17,15 @@ import os
 import signal
 import time
 from collections import deque
+from collections.abc import Callable
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from types import TracebackType
 from typing import Any
 
 from .errors import UsageError
-from .sweep import Key, Outlook, Task, run_task
 
-Answers = tuple[tuple[Key, Outlook], ...]
+Work = Callable[[Any], Any]
 #: a task whose worker died this many times is not tried again: the sweep fails instead
 MAX_TRIES = 3
 #: how long a coordinator with nothing to draw waits for answers before looking again
@@ -46,10 +47,10 @@ class Engine:
     def room(self) -> bool:
         raise NotImplementedError
 
-    def submit(self, task: Task) -> None:
+    def submit(self, work: Work, item: Any) -> None:
         raise NotImplementedError
 
-    def answers(self, seconds: float) -> list[Answers]:
+    def answers(self, seconds: float) -> list[Any]:
         raise NotImplementedError
 
     def close(self) -> None:
@@ -67,19 +68,20 @@ class InProcess(Engine):
     """Each task solved here, one at a time, when answers are asked for (`--workers 1`)."""
 
     def __init__(self) -> None:
-        self.queue: deque[Task] = deque()
+        self.queue: deque[tuple[Work, Any]] = deque()
 
     def room(self) -> bool:
         return len(self.queue) < 4
 
-    def submit(self, task: Task) -> None:
-        self.queue.append(task)
+    def submit(self, work: Work, item: Any) -> None:
+        self.queue.append((work, item))
 
-    def answers(self, seconds: float) -> list[Answers]:
+    def answers(self, seconds: float) -> list[Any]:
         if not self.queue:
             time.sleep(seconds)
             return []
-        return [run_task(self.queue.popleft())]
+        work, item = self.queue.popleft()
+        return [work(item)]
 
 
 def _ignore_interrupts() -> None:
@@ -95,8 +97,9 @@ class LocalPool(Engine):
 
     def __init__(self, workers: int) -> None:
         self.workers = workers
-        self.flying: dict[Future[Answers], Task] = {}
-        self.tries: dict[Key, int] = {}
+        self.flying: dict[Future[Any], tuple[int, Work, Any]] = {}
+        self.tries: dict[int, int] = {}  # by submission number
+        self.submitted = 0
         self.pool: ProcessPoolExecutor | None = None
 
     def _pool(self) -> ProcessPoolExecutor:
@@ -108,10 +111,14 @@ class LocalPool(Engine):
     def room(self) -> bool:
         return len(self.flying) < 4 * self.workers
 
-    def submit(self, task: Task) -> None:
-        self.flying[self._pool().submit(run_task, task)] = task
+    def submit(self, work: Work, item: Any) -> None:
+        self.submitted += 1
+        self._send((self.submitted, work, item))
 
-    def answers(self, seconds: float) -> list[Answers]:
+    def _send(self, task: tuple[int, Work, Any]) -> None:
+        self.flying[self._pool().submit(task[1], task[2])] = task
+
+    def answers(self, seconds: float) -> list[Any]:
         if not self.flying:
             time.sleep(seconds)
             return []
@@ -127,18 +134,16 @@ class LocalPool(Engine):
             self._again([*lost, *self.flying.values()])
         return found
 
-    def _again(self, tasks: list[Task]) -> None:
+    def _again(self, tasks: list[tuple[int, Work, Any]]) -> None:
         """A worker died: a new pool, and the tasks in flight submitted to it."""
-        for task in tasks:
-            first = task.parliaments[0][0]  # each signature is sent once: it names the task
-            self.tries[first] = self.tries.get(first, 0) + 1
-            if self.tries[first] >= MAX_TRIES:
-                raise RuntimeError(f"a task of the sweep was lost with its worker {MAX_TRIES} "
-                                   "times")
+        for number, _, _ in tasks:
+            self.tries[number] = self.tries.get(number, 0) + 1
+            if self.tries[number] >= MAX_TRIES:
+                raise RuntimeError(f"a task was lost with its worker {MAX_TRIES} times")
         self.close()
         self.flying.clear()
-        for task in tasks:
-            self.submit(task)
+        for task in sorted(tasks, key=lambda t: t[0]):
+            self._send(task)
 
     def close(self) -> None:
         """Stop the pool now: cancel what has not started and end the workers (a task in
@@ -190,10 +195,10 @@ class DaskCluster(Engine):
     def room(self) -> bool:
         return len(self.flying) < self.window
 
-    def submit(self, task: Task) -> None:
-        self.flying.add(self.client.submit(run_task, task, pure=False, retries=MAX_TRIES - 1))
+    def submit(self, work: Work, item: Any) -> None:
+        self.flying.add(self.client.submit(work, item, pure=False, retries=MAX_TRIES - 1))
 
-    def answers(self, seconds: float) -> list[Answers]:
+    def answers(self, seconds: float) -> list[Any]:
         from distributed import wait as dask_wait
 
         if not self.flying:

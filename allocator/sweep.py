@@ -332,7 +332,7 @@ class _Coordinator:
                 if drawing:
                     self._draw(min(self.made + STRIDE, self.total))
                 if self.batch and (len(self.batch) >= BATCH or not drawing):
-                    engine.submit(Task(self.problem, tuple(self.batch)))
+                    engine.submit(run_task, Task(self.problem, tuple(self.batch)))
                     self.batch = []
                 wait = 0.0 if drawing else TICK
                 if deadline is not None:
