@@ -204,6 +204,7 @@ def choice_logit(chosen: Any, exog: Any, groups: Any) -> Any:
             return x[y == 1].sum(axis=0) - (share[:, None] * x).sum(axis=0)
 
     model = Logit(y, x)
+    model.df_model, model.k_extra = x.shape[1], 0  # no constant: every parameter is a slope
     return model.fit(start_params=np.zeros(x.shape[1]), method="bfgs", maxiter=1000, disp=0)
 
 
