@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-import resource
 import signal
 import socket
 import subprocess
@@ -37,16 +36,20 @@ SWEEP = ["sweep", str(GERMANY), "--scenario", "campaign", "--draws", str(DRAWS),
 
 
 def run_allocator(*args: str) -> tuple[float, str, int]:
-    """(seconds, stdout, peak MB of the largest process) of one `allocator` process."""
-    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    start = time.perf_counter()
-    done = subprocess.run([sys.executable, "-m", "allocator.cli", *args], capture_output=True,
-                          text=True, cwd=ROOT)
-    elapsed = time.perf_counter() - start
-    if done.returncode not in (0, 3):
-        raise SystemExit(f"allocator {' '.join(args)} failed:\n{done.stderr}")
-    peak = max(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, before) // 1024
-    return elapsed, done.stdout, peak
+    """(seconds, stdout, peak MB) of one `allocator` process; the peak is the largest of it and
+    the processes it waited for (a local pool's workers), from wait4."""
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        start = time.perf_counter()
+        process = subprocess.Popen([sys.executable, "-m", "allocator.cli", *args], stdout=out,
+                                   stderr=err, cwd=ROOT)
+        _, status, usage = os.wait4(process.pid, 0)
+        elapsed = time.perf_counter() - start
+        process.returncode = os.waitstatus_to_exitcode(status)
+        out.seek(0)
+        err.seek(0)
+        if process.returncode not in (0, 3):
+            raise SystemExit(f"allocator {' '.join(args)} failed:\n{err.read().decode()}")
+        return elapsed, out.read().decode(), usage.ru_maxrss // 1024
 
 
 def cluster() -> tuple[str, list[subprocess.Popen[bytes]]]:

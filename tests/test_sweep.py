@@ -485,6 +485,14 @@ def test_a_dask_cluster_gives_the_local_answer_even_when_a_worker_dies(cluster):
                      on_progress=kill_a_worker)
     assert workers[0].poll() is not None  # it died mid-sweep, and nothing was lost or doubled
     same(local, survived)
+    # the formation dataset runs on the same engines (on the worker left)
+    from allocator.dataset import build
+
+    formations = [str(ROOT / "instances" / f"{n}.yaml") for n in ("germany-2017", "uk-2010",
+                                                                  "worcester-2016")]
+    here = [(r.formation, r.count, list(r.text())) for r in build(formations, workers=1)]
+    there = [(r.formation, r.count, list(r.text())) for r in build(formations, dask=address)]
+    assert here == there and sum(count for _, count, _ in here) > 0
 
 
 @pytest.mark.parametrize("workers", ["1", "2"])
