@@ -15,7 +15,8 @@ drops, pinned roles), `encoding` (CP-SAT model), `solver` (the only place that r
 `report` / `room` (text, pictures, pages), `cli` and `server`; `api` and `briefing` hold the
 entry points (those of `api` exported here). Sweeps over polls: `apportion` (votes -> seats),
 `draws` (simulated parliaments), `sweep` (the entry point: `allocator.sweep.sweep`),
-`engines` (where the work runs), `render_sweep` / `bars` (text, the bar chart).
+`engines` (where the work runs), `render_sweep` / `bars` (text, the bar chart). The record:
+`parlgov` (ParlGov's table -> instances), `dataset` (choice sets), `theories` (their tests).
 """
 
 from importlib import import_module
