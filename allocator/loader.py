@@ -543,6 +543,11 @@ def _outcome_problems(instance: Instance, outcome: Outcome, at: Path) -> Iterato
         for j, pid in enumerate(listed):
             yield from _ref("party", pid, parties, at + (key, pid if isinstance(listed, dict)
                                                          else j))
+    if outcome.cabinet is not None and len(outcome.cabinet) == 0:
+        yield Problem("an empty cabinet is a non-partisan (technocratic) cabinet, which the "
+                      "format cannot express: a cabinet holds at least one listed party. "
+                      "Leave the outcome's cabinet out, or record the parties behind it as "
+                      "support", at + ("cabinet",), kind="meaning")
     if outcome.abstain and instance.government.investiture == "absolute":
         yield Problem("`abstain` needs government.investiture relative or negative",
                       at + ("abstain",), kind="meaning")

@@ -128,3 +128,15 @@ def test_the_whole_table_western_europe_since_1945(tmp_path):
         assert len(instance.outcome.cabinet) == len(recorded), path.name
     code, out, _ = run("check", str(tmp_path))
     assert code == 0 and out.count("PASS") == len(files)
+
+
+def test_a_non_partisan_cabinet_is_refused_clearly(tmp_path):
+    """The format cannot express a cabinet without parties: `check` (and `validate`) say so,
+    never a silent skip or a puzzling FAIL."""
+    path = tmp_path / "technocrats.yaml"
+    path.write_text("name: t\nparties: [{id: a, seats: 3}, {id: b, seats: 2}]\n"
+                    "cabinet: {size: 2}\noutcome: {cabinet: [], expect: feasible}\n")
+    code, _, err = run("check", str(path))
+    assert code == 2
+    assert f"{path}:4: outcome.cabinet: an empty cabinet is a non-partisan (technocratic) " \
+           "cabinet, which the format cannot express" in err
