@@ -543,11 +543,7 @@ def _outcome_problems(instance: Instance, outcome: Outcome, at: Path) -> Iterato
         for j, pid in enumerate(listed):
             yield from _ref("party", pid, parties, at + (key, pid if isinstance(listed, dict)
                                                          else j))
-    if outcome.cabinet is not None and len(outcome.cabinet) == 0:
-        yield Problem("an empty cabinet is a non-partisan (technocratic) cabinet, which the "
-                      "format cannot express: a cabinet holds at least one listed party. "
-                      "Leave the outcome's cabinet out, or record the parties behind it as "
-                      "support", at + ("cabinet",), kind="meaning")
+    yield from _partisan(outcome, at)
     if outcome.abstain and instance.government.investiture == "absolute":
         yield Problem("`abstain` needs government.investiture relative or negative",
                       at + ("abstain",), kind="meaning")
@@ -560,6 +556,15 @@ def _outcome_problems(instance: Instance, outcome: Outcome, at: Path) -> Iterato
     for a, b in combinations(roles, 2):
         for pid in sorted(a & b):
             yield Problem(f"{pid!r} is given two roles in the outcome", at, kind="meaning")
+
+
+def _partisan(outcome: Outcome, at: Path) -> Iterator[Problem]:
+    """A recorded cabinet of no party cannot be expressed (SPEC §2: C is non-empty)."""
+    if outcome.cabinet is not None and len(outcome.cabinet) == 0:
+        yield Problem("an empty cabinet is a non-partisan (technocratic) cabinet, which the "
+                      "format cannot express: a cabinet holds at least one listed party. "
+                      "Leave the outcome's cabinet out, or record the parties behind it as "
+                      "support", at + ("cabinet",), kind="meaning")
 
 
 def _relaxed_by(instance: Instance, ids: list[str] | None, at: Path) -> Iterator[Problem]:

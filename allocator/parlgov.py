@@ -178,24 +178,6 @@ def _instance(rows: list[Row], in_cabinet: list[Row], rule: str,
             found.problems.append(f"cabinet party {r['party_name_short']} has no seats in "
                                   "ParlGov (an alliance's seats filed under one member?): "
                                   "kept with 0 seats")
-    total = int(head["election_seats_total"])
-    held = sum(int(r["seats"]) for r in rows)
-    chamber: dict[str, Any] = {"seats": total}
-    if held > total:
-        found.problems.append(f"the parties' seats add up to {held}, past the chamber's "
-                              f"{total}: the chamber is taken as their sum")
-        chamber = {"seats": held}
-    pm = [r for r in rows if r["prime_minister"] == "1"]
-    outcome: dict[str, Any] = {"cabinet": [ids[r["party_id"]] for r in in_cabinet]}
-    if pm and pm[0] in in_cabinet:
-        outcome["posts"] = {"leader": ids[pm[0]["party_id"]]}
-    elif pm:
-        found.problems.append(f"the prime minister's party ({pm[0]['party_name_short']}) is "
-                              "not among the cabinet parties: the leader is not recorded")
-    else:
-        found.problems.append("ParlGov records no prime minister (a collegial government?): "
-                              "the leader is not recorded")
-    outcome["expect"] = "feasible"
     parties = []
     for r in listed:
         party: dict[str, Any] = {"id": ids[r["party_id"]],
@@ -213,12 +195,40 @@ def _instance(rows: list[Row], in_cabinet: list[Row], rule: str,
                     f"{head['election_id']}, cabinet {head['cabinet_id']} "
                     f"({head['cabinet_name']}), party ids "
                     + ", ".join(r["party_id"] for r in listed)],
-        **chamber,
+        "seats": _chamber(rows, found),
         "parties": parties,
         "cabinet": {"size": {"min": 1, "max": max(len(parties), 1)}},
         "government": {"investiture": rule},
-        "outcome": outcome,
+        "outcome": _outcome(rows, in_cabinet, ids, found),
     }
+
+
+def _chamber(rows: list[Row], found: Formation) -> int:
+    """The chamber's seats: ParlGov's total, or the parties' sum where that is more."""
+    total = int(rows[0]["election_seats_total"])
+    held = sum(int(r["seats"]) for r in rows)
+    if held <= total:
+        return total
+    found.problems.append(f"the parties' seats add up to {held}, past the chamber's {total}: "
+                          "the chamber is taken as their sum")
+    return held
+
+
+def _outcome(rows: list[Row], in_cabinet: list[Row], ids: dict[str, str],
+             found: Formation) -> dict[str, Any]:
+    """The recorded cabinet, led by the prime minister's party where ParlGov says which."""
+    pm = [r for r in rows if r["prime_minister"] == "1"]
+    outcome: dict[str, Any] = {"cabinet": [ids[r["party_id"]] for r in in_cabinet]}
+    if pm and pm[0] in in_cabinet:
+        outcome["posts"] = {"leader": ids[pm[0]["party_id"]]}
+    elif pm:
+        found.problems.append(f"the prime minister's party ({pm[0]['party_name_short']}) is "
+                              "not among the cabinet parties: the leader is not recorded")
+    else:
+        found.problems.append("ParlGov records no prime minister (a collegial government?): "
+                              "the leader is not recorded")
+    outcome["expect"] = "feasible"
+    return outcome
 
 
 def _ids(rows: list[Row]) -> dict[str, str]:
