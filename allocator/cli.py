@@ -544,7 +544,8 @@ def _bars(result: SweepResult, as_png: bool) -> str | bytes:
 @click.argument("file", type=click.Path(dir_okay=False))
 @click.option("--scenario", metavar="NAME", help="Sweep the named scenario of the instance.")
 @click.option("--draws", type=click.IntRange(1, 10**7), default=1000, show_default=True,
-              metavar="N", help="How many parliaments to draw from the polls.")
+              metavar="N", help="How many parliaments to draw from the polls (a seat table "
+                                "has its own).")
 @click.option("--seed", type=click.IntRange(0, 2**63 - 1), default=0, show_default=True,
               metavar="S", help="The seed of the draws: the same seed, the same answer.")
 @click.option("--seats", "seat_table", type=click.Path(dir_okay=False), metavar="DRAWS.csv",
@@ -557,7 +558,7 @@ def _bars(result: SweepResult, as_png: bool) -> str | bytes:
 @click.option("--dask", metavar="ADDRESS",
               help="Run on the Dask scheduler at ADDRESS (e.g. tcp://10.0.0.5:8786).")
 @click.option("--checkpoint", metavar="DIR",
-              help="Keep every chunk done in DIR; run again with the same DIR to resume.")
+              help="Keep every answer in DIR; run the same command again to resume.")
 @click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table",
               show_default=True, help="table for people; json (SPEC §7); csv one row per "
                                       "government, with 95% intervals.")
