@@ -240,8 +240,8 @@ def jobs(paths: Sequence[str]) -> list[tuple[str, str]]:
     return [(path.stem, load(path).model_dump_json()) for path in files]
 
 
-def build(paths: Sequence[str], *, workers: int | None = None, dask: str | None = None,
-          on_rows: Any = None) -> Iterator[Rows]:
+def build(paths: Sequence[str], *, workers: int | None = None,
+          dask: str | None = None) -> Iterator[Rows]:
     """Every formation's rows, in order of path, computed on an engine (`engines`): a local
     pool of `workers` (default every core; 1: here) or the Dask scheduler at `dask`."""
     from .engines import TICK, engine_for

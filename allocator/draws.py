@@ -174,9 +174,8 @@ def effective_sample_size(sizes: Sequence[int], shares: Sequence[float],
 class SeatTable:
     """Parliaments given row by row in a CSV (see the module docstring)."""
 
-    def __init__(self, rows: Sequence[Draw], name: str) -> None:
+    def __init__(self, rows: Sequence[Draw]) -> None:
         self.rows = list(rows)
-        self.name = name
 
     def draw(self, index: int) -> Draw:
         return self.rows[index]
@@ -212,7 +211,7 @@ class SeatTable:
                                     "the header", file=name, line=1))
         if problems:
             raise InstanceError(problems[:50], source=name)
-        return cls(rows, name)
+        return cls(rows)
 
 
 def _header(header: list[str], ids: list[str]) -> list[str]:

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-import signal
 import sys
 import tempfile
 import time
@@ -43,16 +42,11 @@ def main() -> None:
     rows.append(("dataset, local pool of 2", seconds, peak))
     digests.add(hashlib.sha256((folder / "local.csv").read_bytes()).hexdigest())
     lines = sum(1 for _ in (folder / "local.csv").open()) - 1
-    address, processes = cluster()
-    try:
+    with cluster() as address:
         seconds, _, peak = run_allocator("dataset", str(folder / "f"), "--out",
                                          str(folder / "dask.csv"), "--dask", address)
         rows.append(("dataset, Dask with 2 workers (peak: the client)", seconds, peak))
         digests.add(hashlib.sha256((folder / "dask.csv").read_bytes()).hexdigest())
-    finally:
-        for process in reversed(processes):
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait()
     assert len(digests) == 1, "the engines wrote different datasets"
     print(f"{formations} formations ({countries}, since 1945), {lines:,} potential governments;"
           " the same bytes from both engines")

@@ -25,6 +25,8 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -52,7 +54,9 @@ def run_allocator(*args: str) -> tuple[float, str, int]:
         return elapsed, out.read().decode(), usage.ru_maxrss // 1024
 
 
-def cluster() -> tuple[str, list[subprocess.Popen[bytes]]]:
+@contextmanager
+def cluster() -> Iterator[str]:
+    """A Dask scheduler and two one-thread workers on loopback, for the time of the block."""
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
@@ -64,11 +68,16 @@ def cluster() -> tuple[str, list[subprocess.Popen[bytes]]]:
                                    str(port), "--no-dashboard"], **quiet)]
     processes += [subprocess.Popen([*dask, "worker", address, "--nthreads", "1", "--no-nanny",
                                     "--no-dashboard"], **quiet) for _ in range(2)]
-    from distributed import Client
+    try:
+        from distributed import Client
 
-    with Client(address, timeout=60) as client:
-        client.wait_for_workers(2, timeout=60)
-    return address, processes
+        with Client(address, timeout=60) as client:
+            client.wait_for_workers(2, timeout=60)
+        yield address
+    finally:
+        for process in reversed(processes):  # the workers first, then the scheduler
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
 
 
 def fresh_processes() -> float:
@@ -115,15 +124,10 @@ def main() -> None:
         seconds, out, peak = run_allocator(*SWEEP, *extra)
         outputs.add(hashlib.sha256(out.encode()).hexdigest())
         rows.append((label, seconds, peak))
-    address, processes = cluster()
-    try:
+    with cluster() as address:
         seconds, out, peak = run_allocator(*SWEEP, "--dask", address)
         outputs.add(hashlib.sha256(out.encode()).hexdigest())
         rows.append(("--dask, 2 workers on loopback", seconds, peak))
-    finally:
-        for process in reversed(processes):
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait()
     assert len(outputs) == 1, "the engines printed different answers"
     print(f"{DRAWS:,} draws of the Bundestag 2017 (scenario campaign), seed {SEED}; "
           "the same bytes from every engine")

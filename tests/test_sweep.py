@@ -183,7 +183,7 @@ def test_every_figure_matches_the_brute_force_row_by_row(data):
     raw, scenario = data.draw(instances(max_parties=4))
     ids = [p["id"] for p in raw["parties"]]
     rows = data.draw(seat_rows(len(ids)))
-    table = SeatTable([Draw(seats, unlisted) for seats, unlisted in rows], "rows")
+    table = SeatTable([Draw(seats, unlisted) for seats, unlisted in rows])
     result = sweep(allocator.from_dict(raw), scenario, seats=table, workers=1)
     assert result.complete and result.draws == len(rows)
 
