@@ -25,9 +25,10 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:  # for type checkers; at run time the names load on first use (below)
     from .api import Stream, explain, iter_allocations, solve
     from .errors import AllocatorError, InstanceError, Problem, UsageError
-    from .loader import from_dict, load, loads
-    from .model import Instance
-    from .result import (
+    from .instance.loader import from_dict, load, loads
+    from .instance.schema import Instance
+    from .instance.transform import CoalitionQuestion, Filters
+    from .solve.result import (
         Allocation,
         Coalition,
         Deadlock,
@@ -36,17 +37,17 @@ if TYPE_CHECKING:  # for type checkers; at run time the names load on first use 
         Relaxation,
         Result,
     )
-    from .transform import CoalitionQuestion, Filters
 
 #: where each public name lives; importing `allocator` stays cheap (no OR-Tools) until a name
 #: that needs the solver is used, so `allocator validate` and `--help` start quickly
 _EXPORTS = {
     "explain": "api", "iter_allocations": "api", "solve": "api", "Stream": "api",
     "AllocatorError": "errors", "InstanceError": "errors", "Problem": "errors",
-    "UsageError": "errors", "from_dict": "loader", "load": "loader", "loads": "loader",
-    "Instance": "model", "Allocation": "result", "Coalition": "result", "Deadlock": "result",
-    "Explanation": "result", "MemberRange": "result", "Relaxation": "result",
-    "Result": "result", "CoalitionQuestion": "transform", "Filters": "transform",
+    "UsageError": "errors", "from_dict": "instance.loader", "load": "instance.loader",
+    "loads": "instance.loader", "Instance": "instance.schema", "Allocation": "solve.result",
+    "Coalition": "solve.result", "Deadlock": "solve.result", "Explanation": "solve.result",
+    "MemberRange": "solve.result", "Relaxation": "solve.result", "Result": "solve.result",
+    "CoalitionQuestion": "instance.transform", "Filters": "instance.transform",
 }
 __all__ = [
     "Allocation", "AllocatorError", "Coalition", "CoalitionQuestion", "Deadlock", "Explanation",

@@ -10,12 +10,13 @@ from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
 from typing import Any
 
-from . import allocations, census, coalitions
-from .binding import binding_demands
-from .deadlock import explain_deadlock
-from .encoding import Encoding
-from .model import Instance
-from .result import (
+from .explain.binding import binding_demands
+from .explain.deadlock import explain_deadlock
+from .instance.schema import Instance
+from .instance.transform import CoalitionQuestion, Filters, ask, narrow, resolve
+from .solve import allocations, census, coalitions
+from .solve.encoding import Encoding
+from .solve.result import (
     DEFAULT_MAX_RELAXATIONS,
     Allocation,
     Coalition,
@@ -25,8 +26,7 @@ from .result import (
     Status,
     Summary,
 )
-from .solver import Budget, Search, Stopped
-from .transform import CoalitionQuestion, Filters, ask, narrow, resolve
+from .solve.solver import Budget, Search, Stopped
 
 
 @contextmanager

@@ -11,13 +11,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
-from . import allocations
 from .api import Stream
-from .check import Check, checks
-from .model import Instance, Role
-from .result import Allocation, Coalition, Result, Summary
-from .solver import Budget, Stopped
-from .transform import adding, pin_roles, resolve
+from .explain.check import Check, checks
+from .instance.fields import Role
+from .instance.schema import Instance
+from .instance.transform import adding, pin_roles, resolve
+from .solve import allocations
+from .solve.result import Allocation, Coalition, Result, Summary
+from .solve.solver import Budget, Stopped
 
 #: a report lists at most this many coalitions; past it, it shows their summary
 LISTED = 300

@@ -84,6 +84,16 @@ class UsageError(AllocatorError):
     the instance does not have)."""
 
 
+#: a value quoted in a message is cut to this many characters
+MAX_SHOWN = 60
+
+
+def shown(value: object) -> str:
+    """A value as a message quotes it: its repr, cut short."""
+    text = repr(value)
+    return text if len(text) <= MAX_SHOWN else text[:MAX_SHOWN] + "..."
+
+
 def known(ids: Iterable[str]) -> str:
     """`known: a, b, c` for a message about an unknown id."""
     listed = ", ".join(ids)

@@ -183,8 +183,8 @@ def explanation_rows() -> list[tuple[str, float, str, float, str]]:
     brute force out of reach) and a synthetic 12-party deadlock (3^12 role assignments times the
     splits, for each subset of 27 demands: the brute force cannot finish)."""
     import allocator
-    from allocator.deadlock import explain_deadlock
-    from allocator.transform import resolve
+    from allocator.explain.deadlock import explain_deadlock
+    from allocator.instance.transform import resolve
 
     rows = []
     for path, brute in ((ROOT / "instances" / "worcester-2016.yaml", True),
@@ -215,8 +215,8 @@ def investiture_rows() -> list[tuple[str, float, str, float, str]]:
     relative and negative investiture, against absolute investiture in the same run. The ratio
     of the per-coalition cost is the last column's figure."""
     import allocator
-    from allocator import coalitions
-    from allocator.transform import resolve
+    from allocator.instance.transform import resolve
+    from allocator.solve import coalitions
 
     base = allocator.load(INSTANCES / "parliament-12.yaml")
     timings = {}

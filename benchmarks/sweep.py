@@ -83,9 +83,9 @@ def cluster() -> Iterator[str]:
 def fresh_processes() -> float:
     """Seconds per draw, solving each with its own `allocator solve` process."""
     import allocator
-    from allocator.draws import PollDraws
-    from allocator.sweep import Parliaments
-    from allocator.transform import resolve
+    from allocator.instance.transform import resolve
+    from allocator.sweep.draws import PollDraws
+    from allocator.sweep.run import Parliaments
 
     problem = resolve(allocator.load(GERMANY), "campaign")
     draws, parliaments = PollDraws(problem, SEED), Parliaments(problem)
@@ -102,9 +102,9 @@ def fresh_processes() -> float:
 def in_process_without_deduplication() -> float:
     """Seconds per draw, solving the coalition level of every draw in this process."""
     import allocator
-    from allocator.draws import PollDraws
-    from allocator.sweep import Parliaments, outlook
-    from allocator.transform import resolve
+    from allocator.instance.transform import resolve
+    from allocator.sweep.draws import PollDraws
+    from allocator.sweep.run import Parliaments, outlook
 
     problem = resolve(allocator.load(GERMANY), "campaign")
     draws, parliaments = PollDraws(problem, SEED), Parliaments(problem)

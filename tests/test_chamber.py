@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 import allocator
-from allocator.chamber import PALETTE, Roles, colours, hemicycle_svg, seating
+from allocator.render.chamber import PALETTE, Roles, colours, hemicycle_svg, seating
 from tests.test_cli import run
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -9,8 +9,8 @@ from click.testing import CliRunner
 from ruamel.yaml import YAML
 
 import allocator
-from allocator import cli
-from allocator.check import checks
+from allocator.cli import main as cli
+from allocator.explain.check import checks
 
 ROOT = Path(__file__).resolve().parent.parent
 BASE = {

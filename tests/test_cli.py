@@ -16,7 +16,7 @@ import pytest
 from click.testing import CliRunner
 
 import allocator
-from allocator import cli
+from allocator.cli import main as cli
 
 ROOT = Path(__file__).resolve().parent.parent
 WORCESTER = str(ROOT / "instances" / "worcester-2016.yaml")
@@ -164,7 +164,7 @@ def test_bad_input_exits_2(tmp_path):
 
 def test_library_renderer_matches_the_command():
     import allocator
-    from allocator import render
+    from allocator.render import text as render
 
     result = allocator.solve(allocator.load(COUNCIL))
     assert render.to_json(result) == run("solve", COUNCIL, "--format", "json")[1]
@@ -219,7 +219,7 @@ def test_help(args):
 def test_a_terminal_gets_colour_and_wrapped_demands_and_nothing_is_lost():
     """`render.for_terminal` (used only when stdout is a terminal): the verdict coloured,
     indented lines wrapped to the width, every word kept."""
-    from allocator import render
+    from allocator.render import text as render
 
     text = render.explanation_table(allocator.explain(allocator.load(WORCESTER)))
     shown = render.for_terminal(text, 60)

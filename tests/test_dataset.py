@@ -16,8 +16,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import allocator
-from allocator.dataset import COLUMNS, build
-from allocator.theories import choice_logit, score
+from allocator.record.dataset import COLUMNS, build
+from allocator.record.theories import choice_logit, score
 from tests.test_cli import run
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -140,7 +140,7 @@ def _subsets(items: list[str]) -> list[tuple[str, ...]]:
 @settings(max_examples=60, deadline=None, suppress_health_check=list(HealthCheck))
 @given(positioned_instances())
 def test_every_attribute_follows_its_definition(inst):
-    from allocator.dataset import formation_rows
+    from allocator.record.dataset import formation_rows
 
     instance = allocator.from_dict(inst)
     rows = list(csv.DictReader(io.StringIO("".join(
@@ -155,7 +155,7 @@ def test_every_attribute_follows_its_definition(inst):
 
 
 def test_the_formed_row_follows_the_recorded_outcome():
-    from allocator.dataset import formation_rows
+    from allocator.record.dataset import formation_rows
 
     base = {"name": "t", "cabinet": {"size": {"min": 1, "max": 3}},
             "parties": [{"id": "a", "seats": 4}, {"id": "b", "seats": 3},
@@ -235,7 +235,7 @@ def test_a_party_whose_leaving_breaks_the_chain_does_not_make_it_less_than_minim
                         {"id": "far", "seats": 15, "position": 4}]}
     want = expected(inst, ["left", "centre", "right"])
     assert want["minimal_connected_winning"] == "1" and want["minimal_winning"] == "0"
-    from allocator.dataset import chamber_of
+    from allocator.record.dataset import chamber_of
 
     chamber = chamber_of(allocator.from_dict(inst))
     assert chamber.minimal_connected_winning([0, 1, 2]) is True

@@ -27,7 +27,7 @@ def test_readme_library_example(monkeypatch):
 
 
 def test_the_format_documents_every_demand_type():
-    from allocator.model import DEMAND_TYPES
+    from allocator.instance.demands import DEMAND_TYPES
 
     text = (ROOT / "docs" / "format.md").read_text()
     assert [t for t in DEMAND_TYPES if f"`{t}`" not in text] == []

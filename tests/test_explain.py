@@ -9,10 +9,12 @@ from click.testing import CliRunner
 
 import allocator
 from allocator import CoalitionQuestion as Q
-from allocator import UsageError, allocations, cli, explain
-from allocator.deadlock import BASE_RULES_ONLY, explain_deadlock
-from allocator.solver import Budget
-from allocator.transform import resolve
+from allocator import UsageError, explain
+from allocator.cli import main as cli
+from allocator.explain.deadlock import BASE_RULES_ONLY, explain_deadlock
+from allocator.instance.transform import resolve
+from allocator.solve import allocations
+from allocator.solve.solver import Budget
 
 
 def council(*demands, **changes) -> allocator.Instance:

@@ -9,10 +9,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import allocator
-from allocator.check import verify
-from allocator.model import Outcome
-from allocator.soft import SoftModel
-from allocator.transform import resolve
+from allocator.explain.check import verify
+from allocator.explain.soft import SoftModel
+from allocator.instance.schema import Outcome
+from allocator.instance.transform import resolve
 from tests import bruteforce
 from tests.strategies import deadlocks, instances
 from tests.test_differential import as_tuple

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from allocator import cli
+from allocator.cli import main as cli
 
 ROOT = Path(__file__).resolve().parent.parent
 WORCESTER = ROOT / "instances" / "worcester-2016.yaml"

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import pytest
 
-from allocator.encoding import ENCODERS
-from allocator.model import DEMAND_TYPES, needs_party
+from allocator.instance.demands import DEMAND_TYPES, DemandBase, needs_party
+from allocator.solve.encoders import ENCODERS
 from tests import bruteforce, strategies
 
 SPEC_TYPES = [  # SPEC §3's table, in its order
@@ -56,12 +56,31 @@ def test_every_id_field_is_declared_for_the_reference_walk(name):
     assert slug_fields == declared
 
 
+#: what each type reads of an instance besides the roles, as SPEC §3 defines it
+READS = {
+    "veto_leader": {"posts"}, "veto_post": {"posts"}, "requires_post": {"posts"},
+    "requires_portfolio": {"portfolios"}, "refuse_partner": set(), "requires_partner": set(),
+    "requires_form": set(), "refuse_support": set(), "min_partners": set(),
+    "max_partners": set(), "min_portfolios": {"members"}, "max_portfolios": {"members"},
+    "requires_policy": {"policies"}, "opposes_policy": {"policies"}, "role": set(),
+    "equal_split": {"members"}, "proportional": {"members", "seats"},
+    "distinct_posts": {"posts"}, "max_cabinet_parties": set(), "minimal_winning": {"quota"},
+    "connected": {"positions"},
+}
+
+
 @pytest.mark.parametrize("name", SPEC_TYPES)
-def test_which_types_touch_the_allocation(name):
-    """The roles-only model (coalition level, first phase) leaves these out, and the symmetry
-    of the second phase reads their `mentions`: SPEC §3's types about members and posts."""
-    cls = DEMAND_TYPES[name]
-    touches = name in {"veto_leader", "veto_post", "requires_post", "requires_portfolio",
-                       "min_portfolios", "max_portfolios", "equal_split", "proportional",
-                       "distinct_posts"}
-    assert cls.touches_allocation == touches
+def test_each_type_says_what_it_reads(name):
+    """Symmetry classes, the coalition level and a sweep's signatures go by `reads()` alone:
+    a type that read votes or positions without saying so would let different parties count
+    as interchangeable."""
+    demand = DEMAND_TYPES[name].model_construct()
+    assert demand.reads() == READS[name]
+    assert demand.touches_allocation == bool(READS[name] & {"members", "posts", "portfolios"})
+    assert (type(demand).numbers is not DemandBase.numbers) == bool(
+        READS[name] & {"seats", "votes"})
+
+
+def test_a_proportional_demand_by_votes_reads_votes():
+    demand = DEMAND_TYPES["proportional"].model_construct(basis="votes")
+    assert demand.reads() == {"members", "votes"}

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 import allocator
-from allocator import parlgov
+from allocator.record import parlgov
 from tests.test_cli import run
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -16,7 +16,7 @@ import pytest
 
 import allocator
 from allocator.briefing import LISTED, brief
-from allocator.report import report_html
+from allocator.render.report import report_html
 from tests.test_cli import run
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -21,8 +21,8 @@ import httpx
 import pytest
 
 import allocator
-from allocator import render
-from allocator.server import Limits, create_app
+from allocator.render import text as render
+from allocator.web.app import Limits, create_app
 
 ROOT = Path(__file__).resolve().parent.parent
 WORCESTER = str(ROOT / "instances" / "worcester-2016.yaml")

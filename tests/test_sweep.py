@@ -26,12 +26,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import allocator
-from allocator.apportion import apportion, qualified
-from allocator.draws import Draw, PollDraws, SeatTable, effective_sample_size, pool
-from allocator.encoding import ABSTAIN, CABINET, SUPPORT, seat_signature
-from allocator.model import Poll
-from allocator.render_sweep import sweep_dict, wilson
-from allocator.sweep import SweepResult, sweep
+from allocator.instance.polls import Poll
+from allocator.render.sweep import sweep_dict, wilson
+from allocator.solve.result import ABSTAIN, CABINET, SUPPORT
+from allocator.sweep.apportion import apportion, qualified
+from allocator.sweep.draws import Draw, PollDraws, SeatTable, effective_sample_size, pool
+from allocator.sweep.run import SweepResult, sweep
+from allocator.sweep.signature import seat_signature
 from tests import bruteforce
 from tests.strategies import instances
 from tests.test_cli import run
@@ -219,7 +220,7 @@ def test_the_quick_key_of_a_draw_is_its_signature(name):
     """`Parliaments.key` skips building the instance where no demand weighs parties: it must
     give what the signature of the instance built gives."""
     problem = allocator.load(ROOT / "instances" / f"{name}.yaml")
-    parliaments = allocator.sweep.Parliaments(problem)
+    parliaments = allocator.sweep.run.Parliaments(problem)
     rng = random.Random(name)
     for _ in range(50):
         seats = tuple(max(0, p.seats + rng.randint(-9, 9)) for p in problem.parties)
@@ -237,8 +238,8 @@ def test_identical_parliaments_are_solved_once(workers):
     distinct = {draws.draw(i).seats for i in range(300)}
     result = sweep(instance, "campaign", draws=300, seed=3, workers=workers)
     assert len(distinct) > 250 and 0 < result.solved < 60
-    assert result.solved == len({allocator.sweep.Parliaments(
-        allocator.transform.resolve(instance, "campaign")).key(draws.draw(i))
+    assert result.solved == len({allocator.sweep.run.Parliaments(
+        allocator.instance.transform.resolve(instance, "campaign")).key(draws.draw(i))
         for i in range(300)})
 
 
@@ -486,7 +487,7 @@ def test_a_dask_cluster_gives_the_local_answer_even_when_a_worker_dies(cluster):
     assert workers[0].poll() is not None  # it died mid-sweep, and nothing was lost or doubled
     same(local, survived)
     # the formation dataset runs on the same engines (on the worker left)
-    from allocator.dataset import build
+    from allocator.record.dataset import build
 
     formations = [str(ROOT / "instances" / f"{n}.yaml") for n in ("germany-2017", "uk-2010",
                                                                   "worcester-2016")]
@@ -573,7 +574,7 @@ def pool_workers() -> list[int]:
 
 
 def test_a_local_pool_that_loses_a_worker_carries_on(monkeypatch):
-    from allocator.engines import LocalPool
+    from allocator.sweep.engines import LocalPool
 
     killed, replaced = [], []
     again = LocalPool._again

@@ -1,0 +1,5 @@
+"""`python -m allocator.cli`: the `allocator` command."""
+
+from .main import main
+
+main()

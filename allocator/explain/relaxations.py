@@ -1,0 +1,72 @@
+"""Minimum relaxations: every smallest set of demands whose dropping makes a deal possible, each
+with the first deal it allows (SPEC §1; docs/explanations.md).
+
+A relaxation is a minimum correction set (MCS) of the soft demands: its complement is a maximum
+satisfiable subset. One algorithm: optimise, then enumerate the optimal correction sets with
+blocking clauses.
+"""
+
+from __future__ import annotations
+
+from ..instance.transform import without
+from ..solve import allocations
+from ..solve.result import Relaxation
+from ..solve.solver import Solver, Stopped
+from .soft import SoftModel
+
+
+def minimum_drop_count(soft: SoftModel) -> int | None:
+    """How many demands every minimum relaxation drops; None if dropping all does not help."""
+    optimum = soft.solver.optimum(sum(soft.indicators(soft.soft)), maximise=True)
+    return None if optimum is None else len(soft.soft) - optimum[0]
+
+
+def minimum_correction_sets(soft: SoftModel, limit: int) -> tuple[list[tuple[str, ...]], bool]:
+    """Every minimum correction set (at most `limit`), and whether that is all of them (a
+    time limit or an interrupt while they are listed also leaves the list incomplete).
+
+    Maximise the number of kept demands (k), fix sum(indicators) == k on a copy of the model,
+    then repeat: solve, read the dropped set D, add the clause "keep at least one of D", which
+    excludes exactly D (every other set of the same size keeps some member of D). Stop when
+    infeasible. Sets are listed by the instance order of their demands.
+    """
+    found: list[tuple[str, ...]] = []
+    try:
+        dropping = minimum_drop_count(soft)
+        if dropping is None:
+            return [], True
+        indicators = soft.indicators(soft.soft)
+        model = soft.encoding.model.clone()
+        model.add(sum(indicators) == len(soft.soft) - dropping)
+        solver = Solver(model, budget=soft.budget)
+        while (solution := solver.solution()) is not None:
+            if len(found) == limit:
+                return _in_instance_order(soft, found), False
+            dropped = soft.dropped(solution)
+            found.append(dropped)
+            soft.budget.phase(f"minimum relaxations: {len(found)} found")
+            model.add_bool_or(soft.indicators(dropped))
+    except Stopped:
+        return _in_instance_order(soft, found), False
+    return _in_instance_order(soft, found), True
+
+
+def _in_instance_order(soft: SoftModel, sets: list[tuple[str, ...]]) -> list[tuple[str, ...]]:
+    position = {d: i for i, d in enumerate(soft.soft)}
+    return sorted(sets, key=lambda ds: [position[d] for d in ds])
+
+
+def minimum_relaxations(soft: SoftModel, limit: int) -> tuple[list[Relaxation], bool]:
+    """Every minimum relaxation (at most `limit`) with the first allocation it allows, and
+    whether the list is complete (a relaxation whose example a time limit or an interrupt cut
+    short is left out, and the list marked incomplete)."""
+    sets, complete = minimum_correction_sets(soft, limit)
+    relaxations: list[Relaxation] = []
+    for dropped in sets:
+        try:
+            example = allocations.first(without(soft.problem, dropped), soft.budget)
+        except Stopped:
+            return relaxations, False
+        assert example is not None, "a relaxation always allows a deal"
+        relaxations.append(Relaxation(dropped, example))
+    return relaxations, complete

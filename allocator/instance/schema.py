@@ -1,0 +1,174 @@
+"""The instance (SPEC §4): what a user writes, validated field by field. The first thing to
+read: every key, its type and bounds, and the JSON Schema (`allocator schema`) come from here.
+
+Only the shape of each key, and its bounds, are checked here; references between ids and the
+arithmetic of the base rules are checked by `references` (through `loader`), and generated ids
+and scenarios are applied by `transform`, which see the whole instance at once.
+"""
+
+from __future__ import annotations
+
+import datetime
+from typing import Annotated, Literal
+
+from pydantic import Field, StrictInt, model_validator
+
+from .demands import Demand
+from .fields import (
+    MAX_ITEMS,
+    MAX_PARTIES,
+    MAX_SEATS,
+    Colour,
+    Form,
+    Members,
+    Position,
+    Seats,
+    Slug,
+    Strict,
+    Text,
+    Votes,
+)
+from .polls import ElectoralSystem, Polls
+
+
+def _both_forms() -> list[Form]:
+    return ["majority", "minority"]
+
+
+class Party(Strict):
+    id: Slug
+    name: Text | None = None
+    seats: Seats
+    votes: Votes | None = None
+    position: Position | None = None
+    colour: Colour | None = None
+
+
+class SizeRange(Strict):
+    min: Members
+    max: Members
+
+    @model_validator(mode="after")
+    def _not_empty(self) -> SizeRange:
+        if self.min > self.max:
+            raise ValueError(f"the size range is empty (min {self.min} > max {self.max}); "
+                             "swap them")
+        return self
+
+
+class Cabinet(Strict):
+    size: Members | SizeRange = Field(description="an integer, or {min, max}")
+    min_per_party: Members = 1
+    posts: list[Slug] = Field(default_factory=lambda: ["leader"], max_length=MAX_ITEMS)
+    portfolios: list[Slug] = Field(default_factory=list, max_length=MAX_ITEMS)
+
+    @property
+    def size_range(self) -> tuple[int, int]:
+        if isinstance(self.size, int):
+            return self.size, self.size
+        return self.size.min, self.size.max
+
+    @property
+    def all_posts(self) -> list[str]:
+        """`leader` is always a post, and always the first one."""
+        return ["leader", *(p for p in self.posts if p != "leader")]
+
+
+class CabinetOverride(Strict):
+    """A scenario's changes to the cabinet; absent keys keep the instance's values."""
+
+    size: Members | SizeRange | None = None
+    min_per_party: Members | None = None
+    posts: list[Slug] | None = Field(default=None, max_length=MAX_ITEMS)
+    portfolios: list[Slug] | None = Field(default=None, max_length=MAX_ITEMS)
+
+
+class Government(Strict):
+    forms: list[Form] = Field(default_factory=_both_forms, min_length=1)
+    investiture: Literal["absolute", "relative", "negative"] = "absolute"
+
+
+class GovernmentOverride(Strict):
+    forms: list[Form] | None = Field(default=None, min_length=1)
+    investiture: Literal["absolute", "relative", "negative"] | None = None
+
+
+class Policy(Strict):
+    id: Slug
+    name: Text | None = None
+
+
+
+# --- scenarios and outcomes --------------------------------------------------------------------
+
+
+class Outcome(Strict):
+    """What really happened (or a scenario's expected deal); every field is optional."""
+
+    cabinet: list[Slug] | dict[Slug, Members] | None = Field(default=None,
+                                                             max_length=MAX_PARTIES)
+    support: list[Slug] | None = Field(default=None, max_length=MAX_PARTIES)
+    abstain: list[Slug] | None = Field(default=None, max_length=MAX_PARTIES)
+    posts: dict[Slug, Slug] | None = None
+    portfolios: dict[Slug, Slug] | None = None
+
+
+class Expectation(Strict):
+    expect: Literal["feasible", "deadlock"] | None = None
+    relaxed_by: list[Slug] | None = Field(default=None, max_length=MAX_ITEMS)
+
+    @model_validator(mode="after")
+    def _relaxed_needs_deadlock(self) -> Expectation:
+        if self.relaxed_by is not None and self.expect != "deadlock":
+            raise ValueError("relaxed_by only makes sense with expect: deadlock")
+        return self
+
+
+class InstanceOutcome(Outcome, Expectation):
+    pass
+
+
+class Scenario(Expectation):
+    name: Slug
+    text: Text | None = None
+    seats: Seats | None = None
+    majority: Annotated[StrictInt, Field(ge=1, le=MAX_SEATS)] | None = None
+    cabinet: CabinetOverride | None = None
+    government: GovernmentOverride | None = None
+    add: list[Demand] = Field(default_factory=list, max_length=MAX_ITEMS)
+    drop: list[Slug] = Field(default_factory=list, max_length=MAX_ITEMS)
+    outcome: Outcome | None = None
+
+
+
+class Instance(Strict):
+    """A formation: parties, cabinet, rules, demands; `demands` always carry their ids here."""
+
+    name: Text
+    date: datetime.date | None = None
+    sources: list[Text] = Field(default_factory=list, max_length=MAX_ITEMS)
+    seats: Seats | None = None
+    majority: Annotated[StrictInt, Field(ge=1, le=MAX_SEATS)] | None = None
+    parties: list[Party] = Field(min_length=1, max_length=MAX_PARTIES)
+    cabinet: Cabinet
+    government: Government = Field(default_factory=Government)
+    policies: list[Policy] = Field(default_factory=list, max_length=MAX_ITEMS)
+    policy_conflicts: list[list[Slug]] = Field(default_factory=list, max_length=MAX_ITEMS)
+    demands: list[Demand] = Field(default_factory=list, max_length=MAX_ITEMS)
+    scenarios: list[Scenario] = Field(default_factory=list, max_length=MAX_ITEMS)
+    outcome: InstanceOutcome | None = None
+    votes: Polls | None = Field(default=None, description="polls, for `allocator sweep`")
+    electoral_system: ElectoralSystem | None = Field(
+        default=None, description="how a sweep's drawn votes become seats")
+
+    @property
+    def total_seats(self) -> int:
+        return self.seats if self.seats is not None else sum(p.seats for p in self.parties)
+
+    @property
+    def quota(self) -> int:
+        return self.majority if self.majority is not None else self.total_seats // 2 + 1
+
+    @property
+    def party_ids(self) -> list[str]:
+        return [p.id for p in self.parties]

@@ -1,0 +1,318 @@
+"""Formations -> the choice sets of coalition research (`allocator dataset`).
+
+One row per potential government per formation: every (cabinet, support, abstain) the
+formation's demands and base rules allow (its coalition level, as `solve --level coalition`
+lists it), with the attributes the classic theories read and `formed`, 1 for the recorded
+outcome. Martin & Stevenson (2001) built such sets by hand from all 2^n - 1 cabinets; here the
+stated red lines, support parties and investiture rules shape them.
+
+The attributes, all of the cabinet unless said:
+* `parties`, `cabinet_seats`, `seat_share` (of the whole chamber), `form`;
+* `minimal_winning`: the cabinet alone reaches the quota, and without any one of its parties it
+  would not (Riker; von Neumann & Morgenstern);
+* `minimum_winning`: winning, with the fewest seats of the winning cabinets of the formation
+  (Riker's size principle);
+* `largest`: holds a party with the most seats; `median`: holds the party of the median seat,
+  parties ordered by `position` (Black; Laver & Schofield);
+* `connected`: no party outside the cabinet sits strictly between two of its parties
+  (Axelrod); `minimal_connected_winning`: connected and winning, and no party can leave it
+  keeping it connected and winning; `range`: the distance between its outermost parties;
+* `leader`: the party that must lead, where only one can.
+Where not every party has a `position`, `median`, `connected`, `minimal_connected_winning` and
+`range` are empty.
+
+`formed` is 1 for exactly one row: the recorded outcome's cabinet, with its support and
+abstainers where the outcome records them; where it does not (ParlGov records no support
+parties), the first such row in SPEC order. A formation whose outcome is not among its
+potential governments (or that has none) has no formed row, and `problems` says so.
+"""
+
+from __future__ import annotations
+
+import zlib
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..errors import UsageError
+from ..instance.schema import Instance
+from ..instance.transform import resolve
+from ..solve.coalitions import Analysed, Listing
+from ..solve.result import ABSTAIN, CABINET, SUPPORT, Coalition
+from ..solve.solver import Stopped
+
+COLUMNS = ("formation", "cabinet", "support", "abstain", "parties", "cabinet_seats",
+           "seat_share", "form", "minimal_winning", "minimum_winning", "largest", "median",
+           "connected", "minimal_connected_winning", "range", "leader", "formed")
+#: rows per block a worker hands back (compressed CSV text)
+BLOCK = 50_000
+
+
+@dataclass(frozen=True)
+class Party:
+    seats: int
+    position: float | None
+
+
+@dataclass
+class Chamber:
+    """What the attributes read of a formation: seats, positions, the quota."""
+
+    parties: list[Party]
+    quota: int
+    total: int
+    largest: frozenset[int] = field(init=False)
+    median: int | None = field(init=False)
+    positioned: bool = field(init=False)  # every party has a position
+
+    def __post_init__(self) -> None:
+        most = max(p.seats for p in self.parties)
+        self.largest = frozenset(i for i, p in enumerate(self.parties) if p.seats == most)
+        self.median = None
+        self.positioned = all(p.position is not None for p in self.parties)
+        if self.positioned:
+            order = sorted(range(len(self.parties)),
+                           key=lambda i: (self.parties[i].position, i))
+            half, held = sum(p.seats for p in self.parties), 0
+            for i in order:  # the party holding the middle seat (the first, if two do)
+                held += self.parties[i].seats
+                if 2 * held >= half:
+                    self.median = i
+                    break
+
+    def seats(self, members: Sequence[int]) -> int:
+        return sum(self.parties[i].seats for i in members)
+
+    def connected(self, members: Sequence[int]) -> bool | None:
+        if not self.positioned:
+            return None
+        spots = [self.parties[i].position for i in members]
+        low, high = min(spots), max(spots)  # type: ignore[type-var]
+        inside = set(members)
+        return not any(low < p.position < high  # type: ignore[operator]
+                       for i, p in enumerate(self.parties) if i not in inside)
+
+    def minimal_connected_winning(self, members: Sequence[int]) -> bool | None:
+        connected = self.connected(members)
+        if connected is None:
+            return None
+        if not connected or self.seats(members) < self.quota:
+            return False
+        for i in members:
+            rest = [j for j in members if j != i]
+            if rest and self.connected(rest) and self.seats(rest) >= self.quota:
+                return False
+        return True
+
+    def range(self, members: Sequence[int]) -> float | None:
+        spots = [self.parties[i].position for i in members]
+        if any(s is None for s in spots):
+            return None
+        return round(max(spots) - min(spots), 6)  # type: ignore[type-var,operator]
+
+
+def chamber_of(problem: Instance) -> Chamber:
+    return Chamber([Party(p.seats, None if p.position is None else float(p.position))
+                    for p in problem.parties], problem.quota, problem.total_seats)
+
+
+@dataclass(frozen=True)
+class Rows:
+    """A formation's rows, as blocks of compressed CSV text (no header), and what was wrong."""
+
+    formation: str
+    count: int
+    formed: int
+    blocks: tuple[bytes, ...]
+    problems: tuple[str, ...] = ()
+
+    def text(self) -> Iterator[str]:
+        for block in self.blocks:
+            yield zlib.decompress(block).decode()
+
+
+def formation_rows(job: tuple[str, str]) -> Rows:
+    """Every row of one formation (`job`: its name and its instance as JSON), wherever it
+    runs."""
+    import csv
+    import io
+
+    name, text = job
+    problem = resolve(Instance.model_validate_json(text), None)
+    listing = Listing(problem)
+    groups = list(listing.canonical())
+    if not listing.complete:
+        raise Stopped(listing.stopped or "interrupt")
+    chamber = chamber_of(problem)
+    fewest = min((chamber.seats(a.key[0]) for g in groups for a in g
+                  if chamber.seats(a.key[0]) >= chamber.quota), default=None)
+    matches = _outcome(problem)
+    buffer, writer = io.StringIO(), None
+    blocks: list[bytes] = []
+    count = formed = 0
+    for group in groups:
+        for analysed, roles in listing.ordered(group):
+            coalition = listing.coalition(analysed, roles)
+            hit = not formed and matches(coalition)
+            formed += hit
+            if writer is None:
+                writer = csv.writer(buffer, lineterminator="\n")
+            writer.writerow(_row(name, problem, chamber, fewest, analysed, roles, coalition,
+                                 hit))
+            count += 1
+            if count % BLOCK == 0:
+                blocks.append(zlib.compress(buffer.getvalue().encode(), 6))
+                buffer.seek(0)
+                buffer.truncate()
+    if buffer.tell():
+        blocks.append(zlib.compress(buffer.getvalue().encode(), 6))
+    problems = () if formed else (
+        f"{name}: the recorded outcome is not among its {count:,} potential governments: "
+        "no formed row",) if problem.outcome is not None else (
+        f"{name}: no recorded outcome: no formed row",)
+    return Rows(name, count, formed, tuple(blocks), problems)
+
+
+def _outcome(problem: Instance) -> Any:
+    """Whether a coalition is the recorded outcome (the fields it records)."""
+    outcome = problem.outcome
+    if outcome is None or outcome.cabinet is None:
+        return lambda coalition: False
+    cabinet = set(outcome.cabinet)
+
+    def matches(coalition: Coalition) -> bool:
+        return (set(coalition.cabinet) == cabinet
+                and (outcome.support is None or set(coalition.support) == set(outcome.support))
+                and (outcome.abstain is None
+                     or set(coalition.abstain) == set(outcome.abstain)))
+
+    return matches
+
+
+def _flag(value: bool | None) -> str | int:
+    return "" if value is None else int(value)
+
+
+def _row(name: str, problem: Instance, chamber: Chamber, fewest: int | None,
+         analysed: Analysed, roles: tuple[int, ...], coalition: Coalition,
+         formed: bool) -> list[object]:
+    ids = problem.party_ids
+    members = [i for i, r in enumerate(roles) if r == CABINET]
+    seats = chamber.seats(members)
+    winning = seats >= chamber.quota
+    minimal = winning and all(seats - chamber.parties[i].seats < chamber.quota for i in members)
+    leaders = coalition.posts.get("leader", ())
+    spread = chamber.range(members)
+    return [name, "+".join(ids[i] for i in members),
+            "+".join(ids[i] for i, r in enumerate(roles) if r == SUPPORT),
+            "+".join(ids[i] for i, r in enumerate(roles) if r == ABSTAIN),
+            len(members), seats, round(seats / chamber.total, 6), analysed.form,
+            int(minimal), int(winning and seats == fewest),
+            int(bool(chamber.largest & set(members))),
+            "" if chamber.median is None else int(chamber.median in members),
+            _flag(chamber.connected(members)), _flag(chamber.minimal_connected_winning(members)),
+            "" if spread is None else spread, leaders[0] if len(leaders) == 1 else "",
+            int(formed)]
+
+
+# --- the coordinator: formations in order, on an engine, into one file -------------------------
+
+
+def jobs(paths: Sequence[str]) -> list[tuple[str, str]]:
+    """Each formation's name (its file's stem) and instance (as JSON), in order of path; a
+    folder means every instance file in it."""
+    from pathlib import Path
+
+    from ..instance.loader import load
+    from ..instance.parse import FORMATS
+
+    files: list[Path] = []
+    for given in paths:
+        path = Path(given)
+        files += sorted(p for p in path.iterdir() if p.suffix.lower() in FORMATS
+                        ) if path.is_dir() else [path]
+    names = [path.stem for path in files]
+    twice = sorted({n for n in names if names.count(n) > 1})
+    if twice:
+        raise UsageError(f"two formations are named {', '.join(twice)} (a formation is named "
+                         "by its file): rename one")
+    return [(path.stem, load(path).model_dump_json()) for path in files]
+
+
+def build(paths: Sequence[str], *, workers: int | None = None,
+          dask: str | None = None) -> Iterator[Rows]:
+    """Every formation's rows, in order of path, computed on an engine (`engines`): a local
+    pool of `workers` (default every core; 1: here) or the Dask scheduler at `dask`."""
+    from ..sweep.engines import TICK, engine_for
+
+    todo = jobs(paths)
+    done: dict[str, Rows] = {}
+    with engine_for(workers, dask) as engine:
+        sent = 0
+        for name, _ in todo:
+            while name not in done:
+                while sent < len(todo) and engine.room():
+                    engine.submit(formation_rows, todo[sent])
+                    sent += 1
+                for rows in engine.answers(TICK):
+                    done[rows.formation] = rows
+            yield done.pop(name)
+
+
+#: the column types of the Parquet file (the CSV's empty cells are its nulls)
+def _schema() -> Any:
+    import pyarrow as pa
+
+    flag = pa.int8()
+    return pa.schema([
+        ("formation", pa.string()), ("cabinet", pa.string()), ("support", pa.string()),
+        ("abstain", pa.string()), ("parties", pa.int32()), ("cabinet_seats", pa.int32()),
+        ("seat_share", pa.float64()), ("form", pa.string()), ("minimal_winning", flag),
+        ("minimum_winning", flag), ("largest", flag), ("median", flag), ("connected", flag),
+        ("minimal_connected_winning", flag), ("range", pa.float64()), ("leader", pa.string()),
+        ("formed", flag)])
+
+
+class Output:
+    """The dataset file: CSV, or Parquet where the path ends in .parquet; written whole or
+    not at all (`output.Sink`)."""
+
+    def __init__(self, out: str) -> None:
+        from ..files import Sink
+
+        self.parquet = out.lower().endswith(".parquet")
+        if self.parquet:
+            try:
+                import pyarrow.csv
+                import pyarrow.parquet
+            except ImportError:
+                raise UsageError("Parquet needs pyarrow: pip install 'allocator[parquet]', or "
+                                 "write .csv") from None
+            self.sink = Sink(out, binary=True)
+            self.schema = _schema()
+            self.writer = pyarrow.parquet.ParquetWriter(self.sink.stream, self.schema)
+            self.options = pyarrow.csv.ReadOptions(column_names=list(COLUMNS))
+            self.types = pyarrow.csv.ConvertOptions(
+                column_types={f.name: f.type for f in self.schema})
+        else:
+            self.sink = Sink(out)
+            self.sink.write(",".join(COLUMNS) + "\n")
+
+    def write(self, rows: Rows) -> None:
+        if not self.parquet:
+            for text in rows.text():
+                self.sink.write(text)
+            return
+        import io
+
+        import pyarrow.csv
+
+        for text in rows.text():
+            table = pyarrow.csv.read_csv(io.BytesIO(text.encode()), read_options=self.options,
+                                         convert_options=self.types)
+            self.writer.write_table(table.cast(self.schema))
+
+    def close(self, keep: bool = True) -> None:
+        if self.parquet:
+            self.writer.close()
+        self.sink.close(keep)

@@ -1,0 +1,247 @@
+"""How well the classic coalition theories predict the cabinets that formed
+(`allocator theories`), over the choice sets of `dataset`.
+
+For each theory, a formation is a **hit** when the cabinet that formed is in the set the theory
+predicts; the **hit rate** is the share of formations that are hits, and the **rate by chance**
+the mean share of each formation's potential governments that the theory predicts (what
+picking a government at random would score). Per country (the formation's name up to its first
+`-`: ParlGov imports are named `deu-2017-09-24`) and overall. A theory that needs positions
+(median, minimal connected winning) counts only formations where every party has one.
+
+Then a **conditional logit** of `formed` on the cabinets' attributes (McFadden; the model of
+Martin & Stevenson 2001), fitted by statsmodels' `ConditionalLogit` with one group per
+formation. Its choice sets are the formation's distinct cabinets (a government's support
+parties do not enter), and formations without positions for every party are left out.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import math
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..errors import UsageError
+from .dataset import COLUMNS, Rows
+
+#: theory -> (the dataset's column, whom it is due to)
+THEORIES = {
+    "minimal winning": ("minimal_winning", "Riker 1962; von Neumann & Morgenstern 1944"),
+    "minimum winning": ("minimum_winning", "Riker 1962"),
+    "minimal connected winning": ("minimal_connected_winning", "Axelrod 1970"),
+    "median party in cabinet": ("median", "Black 1958; Laver & Schofield 1990"),
+    "largest party in cabinet": ("largest", "Laver & Schofield 1990"),
+}
+#: the attributes of the conditional logit (all of the cabinet)
+ATTRIBUTES = ("minimal_winning", "minimum_winning", "minimal_connected_winning", "median",
+              "largest", "range", "parties", "minority")
+
+
+@dataclass
+class Score:
+    """A theory's record over some formations."""
+
+    formations: int = 0
+    hits: int = 0
+    chance: float = 0.0  # the sum over formations of predicted / potential
+
+    def add(self, hit: bool, share: float) -> None:
+        self.formations += 1
+        self.hits += hit
+        self.chance += share
+
+    def rates(self) -> tuple[float, float]:
+        n = self.formations
+        return (self.hits / n, self.chance / n) if n else (math.nan, math.nan)
+
+
+@dataclass
+class Record:
+    """Everything `theories` reports: scores by theory and country, the formations counted,
+    the minority cabinets among those formed, and the choice sets for the logit."""
+
+    scores: dict[str, dict[str, Score]] = field(default_factory=dict)
+    formations: dict[str, int] = field(default_factory=lambda: defaultdict(int))
+    minority: dict[str, int] = field(default_factory=lambda: defaultdict(int))
+    without_outcome: list[str] = field(default_factory=list)
+    without_positions: int = 0
+    choices: list[tuple[int, list[float], int]] = field(default_factory=list)
+    groups: int = 0
+
+
+def country_of(formation: str) -> str:
+    return formation.split("-", 1)[0].upper()
+
+
+def score(formations: Iterable[Rows]) -> Record:
+    """Score every theory over these formations (each one's rows, from `dataset.build`), one
+    pass over each formation's rows."""
+    record = Record()
+    for rows in formations:
+        seen = _Formation()
+        for text in rows.text():
+            for row in csv.DictReader(io.StringIO(text), fieldnames=COLUMNS):
+                seen.add(row)
+        if seen.formed is None:
+            record.without_outcome.append(rows.formation)
+            continue
+        seen.tally(record, rows.formation)
+    return record
+
+
+@dataclass
+class _Formation:
+    """What one formation's rows say: how many, how many each theory predicts, the row that
+    formed, and each distinct cabinet's attributes."""
+
+    count: int = 0
+    predicted: dict[str, int] = field(default_factory=lambda: defaultdict(int))
+    formed: dict[str, str] | None = None
+    cabinets: dict[str, list[float]] = field(default_factory=dict)
+
+    def add(self, row: dict[str, str]) -> None:
+        self.count += 1
+        for column, _ in THEORIES.values():
+            self.predicted[column] += row[column] == "1"
+        if row["formed"] == "1":
+            self.formed = row
+        if row["median"] != "" and row["cabinet"] not in self.cabinets:
+            self.cabinets[row["cabinet"]] = [
+                float(row["form"] == "minority") if a == "minority" else float(row[a])
+                for a in ATTRIBUTES]
+
+    def tally(self, record: Record, name: str) -> None:
+        formed = self.formed
+        assert formed is not None
+        country = country_of(name)
+        record.formations[country] += 1
+        record.minority[country] += formed["form"] == "minority"
+        for theory, (column, _) in THEORIES.items():
+            if formed[column] == "":
+                continue  # the theory needs positions this formation lacks
+            for place in (country, "all"):
+                record.scores.setdefault(theory, {}).setdefault(place, Score()).add(
+                    formed[column] == "1", self.predicted[column] / self.count)
+        if formed["median"] == "":
+            record.without_positions += 1
+            return
+        record.groups += 1
+        for cabinet, values in self.cabinets.items():
+            record.choices.append((record.groups, values, int(cabinet == formed["cabinet"])))
+
+
+@dataclass(frozen=True)
+class Fit:
+    names: tuple[str, ...]
+    coefficients: tuple[float, ...]
+    errors: tuple[float, ...]
+    p_values: tuple[float, ...]
+    groups: int
+    choices: int
+    log_likelihood: float
+
+
+def conditional_logit(record: Record) -> Fit | None:
+    """The conditional logit of `formed` on the cabinets' attributes, or None without enough
+    formations. Attributes that never vary within a formation are left out (they cannot be
+    estimated).
+
+    statsmodels fits it (maximum likelihood, standard errors from the Hessian) as a
+    `GenericLikelihoodModel` whose log-likelihood is McFadden's: per formation, the chosen
+    cabinet's utility less the log-sum-exp of all of them. Its own `ConditionalLogit` allows
+    any number of choices per group through a recursion as deep as the group is large, which
+    fails on choice sets of thousands of cabinets; with one choice per group the two are the
+    same model (tests/test_theories.py compares them on small sets)."""
+    if record.groups < 2:
+        return None
+    try:
+        import numpy as np
+    except ImportError:  # numpy comes with OR-Tools; statsmodels is checked below
+        raise UsageError("the conditional logit needs numpy") from None
+    groups = np.array([g for g, _, _ in record.choices])
+    exog = np.array([values for _, values, _ in record.choices], dtype=float)
+    chosen = np.array([c for _, _, c in record.choices])
+    keep = [j for j in range(exog.shape[1])
+            if any(np.ptp(exog[groups == g, j]) > 0 for g in np.unique(groups))]
+    result = choice_logit(chosen, exog[:, keep], groups)
+    return Fit(tuple(ATTRIBUTES[j] for j in keep), tuple(float(x) for x in result.params),
+               tuple(float(x) for x in result.bse), tuple(float(x) for x in result.pvalues),
+               record.groups, len(record.choices), float(result.llf))
+
+
+def choice_logit(chosen: Any, exog: Any, groups: Any) -> Any:
+    """McFadden's conditional logit with one choice per group, fitted by statsmodels."""
+    import numpy as np
+
+    try:
+        from statsmodels.base.model import GenericLikelihoodModel
+    except ImportError:
+        raise UsageError("the conditional logit needs statsmodels: pip install "
+                         "'allocator[research]'") from None
+    order = np.argsort(groups, kind="stable")
+    x, y, g = exog[order], chosen[order], groups[order]
+    starts = np.flatnonzero(np.r_[True, g[1:] != g[:-1]])
+
+    class Logit(GenericLikelihoodModel):  # type: ignore[misc]  # untyped upstream
+        def loglike(self, params: Any) -> float:
+            utility = x @ params
+            top = np.maximum.reduceat(utility, starts)
+            spread = np.repeat(top, np.diff(np.r_[starts, len(utility)]))
+            total = np.log(np.add.reduceat(np.exp(utility - spread), starts)) + top
+            return float(utility[y == 1].sum() - total.sum())
+
+        def score(self, params: Any) -> Any:
+            utility = x @ params
+            top = np.repeat(np.maximum.reduceat(utility, starts),
+                            np.diff(np.r_[starts, len(utility)]))
+            weight = np.exp(utility - top)
+            sums = np.repeat(np.add.reduceat(weight, starts),
+                             np.diff(np.r_[starts, len(utility)]))
+            share = weight / sums
+            return x[y == 1].sum(axis=0) - (share[:, None] * x).sum(axis=0)
+
+    model = Logit(y, x)
+    model.df_model, model.k_extra = x.shape[1], 0  # no constant: every parameter is a slope
+    return model.fit(start_params=np.zeros(x.shape[1]), method="bfgs", maxiter=1000, disp=0)
+
+
+def theories_table(record: Record, fit: Fit | None) -> str:
+    """For people: hit rates against chance by theory, per country and overall; minority
+    cabinets; the logit."""
+    lines = []
+    countries = sorted(record.formations)
+    total = sum(record.formations.values())
+    lines.append(f"{total} formations with a recorded cabinet"
+                 + (f" ({len(record.without_outcome)} without one left out)"
+                    if record.without_outcome else "") + ".")
+    minority = sum(record.minority.values())
+    lines.append(f"Minority cabinets among those formed: {minority} of {total} "
+                 f"({100 * minority / max(total, 1):.0f}%).")
+    for theory, (_, source) in THEORIES.items():
+        lines += ["", f"{theory} ({source}): hit rate, and the rate by chance"]
+        places = [c for c in countries if c in record.scores.get(theory, {})] + ["all"]
+        for place in places:
+            entry = record.scores.get(theory, {}).get(place)
+            if entry is None:
+                continue
+            hit, chance = entry.rates()
+            lines.append(f"  {place:<5} {entry.hits:>4} of {entry.formations:<4} "
+                         f"{100 * hit:5.1f}%   by chance {100 * chance:5.1f}%")
+    lines.append("")
+    lines.append("Minority cabinets by country: " + ", ".join(
+        f"{c} {record.minority[c]}/{record.formations[c]}" for c in countries))
+    if fit is None:
+        lines += ["", "Conditional logit: too few formations with positions for every party."]
+    else:
+        lines += ["", f"Conditional logit of formed on the cabinet's attributes: {fit.groups} "
+                  f"formations, {fit.choices:,} cabinets, log-likelihood "
+                  f"{fit.log_likelihood:.1f} ({record.without_positions} formations without "
+                  "positions for every party left out)",
+                  f"  {'attribute':<26}{'coefficient':>12}{'std. error':>12}{'p':>9}"]
+        for name, b, se, p in zip(fit.names, fit.coefficients, fit.errors, fit.p_values,
+                                  strict=True):
+            lines.append(f"  {name:<26}{b:>12.3f}{se:>12.3f}{p:>9.3f}")
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,211 @@
+"""Answers about millions of coalitions without listing them: how many, and who sits in them.
+
+Every figure is computed from the canonical candidates of a `coalitions.Listing` and the number
+of coalitions each stands for (`symmetry.Expander.multiplicity`), so it costs what the
+canonical search costs, however many coalitions there are. Only the short lists of a summary
+(the smallest and largest governments, those of at most three parties) expand candidates.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from itertools import islice
+from math import comb
+
+from ..instance.schema import Instance
+from .coalitions import Analysed, Listing
+from .result import (
+    ABSTAIN,
+    CABINET,
+    FEW_PARTIES,
+    MAX_FEW_LISTED,
+    OPPOSITION,
+    SHOWN,
+    SUPPORT,
+    Coalition,
+    PartyFigures,
+    Summary,
+)
+
+
+def count(listing: Listing) -> Summary:
+    """The coalitions, and where countable the allocations, by (number of cabinet parties,
+    form): a summary without its per-party figures and lists."""
+    summary = Summary({}, {}, allocations={})
+    tally = _Tally(listing, summary)
+    for group in listing.canonical():
+        for analysed in group:
+            tally.add(analysed)
+    return tally.sorted()
+
+
+class _Tally:
+    """Adds candidates to a summary's counts. Allocations are countable without listing where
+    no demand touching members, posts or portfolios is in force for any coalition: then every
+    cabinet of k parties has the same number of them (`_AllocationsPerCabinet`); otherwise (or
+    where that count is too costly) `allocations` becomes None."""
+
+    def __init__(self, listing: Listing, summary: Summary) -> None:
+        self.listing, self.summary = listing, summary
+        self.per_cabinet = _AllocationsPerCabinet(listing.problem)
+        self.total = self.candidates = 0
+
+    def add(self, analysed: Analysed) -> int:
+        """Count one candidate's coalitions (and allocations); how many coalitions."""
+        summary = self.summary
+        size = len(analysed.key[0])
+        key = (size, analysed.form)
+        times = self.listing.expander.multiplicity(analysed.roles)
+        summary.counts[key] = summary.counts.get(key, 0) + times
+        self.total += times
+        self.candidates += 1
+        if self.candidates % 4096 == 0:  # progress, where someone watches (a terminal)
+            self.listing.budget.phase(f"counting: {self.total:,} coalitions so far")
+        each = self.per_cabinet(size) if analysed.answer.free else None
+        if each is None:
+            summary.allocations = None
+        elif summary.allocations is not None:
+            summary.allocations[key] = summary.allocations.get(key, 0) + times * each
+        return times
+
+    def sorted(self) -> Summary:
+        summary = self.summary
+        summary.counts = dict(sorted(summary.counts.items()))
+        if summary.allocations is not None:
+            summary.allocations = dict(sorted(summary.allocations.items()))
+        return summary
+
+
+class _AllocationsPerCabinet:
+    """How many allocations a cabinet of k parties has under the base rules alone (SPEC §2):
+    member counts n_i >= min_per_party summing into the size range, each post and portfolio
+    held by a cabinet party holding at most n_i of each. A dynamic programme over the parties
+    on (members so far, posts given, portfolios given), choosing which of the remaining posts
+    and portfolios each party takes. None where its table would be too large to fill quickly."""
+
+    MAX_CELLS = 2_000_000
+
+    def __init__(self, problem: Instance) -> None:
+        self.low, self.high = problem.cabinet.size_range
+        self.least = problem.cabinet.min_per_party
+        self.posts = len(problem.cabinet.all_posts)
+        self.portfolios = len(problem.cabinet.portfolios)
+        self._known: dict[int, int | None] = {}
+
+    def __call__(self, k: int) -> int | None:
+        if k not in self._known:
+            self._known[k] = self._count(k)
+        return self._known[k]
+
+    def _count(self, k: int) -> int | None:
+        high, posts, portfolios = self.high, self.posts, self.portfolios
+        if (high + 1) ** 2 * (posts + 1) ** 2 * (portfolios + 1) ** 2 > self.MAX_CELLS:
+            return None
+        table = {(0, 0, 0): 1}
+        for _ in range(k):
+            following: dict[tuple[int, int, int], int] = {}
+            for (members, p, q), ways in table.items():
+                for n in range(self.least, high - members + 1):
+                    for a in range(min(n, posts - p) + 1):
+                        for b in range(min(n, portfolios - q) + 1):
+                            cell = (members + n, p + a, q + b)
+                            following[cell] = following.get(cell, 0) + ways * comb(
+                                posts - p, a) * comb(portfolios - q, b)
+            table = following
+        return sum(ways for (members, p, q), ways in table.items()
+                   if self.low <= members and p == posts and q == portfolios)
+
+
+def summarise(listing: Listing) -> Summary:
+    """Counts, per-party figures, and the short lists, from one canonical search."""
+    parties = listing.parties
+    summary = Summary({}, {p: PartyFigures() for p in parties}, allocations={})
+    tally = _Tally(listing, summary)
+    every: list[Analysed] = []
+    pivotal = Pivotal(listing.problem)
+    for group in listing.canonical():
+        for analysed in group:
+            times = tally.add(analysed)
+            _tally(summary, listing, analysed, times, pivotal)
+            every.append(analysed)
+    tally.sorted()
+    if every:
+        fewest = min(a.seats for a in every)
+        most = max(a.seats for a in every)
+        summary.smallest = _first(listing, [a for a in every if a.seats == fewest], SHOWN)
+        summary.largest = _first(listing, [a for a in every if a.seats == most], SHOWN)
+        small = [a for a in every if sum(1 for r in a.roles if r != OPPOSITION) <= FEW_PARTIES]
+        summary.few = _first(listing, small, MAX_FEW_LISTED + 1)
+        summary.few_complete = len(summary.few) <= MAX_FEW_LISTED
+        del summary.few[MAX_FEW_LISTED:]
+    return summary
+
+
+def _tally(summary: Summary, listing: Listing, analysed: Analysed, times: int,
+           pivotal: Pivotal) -> None:
+    """Add one candidate's coalitions to the per-party figures: a member of a class of m
+    interchangeable parties, c of which take a role, takes it in c/m of them (and is pivotal
+    there when the class members taking that role are)."""
+    roles = analysed.roles
+    needed = pivotal.needed(roles)
+    for i, party in enumerate(listing.parties):
+        members = listing.classes_of[i]
+        figures = summary.parties[party]
+        for role in (CABINET, SUPPORT, ABSTAIN):
+            taking = [j for j in members if roles[j] == role]
+            if not taking:
+                continue
+            here = times * len(taking) // len(members)
+            if role == CABINET:
+                figures.cabinet += here
+            elif role == SUPPORT:
+                figures.support += here
+            else:
+                figures.abstain += here
+            if needed[taking[0]]:
+                figures.pivotal += here
+
+
+class Pivotal:
+    """Whether each party of a government is needed for it to get in (SPEC §2's investiture
+    rules): with it moved into opposition, the government would fail."""
+
+    def __init__(self, problem: Instance) -> None:
+        self.seats = [p.seats for p in problem.parties]
+        self.quota = problem.quota
+        self.unlisted = problem.total_seats - sum(self.seats)
+        self.rule = problem.government.investiture
+
+    def needed(self, roles: tuple[int, ...]) -> list[bool]:
+        w = self.seats
+        backing = sum(s for s, r in zip(w, roles, strict=True) if r in (CABINET, SUPPORT))
+        against = self.unlisted + sum(s for s, r in zip(w, roles, strict=True)
+                                      if r == OPPOSITION)
+        out = []
+        for s, r in zip(w, roles, strict=True):
+            if r == OPPOSITION:
+                out.append(False)
+                continue
+            new_backing = backing - s if r in (CABINET, SUPPORT) else backing
+            new_against = against + s
+            if self.rule == "absolute":
+                gets_in = new_backing >= self.quota
+            elif self.rule == "relative":
+                gets_in = new_backing > new_against
+            else:
+                gets_in = new_against < self.quota
+            out.append(not gets_in)
+        return out
+
+
+def _first(listing: Listing, candidates: list[Analysed], n: int) -> list[Coalition]:
+    """The first `n` coalitions, in SPEC order, that these candidates stand for."""
+    def each_size() -> Iterator[tuple[Analysed, tuple[int, ...]]]:
+        sizes = sorted({len(a.key[0]) for a in candidates})
+        for size in sizes:
+            group = sorted((a for a in candidates if len(a.key[0]) == size),
+                           key=lambda a: a.key)
+            yield from listing.ordered(group)
+
+    return [listing.coalition(a, roles) for a, roles in islice(each_size(), n)]
+

@@ -1,0 +1,362 @@
+"""The coalition level: every distinct (cabinet, support, abstain), in SPEC order, streamed.
+
+Three steps, each far cheaper than listing allocations:
+
+1. **Canonical roles** (`Listing.canonical`). The roles-only model (who is in cabinet, support,
+   abstention) with the symmetry between interchangeable parties broken (`symmetry`), solved one
+   cabinet size at a time so that the smallest cabinets come out first.
+2. **Analysis** (`CoalitionAnalyst`). For each canonical candidate, the full model with those
+   roles assumed: does any allocation exist, what are the least and greatest members of each
+   cabinet party, who can hold each post and portfolio.
+3. **Expansion** (`Listing.rows`, `Listing.ordered`). Each canonical candidate stands for every
+   coalition that swaps interchangeable parties; they are generated in SPEC order and merged
+   across candidates with a heap, so memory holds the candidates of one cabinet size, never
+   the coalitions.
+
+The analysis is shared between candidates by symmetry. Its answer depends only on which
+allocation demands (vetoes, required posts, proportionality, ...) are in force, and on the
+cabinet parties as those demands see them: a party a demand names by id is itself; where a demand
+reads every cabinet party (a `proportional` without `parties`), a party is its class of
+interchangeable parties; otherwise every cabinet party is alike. Candidates with the same
+*signature* share one answer, so a parliament of 34,478 coalitions needs a handful of solves.
+"""
+
+from __future__ import annotations
+
+import heapq
+import time
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+
+from ..instance.schema import Instance
+from .decode import Decoder
+from .encoding import Encoding
+from .literals import Literal
+from .result import ABSTAIN, CABINET, OPPOSITION, SUPPORT, Coalition, Form, MemberRange
+from .solver import Budget, Search, Solver, Stopped
+from .symmetry import Expander, RoleKey, break_symmetry, key_of, party_classes
+
+Candidate = tuple[tuple[int, ...], tuple[bool, ...]]  # roles, programme flags
+#: how the analysis sees a cabinet party: its index (named by a demand), its class (where a demand
+#: reads every cabinet party), or ANONYMOUS
+Slot = int
+ANONYMOUS: Slot = -1
+Signature = tuple[tuple[int, ...], tuple[Slot, ...]]
+
+
+@dataclass(frozen=True)
+class _Answer:
+    """What the full model allows for one signature: member ranges and able holders by slot."""
+
+    ranges: dict[Slot, MemberRange]
+    posts: list[set[Slot]]
+    portfolios: list[set[Slot]]
+    free: bool  # no allocation demand in force: the base rules alone shape the allocations
+
+
+@dataclass(frozen=True)
+class _AllocationDemand:
+    """An allocation demand as the symmetry sees it: when it is in force, whom it mentions."""
+
+    party: int | None
+    scope: str | None
+    mentions: frozenset[int] | None  # None: every cabinet party
+
+    def in_force(self, roles: Sequence[int]) -> bool:
+        if self.party is None or self.scope is None:
+            return True
+        if self.scope == "cabinet":
+            return roles[self.party] == CABINET
+        return roles[self.party] in (CABINET, SUPPORT)
+
+
+@dataclass(frozen=True)
+class Analysed:
+    """A canonical candidate with its analysis: everything its coalitions share."""
+
+    roles: tuple[int, ...]
+    key: RoleKey
+    answer: _Answer
+    slots: tuple[Slot, ...]  # per party
+    programme: tuple[str, ...]
+    form: Form
+    seats: int
+
+
+class CoalitionAnalyst:
+    """Second phase: a candidate's roles -> what its allocations allow, or None if it has none.
+    Without `detail`, only whether it has one (member ranges and post holders left empty)."""
+
+    def __init__(self, instance: Instance, classes: Sequence[Sequence[int]],
+                 budget: Budget, detail: bool = True) -> None:
+        self.instance = instance
+        self.budget = budget
+        self.detail = detail
+        index = {p: i for i, p in enumerate(instance.party_ids)}
+        self._kind = [0] * len(index)
+        for members in classes:
+            for i in members:
+                self._kind[i] = members[0]
+
+        def indexes(parties: frozenset[str] | None) -> frozenset[int] | None:
+            return None if parties is None else frozenset(index[p] for p in parties)
+
+        self._demands = [
+            _AllocationDemand(None if d.party is None else index[d.party], d.scope,
+                              indexes(d.mentions()))
+            for d in instance.demands if d.touches_allocation
+        ]
+        self._memo: dict[Signature, _Answer | None] = {}
+        self._slot_memo: dict[tuple[int, ...], tuple[Slot, ...]] = {}
+        self._full: Encoding | None = None
+
+    def analyse(self, roles: tuple[int, ...]) -> tuple[_Answer, tuple[Slot, ...]] | None:
+        """The answer for these roles and the slot of every party, or None (no allocation)."""
+        cabinet = [i for i, r in enumerate(roles) if r == CABINET]
+        in_force = tuple(j for j, d in enumerate(self._demands) if d.in_force(roles))
+        if in_force not in self._slot_memo:
+            self._slot_memo[in_force] = self._slots([self._demands[j].mentions
+                                                     for j in in_force])
+        slots = self._slot_memo[in_force]
+        signature = (in_force, tuple(sorted(slots[i] for i in cabinet)))
+        if signature not in self._memo:
+            self._memo[signature] = self._solve(roles, cabinet, slots, not in_force)
+        answer = self._memo[signature]
+        return None if answer is None else (answer, slots)
+
+    def _slots(self, mentions: list[frozenset[int] | None]) -> tuple[Slot, ...]:
+        """Every party's slot under the demands in force that mention these parties."""
+        if any(named is None for named in mentions):
+            return tuple(self._kind)
+        named = {i for parties in mentions if parties is not None for i in parties}
+        return tuple(i if i in named else ANONYMOUS for i in range(len(self._kind)))
+
+    def _solve(self, roles: tuple[int, ...], cabinet: list[int], slots: tuple[Slot, ...],
+               free: bool) -> _Answer | None:
+        """Solve the full model with these roles assumed; None if it has no allocation."""
+        if self._full is None:
+            self._full = Encoding(self.instance)
+            self._decoder = Decoder(self._full)
+            self._solver = Solver(self._full.model, presolve=False, light=True,
+                                  budget=self.budget)
+        enc = self._full
+        assumed: list[Literal] = [enc.role_vars[r][i] for i, r in enumerate(roles)]
+        representatives: dict[Slot, int] = {}
+        for i in cabinet:
+            representatives.setdefault(slots[i], i)
+        answer = _Answer({}, [set() for _ in enc.posts], [set() for _ in enc.portfolio_names],
+                         free)
+        first = self._solver.solution(assumed)
+        if first is None:
+            return None
+        if not self.detail:
+            return answer
+        self._witness(first, slots, answer)
+        for slot, i in representatives.items():
+            answer.ranges[slot] = self._member_range(assumed, i, slots, answer)
+        self._able_holders(assumed, representatives, slots, answer)
+        return answer
+
+    def _member_range(self, assumed: list[Literal], i: int, slots: tuple[Slot, ...],
+                      answer: _Answer) -> MemberRange:
+        enc = self._full
+        assert enc is not None
+        bounds = []
+        for maximise in (False, True):
+            optimum = self._solver.optimum(enc.members[i], maximise=maximise, assume=assumed)
+            assert optimum is not None, "the roles have an allocation"
+            self._witness(optimum[1], slots, answer)
+            bounds.append(optimum[0])
+        return MemberRange(bounds[0], bounds[1])
+
+    def _able_holders(self, assumed: list[Literal], representatives: dict[Slot, int],
+                      slots: tuple[Slot, ...], answer: _Answer) -> None:
+        """For each post and portfolio, every slot that can hold it: repeatedly, a solution
+        holding as many (post, slot) pairs not yet seen as possible, until none can be."""
+        enc = self._full
+        assert enc is not None
+        tables = [*zip(answer.posts, enc.holders.values(), strict=True),
+                  *zip(answer.portfolios, enc.portfolio_holders.values(), strict=True)]
+        while True:
+            unseen = [row[i] for able, row in tables for slot, i in representatives.items()
+                      if slot not in able]
+            if not unseen:
+                return
+            best = self._solver.optimum(sum(unseen), maximise=True, assume=assumed)
+            assert best is not None, "the roles have an allocation"
+            if best[0] == 0:
+                return
+            self._witness(best[1], slots, answer)
+
+    def _witness(self, solution: Sequence[int], slots: tuple[Slot, ...],
+                 answer: _Answer) -> None:
+        """Record who holds each post and portfolio in a solution."""
+        _, _, post_holders, portfolio_holders, _ = self._decoder.raw(solution)
+        for able, h in zip(answer.posts + answer.portfolios, post_holders + portfolio_holders,
+                           strict=True):
+            able.add(slots[h])
+
+
+class Listing:
+    """Every coalition of a (scenario-resolved) instance, in SPEC order, as an iterator.
+
+    Iterating runs the search; afterwards `complete` says whether every coalition came out,
+    `stopped` what cut it short ("limit", "time limit" or "interrupt"), `count` how many came
+    out. `canonical()` gives the analysed canonical candidates without expanding them, for
+    counting and summaries. The budget's deadline and stop are obeyed between coalitions too.
+    Without `detail`, only `rows()` means anything: which coalitions there are, not their
+    member ranges or post holders (a sweep asks no more, thousands of times).
+    """
+
+    def __init__(self, problem: Instance, *, limit: int | None = None,
+                 budget: Budget | None = None,
+                 classes: Sequence[Sequence[int]] | None = None, detail: bool = True) -> None:
+        self.problem = problem
+        self.limit = limit
+        self.budget = budget or Budget()
+        self.parties = problem.party_ids
+        # finer classes than the instance allows are still classes (`binding` compares
+        # instances with and without a demand under the classes of the one with it)
+        classes = party_classes(problem) if classes is None else classes
+        self.expander = Expander(classes)
+        #: per party, its class of interchangeable parties (itself alone if it has no twin)
+        self.classes_of = {i: tuple(members) for members in classes for i in members}
+        self._encoding = Encoding(problem, roles_only=True)
+        break_symmetry(self._encoding.model, self._encoding.role_vars, classes)
+        self._decoder = Decoder(self._encoding)
+        self._seats = [p.seats for p in problem.parties]
+        self._policies = list(self._encoding.programme)
+        self._analyst = CoalitionAnalyst(problem, classes, self.budget, detail)
+        self.stopped: str | None = None
+        self.count = 0
+        self._ended = False
+
+    @property
+    def complete(self) -> bool:
+        return self._ended and self.stopped is None
+
+    def _stop(self, reason: str) -> None:
+        if self.stopped is None:
+            self.stopped = reason
+
+    # --- steps 1 and 2 ------------------------------------------------------------------------
+
+    def _search(self, size: int) -> Search[Candidate]:
+        """The canonical candidates with `size` cabinet parties (solver order)."""
+        model = self._encoding.model.clone()
+        model.add(sum(model.get_bool_var_from_proto_index(lit.index)
+                      for lit in self._encoding.cabinet) == size)
+        decoder = self._decoder
+
+        def decode(solution: Sequence[int]) -> Candidate:
+            return decoder.roles(solution), decoder.programme(solution)
+
+        return Search(model, decode, budget=self.budget)
+
+    def canonical(self, skip: Callable[[tuple[int, ...]], bool] | None = None
+                  ) -> Iterator[list[Analysed]]:
+        """For each cabinet size in turn, its analysed canonical candidates in order of their
+        first coalition (those whose roles `skip` accepts left out unanalysed). A search cut
+        short still yields what it found, then ends (`stopped` set)."""
+        for size in range(1, len(self.parties) + 1):
+            search = self._search(size)
+            found: list[Analysed] = []
+            for roles, programme in search:
+                if skip is not None and skip(roles):
+                    continue
+                try:
+                    analysed = self._analyse(roles, programme)
+                except Stopped as stop:
+                    search.stop(stop.reason)
+                    break
+                if analysed is not None:
+                    found.append(analysed)
+            found.sort(key=lambda a: a.key)
+            yield found
+            if not search.complete:
+                self._stop(search.stopped or self.budget.stopped or "time limit")
+                return
+        self._ended = True
+
+    def _analyse(self, roles: tuple[int, ...], programme: tuple[bool, ...]) -> Analysed | None:
+        analysis = self._analyst.analyse(roles)
+        if analysis is None:
+            return None
+        answer, slots = analysis
+        seats = self._seats
+        cabinet = sum(w for w, r in zip(seats, roles, strict=True) if r == CABINET)
+        backing = cabinet + sum(w for w, r in zip(seats, roles, strict=True) if r == SUPPORT)
+        helped = any(r in (SUPPORT, ABSTAIN) for r in roles)
+        form: Form = "majority" if cabinet >= self.problem.quota and not helped else "minority"
+        return Analysed(roles, key_of(roles), answer, slots,
+                        tuple(p for p, on in zip(self._policies, programme, strict=True) if on),
+                        form, backing)
+
+    # --- step 3 -------------------------------------------------------------------------------
+
+    def __iter__(self) -> Iterator[Coalition]:
+        for analysed, roles in self.rows():
+            yield self.coalition(analysed, roles)
+
+    def rows(self) -> Iterator[tuple[Analysed, tuple[int, ...]]]:
+        """Every coalition as (its candidate's analysis, its roles), in SPEC order: what
+        `coalition` turns into a `Coalition`, and what a fast renderer reads directly."""
+        deadline = self.budget.deadline
+        for group in self.canonical():
+            for row in self.ordered(group):
+                if self.limit is not None and self.count >= self.limit:
+                    self._stop("limit")
+                    return
+                if self.budget.stopped is not None:
+                    self._stop(self.budget.stopped)
+                    return
+                if deadline is not None and self.count % 64 == 0 and time.monotonic() > deadline:
+                    self.budget.stop("time limit")
+                    self._stop("time limit")
+                    return
+                self.count += 1
+                yield row
+
+    def ordered(self, group: Sequence[Analysed]) -> Iterator[tuple[Analysed, tuple[int, ...]]]:
+        """Every coalition of one cabinet size's candidates, in SPEC order: each candidate's
+        expansions are already in order; a heap merges them, taking a candidate in only when
+        the merge reaches its first coalition (so few are open at a time)."""
+        heap: list[tuple[RoleKey, int, tuple[int, ...],
+                         Iterator[tuple[RoleKey, tuple[int, ...]]]]] = []
+        waiting = iter(enumerate(group))
+        upcoming = next(waiting, None)
+        while heap or upcoming is not None:
+            while upcoming is not None and (not heap or upcoming[1].key <= heap[0][0]):
+                number, analysed = upcoming
+                expansions = self.expander.expansions(analysed.roles)
+                key, roles = next(expansions)
+                heapq.heappush(heap, (key, number, roles, expansions))
+                upcoming = next(waiting, None)
+            _, number, roles, expansions = heap[0]
+            yield group[number], roles
+            following = next(expansions, None)
+            if following is None:
+                heapq.heappop(heap)
+            else:
+                heapq.heapreplace(heap, (following[0], number, following[1], expansions))
+
+    def coalition(self, analysed: Analysed, roles: tuple[int, ...]) -> Coalition:
+        """One coalition: the roles of one expansion, the rest from its candidate's analysis."""
+        parties = self.parties
+        answer, slots = analysed.answer, analysed.slots
+        cabinet = [i for i, r in enumerate(roles) if r == CABINET]
+
+        def holders(able: set[Slot]) -> tuple[str, ...]:
+            return tuple(parties[i] for i in cabinet if slots[i] in able)
+
+        return Coalition(
+            cabinet={parties[i]: answer.ranges[slots[i]] for i in cabinet},
+            support=tuple(parties[i] for i, r in enumerate(roles) if r == SUPPORT),
+            abstain=tuple(parties[i] for i, r in enumerate(roles) if r == ABSTAIN),
+            opposition=tuple(parties[i] for i, r in enumerate(roles) if r == OPPOSITION),
+            posts={p: holders(a) for p, a in zip(self.problem.cabinet.all_posts, answer.posts,
+                                                 strict=True)},
+            portfolios={p: holders(a) for p, a in zip(self.problem.cabinet.portfolios,
+                                                      answer.portfolios, strict=True)},
+            programme=analysed.programme, form=analysed.form, seats=analysed.seats,
+        )

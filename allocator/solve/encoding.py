@@ -1,0 +1,225 @@
+"""Instance -> one CP-SAT model: the base rules of SPEC §2 and every demand type of SPEC §3.
+
+Variables: per party one boolean per role (cabinet, support, abstain where investiture allows it,
+opposition) and a member count; per post and per named portfolio, one boolean per possible holder.
+Every auxiliary variable (involvement, the majority form, the programme, proportionality products)
+is tied to those by a full equivalence, so that enumerating solutions enumerates allocations
+exactly once (../shared/CPSAT-NOTES.md: a half-reified auxiliary duplicates solutions).
+
+Each demand is guarded by an *active* literal: the constant True when solving, a free boolean when
+explaining, so that CP-SAT can assume demands in or out (`active`). Each demand type has one
+encoder, keyed by its class in `ENCODERS`; the model class says everything else about the type.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from itertools import combinations
+
+from ortools.sat.python import cp_model
+
+from ..instance.demands import DemandBase
+from ..instance.schema import Instance
+from .encoders import ENCODERS
+from .literals import Literal, negation
+
+
+class Model(cp_model.CpModel):
+    """CP-SAT's model, without the camelCase aliases that OR-Tools 9.15 adds to every new model
+    by walking `dir()`: a millisecond a model, which was a fifth of a sweep's time (each
+    coalition search clones a model per cabinet size). Nothing here uses the aliases."""
+
+    def _add_pre_pep8_methods(self) -> None:
+        pass
+
+    def clone(self) -> Model:
+        copy = Model()
+        copy.proto.copy_from(self.proto)
+        copy.rebuild_constant_map()
+        return copy
+
+
+class Encoding:
+    """The CP-SAT model of one (scenario-resolved) instance.
+
+    `roles_only` leaves out member counts, posts, portfolios and the demands about them: the
+    model whose solutions are the coalitions. `relaxable` gives every non-fixed demand a free
+    active literal instead of the constant True.
+    """
+
+    def __init__(self, instance: Instance, *, roles_only: bool = False,
+                 relaxable: bool = False) -> None:
+        self.instance = instance
+        self.roles_only = roles_only
+        self.model: cp_model.CpModel = Model()
+        self.parties = instance.party_ids
+        self.index = {pid: i for i, pid in enumerate(self.parties)}
+        self.seats = [p.seats for p in instance.parties]
+        self.quota = instance.quota
+        self.unlisted = instance.total_seats - sum(self.seats)
+        self.investiture = instance.government.investiture
+        self.posts = instance.cabinet.all_posts
+        self.portfolio_names = list(instance.cabinet.portfolios)
+        self._involved: dict[int, Literal] = {}
+
+        self._role_variables()
+        self._majority_form()
+        self._investiture()
+        if not roles_only:
+            self._allocation()
+        self.active: dict[str, Literal] = {
+            d.key: (True if d.fixed or not relaxable else self.model.new_bool_var(f"active:{d.id}"))
+            for d in instance.demands
+        }
+        self.demands = [d for d in instance.demands
+                        if not (roles_only and d.touches_allocation)]
+        # policy -> whether it is in the programme; the `requires_policy` encoder names the
+        # causes that put it there, `_close_programme` says nothing else does (SPEC §2)
+        self.programme: dict[str, cp_model.IntVar] = {
+            p.id: self.model.new_bool_var(f"programme:{p.id}") for p in instance.policies}
+        self.programme_causes: dict[str, list[Literal]] = {p.id: [] for p in instance.policies}
+        for demand in self.demands:
+            ENCODERS[type(demand)](self, demand)
+        self._close_programme()
+
+    # --- variables and base rules -------------------------------------------------------------
+
+    def _role_variables(self) -> None:
+        new = self.model.new_bool_var
+        self.cabinet = [new(f"cabinet:{p}") for p in self.parties]
+        self.support = [new(f"support:{p}") for p in self.parties]
+        self.abstain: list[Literal] = (
+            [False for _ in self.parties] if self.investiture == "absolute"
+            else [new(f"abstain:{p}") for p in self.parties]
+        )
+        self.opposition = [new(f"opposition:{p}") for p in self.parties]
+        self.role_vars = (self.cabinet, self.support, self.abstain, self.opposition)
+        for roles in zip(*self.role_vars, strict=True):
+            self.model.add_exactly_one([lit for lit in roles if lit is not False])
+        self.model.add(sum(self.cabinet) >= 1)
+
+    def _seats(self, role: Sequence[cp_model.IntVar]) -> cp_model.LinearExpr:
+        """The seats of the parties taking a role."""
+        return cp_model.LinearExpr.weighted_sum(role, self.seats)
+
+    def _majority_form(self) -> None:
+        """`majority_form` <=> the cabinet alone reaches the quota (and then nobody helps)."""
+        cab_seats = self._seats(self.cabinet)
+        self.majority_form = self.model.new_bool_var("form:majority")
+        self.model.add(cab_seats >= self.quota).only_enforce_if(self.majority_form)
+        self.model.add(cab_seats <= self.quota - 1).only_enforce_if(~self.majority_form)
+        helpers = [lit for lit in (*self.support, *self.abstain) if lit is not False]
+        self.model.add(sum(helpers) == 0).only_enforce_if(self.majority_form)
+        forms = self.instance.government.forms
+        if "majority" not in forms:
+            self.model.add(self.majority_form == 0)
+        if "minority" not in forms:
+            self.model.add(self.majority_form == 1)
+
+    def _investiture(self) -> None:
+        """The government gets in, and every supporter and abstainer is needed for that."""
+        w, quota = self.seats, self.quota
+        for_seats = self._seats(self.cabinet) + self._seats(self.support)
+        against = self._seats(self.opposition) + self.unlisted
+        add = self.model.add
+        if self.investiture == "absolute":
+            add(for_seats >= quota)
+            for i, supports in enumerate(self.support):
+                add(for_seats - w[i] <= quota - 1).only_enforce_if(supports)
+        elif self.investiture == "relative":
+            add(for_seats >= against + 1)
+            for i, (supports, abstains) in enumerate(zip(self.support, self.abstain,
+                                                         strict=True)):
+                add(for_seats - w[i] <= against + w[i]).only_enforce_if(supports)
+                add(for_seats <= against + w[i]).only_enforce_if(abstains)
+        else:
+            add(against <= quota - 1)
+            for i, helps in enumerate(zip(self.support, self.abstain, strict=True)):
+                for helper in helps:
+                    add(against + w[i] >= quota).only_enforce_if(helper)
+
+    def _allocation(self) -> None:
+        low, high = self.instance.cabinet.size_range
+        per_party = self.instance.cabinet.min_per_party
+        self.members = [self.model.new_int_var(0, max(high, 0), f"n:{p}") for p in self.parties]
+        for n, in_cabinet in zip(self.members, self.cabinet, strict=True):
+            self.model.add(n >= per_party).only_enforce_if(in_cabinet)
+            self.model.add(n == 0).only_enforce_if(~in_cabinet)
+        self.model.add_linear_constraint(sum(self.members), low, high)
+        self.holders = {post: self._holders(f"post:{post}") for post in self.posts}
+        self.portfolio_holders = {
+            name: self._holders(f"portfolio:{name}") for name in self.portfolio_names
+        }
+        for table in (self.holders, self.portfolio_holders):
+            for i, n in enumerate(self.members):
+                held = [row[i] for row in table.values()]
+                if held:
+                    self.model.add(sum(held) <= n)
+
+    def _holders(self, name: str) -> list[cp_model.IntVar]:
+        row = [self.model.new_bool_var(f"{name}:{p}") for p in self.parties]
+        self.model.add_exactly_one(row)
+        for holder, in_cabinet in zip(row, self.cabinet, strict=True):
+            self.model.add_implication(holder, in_cabinet)
+        return row
+
+    def involved(self, i: int) -> Literal:
+        """cabinet or support: a boolean equal to their sum, made on first use."""
+        if i not in self._involved:
+            lit = self.model.new_bool_var(f"involved:{self.parties[i]}")
+            self.model.add(lit == self.cabinet[i] + self.support[i])
+            self._involved[i] = lit
+        return self._involved[i]
+
+    # --- helpers ------------------------------------------------------------------------------
+
+    def in_force(self, demand: DemandBase) -> list[Literal]:
+        """The literals whose conjunction puts `demand` in force: active, and its party's role."""
+        lits: list[Literal] = [self.active[demand.key]]
+        if demand.party is not None and demand.scope == "cabinet":
+            lits.append(self.cabinet[self.index[demand.party]])
+        elif demand.party is not None and demand.scope == "involved":
+            lits.append(self.involved(self.index[demand.party]))
+        return lits
+
+    def require(self, constraint: cp_model.Constraint, enforcement: Iterable[Literal]) -> None:
+        """`constraint` holds whenever all of `enforcement` (variables or True) hold."""
+        lits = [lit for lit in enforcement if lit is not True]
+        if lits:
+            constraint.only_enforce_if(lits)
+
+    def forbid(self, lits: Sequence[Literal], enforcement: Iterable[Literal]) -> None:
+        """None of `lits` is true while `enforcement` holds."""
+        lits = [lit for lit in lits if lit is not False]
+        if lits:
+            self.require(self.model.add_bool_and([negation(lit) for lit in lits]), enforcement)
+
+    def conjunction(self, lits: Sequence[Literal], name: str) -> Literal:
+        """A literal equal to the conjunction of `lits` (a constant where it can be)."""
+        lits = [lit for lit in lits if lit is not True]
+        if any(lit is False for lit in lits):
+            return False
+        if not lits:
+            return True
+        if len(lits) == 1:
+            return lits[0]
+        both = self.model.new_bool_var(name)
+        self.model.add_bool_and(lits).only_enforce_if(both)
+        self.model.add_bool_or([negation(lit) for lit in lits]).only_enforce_if(~both)
+        return both
+
+    def _close_programme(self) -> None:
+        """A policy is in the programme only if some demand in force put it there (the
+        `requires_policy` encoder added each cause -> policy), and no two policies listed
+        together in `policy_conflicts` are both in it (base rule 3)."""
+        for policy, lit in self.programme.items():
+            causes = [c for c in self.programme_causes[policy] if c is not False]
+            if not causes:
+                self.model.add(lit == 0)
+            elif all(c is not True for c in causes):  # (a True cause fixed it in the programme)
+                self.model.add_bool_or(causes).only_enforce_if(lit)
+        for group in self.instance.policy_conflicts:
+            for a, b in combinations(dict.fromkeys(group), 2):
+                self.model.add_bool_or([~self.programme[a], ~self.programme[b]])
+
+

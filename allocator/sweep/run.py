@@ -1,0 +1,374 @@
+"""Sweeps: how likely each government is, over many simulated parliaments (`draws`).
+
+For each parliament the question is the coalition level's: which (cabinet, support, abstain)
+have an allocation meeting every demand. A sweep asks it thousands of times, so each distinct
+question is asked once:
+
+* **Signatures.** The model reads the seats only through a few comparisons
+  (`encoding.seat_signature`); parliaments with the same signature have the same answer.
+  10,000 draws of the Bundestag of 2017 are 9,993 distinct parliaments but 240 signatures.
+* **The coordinator draws, the workers solve.** This process makes the draws in order and
+  computes their signatures (a fraction of a millisecond each); only a signature not seen
+  before becomes work (`Task`) for an engine (`engines`: this process, a local process pool,
+  or a Dask cluster), which answers it with an `Outlook` from the coalition level
+  (`coalitions.Listing`). A task lost with its worker is run again; answers are kept by
+  signature, so none is counted twice.
+* **Partial answers** count the draws from the first on up to the first whose signature is not
+  answered yet, so a sweep cut short by its time limit or an interrupt is a smaller sweep of the
+  same draws, never a biased one. `checkpoint` keeps every answer, so a sweep run again redraws
+  (which is cheap) and solves only what it had not.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+import time
+from collections import Counter, deque
+from collections.abc import Callable, Iterable
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from ..errors import UsageError
+from ..instance.schema import Instance
+from ..instance.transform import resolve
+from ..solve.census import Pivotal
+from ..solve.coalitions import Listing
+from ..solve.result import CABINET, SUPPORT
+from ..solve.solver import Stopped
+from ..solve.symmetry import key_of
+from .draws import Draw, PollDraws, SeatTable, at_draw
+from .signature import reads_numbers, seat_signature, seat_tables
+
+if TYPE_CHECKING:  # engines run the tasks this module defines
+    from .engines import Engine
+
+Roles = tuple[int, ...]
+#: a signature, as a short digest: what coordinator, workers and checkpoints exchange
+Key = str
+#: signatures per task: few, so that work spreads over the workers from the start
+BATCH = 4
+#: draws made between two looks at the engine
+STRIDE = 64
+
+
+def spec_order(roles: Roles) -> tuple[int, tuple[tuple[int, ...], ...]]:
+    """SPEC §2's order of coalitions: by number of cabinet parties, then the indexes of the
+    cabinet parties, the supporters and the abstainers."""
+    key = key_of(roles)
+    return len(key[0]), key
+
+
+@dataclass(frozen=True)
+class Outlook:
+    """What one parliament allows: every government (each party's role, in SPEC order) that
+    has an allocation meeting every demand, and per party whether it sits in the cabinet of
+    one, supports one, or is pivotal in one (moving it into opposition makes that government
+    fail its investiture rule)."""
+
+    governments: tuple[Roles, ...]
+    cabinet: tuple[bool, ...]
+    support: tuple[bool, ...]
+    pivotal: tuple[bool, ...]
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Outlook:
+        return cls(tuple(tuple(g) for g in data["governments"]), tuple(data["cabinet"]),
+                   tuple(data["support"]), tuple(data["pivotal"]))
+
+
+def outlook(parliament: Instance) -> Outlook:
+    """The outlook of one parliament: its coalitions (the coalition level, without member
+    ranges or post holders) and each party's part in them."""
+    listing = Listing(parliament, detail=False)
+    governments = tuple(roles for _, roles in listing.rows())
+    if not listing.complete:  # interrupted: an answer cut short must never be counted
+        raise Stopped(listing.stopped or "interrupt")
+    parties = range(len(parliament.parties))
+    needed = Pivotal(parliament).needed
+    pivotal = [False for _ in parties]
+    for roles in governments:
+        pivotal = [was or now for was, now in zip(pivotal, needed(roles), strict=True)]
+    return Outlook(governments,
+                   tuple(any(g[i] == CABINET for g in governments) for i in parties),
+                   tuple(any(g[i] == SUPPORT for g in governments) for i in parties),
+                   tuple(pivotal))
+
+
+class Parliaments:
+    """The sweep's problem in each drawn parliament, and the key of its signature."""
+
+    def __init__(self, problem: Instance) -> None:
+        self.problem = problem
+        system = problem.electoral_system
+        self.majority = system.majority if system is not None else None
+        self.weighs = any(reads_numbers(d) for d in problem.demands)
+        self.rule = problem.government.investiture
+
+    def at(self, draw: Draw) -> Instance:
+        return at_draw(self.problem, draw, self.majority)
+
+    def key(self, draw: Draw) -> Key:
+        if self.weighs:
+            signature = seat_signature(self.at(draw))
+        else:  # the same, without building the instance (a third of the time of a draw)
+            signature = seat_tables(draw.seats, draw.quota(self.majority), draw.total,
+                                    self.rule) + ((),)
+        return hashlib.blake2b(repr(signature).encode(), digest_size=16).hexdigest()
+
+
+# --- the work, wherever it runs ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Task:
+    """Signatures to answer, each with one parliament that has it, and the problem (as JSON,
+    so that any machine can rebuild it)."""
+
+    problem: str
+    parliaments: tuple[tuple[Key, Draw], ...]
+
+
+_PROBLEMS: dict[str, Parliaments] = {}
+
+
+def run_task(task: Task) -> tuple[tuple[Key, Outlook], ...]:
+    """Answer a task (in whichever process runs it)."""
+    digest = hashlib.sha256(task.problem.encode()).hexdigest()
+    if digest not in _PROBLEMS:
+        _PROBLEMS.clear()
+        _PROBLEMS[digest] = Parliaments(Instance.model_validate_json(task.problem))
+    parliaments = _PROBLEMS[digest]
+    return tuple((key, outlook(parliaments.at(draw))) for key, draw in task.parliaments)
+
+
+# --- the result -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SweepResult:
+    """A sweep's answer: over `draws` parliaments (of `requested`), how many allowed each
+    government, how many none (`deadlock`), and per party in how many it could sit in
+    cabinet, support, or be pivotal; `solved`: how many distinct signatures were answered."""
+
+    instance: Instance
+    scenario: str | None
+    seed: int | None
+    requested: int
+    draws: int
+    governments: tuple[tuple[Roles, int], ...]  # by count (most first), then SPEC order
+    deadlock: int
+    parties: dict[str, tuple[int, int, int]]  # id -> (cabinet, support, pivotal) draw counts
+    stopped_by: str | None = None
+    solved: int = 0
+
+    @property
+    def complete(self) -> bool:
+        return self.stopped_by is None and self.draws == self.requested
+
+
+def tally(problem: Instance, scenario: str | None, seed: int | None, requested: int,
+          seen: Iterable[tuple[Outlook, int]], stopped_by: str | None,
+          solved: int) -> SweepResult:
+    """The result of these outlooks, each seen in so many draws."""
+    counts: Counter[Roles] = Counter()
+    figures = [[0, 0, 0] for _ in problem.parties]
+    draws = deadlock = 0
+    for found, times in seen:
+        draws += times
+        if not found.governments:
+            deadlock += times
+        for roles in found.governments:
+            counts[roles] += times
+        for i, flags in enumerate(zip(found.cabinet, found.support, found.pivotal,
+                                      strict=True)):
+            for j, on in enumerate(flags):
+                figures[i][j] += times * on
+    ranked = tuple(sorted(counts.items(), key=lambda item: (-item[1], spec_order(item[0]))))
+    return SweepResult(problem, scenario, seed, requested, draws, ranked, deadlock,
+                       {p: (f[0], f[1], f[2]) for p, f in zip(problem.party_ids, figures,
+                                                                strict=True)},
+                       stopped_by, solved)
+
+
+# --- checkpoints ------------------------------------------------------------------------------
+
+
+class Checkpoint:
+    """A folder holding every answer of one sweep, each task's in its own file written whole
+    (`answers-000012.json`), beside `sweep.json`, which says which sweep they belong to."""
+
+    def __init__(self, folder: str, fingerprint: str) -> None:
+        self.folder = Path(folder)
+        self.written = 0
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            manifest = self.folder / "sweep.json"
+            if manifest.exists():
+                said = json.loads(manifest.read_text(encoding="utf-8")).get("fingerprint")
+                if said != fingerprint:
+                    raise UsageError(
+                        f"--checkpoint {folder}: it holds another sweep (the instance, "
+                        "scenario, seed or seat table differ); give an empty folder or the "
+                        "one of this sweep")
+            else:
+                _write_whole(manifest, json.dumps({"fingerprint": fingerprint}))
+        except (OSError, ValueError) as exc:
+            raise UsageError(f"--checkpoint {folder}: cannot use it ({exc})") from None
+
+    def answers(self) -> dict[Key, Outlook]:
+        found = {}
+        for path in sorted(self.folder.glob("answers-*.json")):
+            try:
+                for key, data in json.loads(path.read_text(encoding="utf-8")):
+                    found[str(key)] = Outlook.from_json(data)
+            except (OSError, ValueError, KeyError, TypeError):
+                continue  # unreadable: those signatures are simply solved again
+            self.written += 1
+        return found
+
+    def save(self, answers: Iterable[tuple[Key, Outlook]]) -> None:
+        path = self.folder / f"answers-{self.written:06d}.json"
+        self.written += 1
+        try:
+            _write_whole(path, json.dumps([[k, o.to_json()] for k, o in answers],
+                                          separators=(",", ":")))
+        except OSError as exc:
+            raise UsageError(f"--checkpoint {self.folder}: cannot write to it ({exc})"
+                             ) from None
+
+
+def _write_whole(path: Path, text: str) -> None:
+    fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as out:
+            out.write(text)
+        os.replace(temp, path)
+    finally:
+        if os.path.exists(temp):
+            os.unlink(temp)
+
+
+# --- the sweep --------------------------------------------------------------------------------
+
+
+@dataclass
+class SweepProgress:
+    """What a progress display needs: draws answered (from the first on), of how many."""
+
+    done: int = 0
+    total: int = 0
+    started: float = field(default_factory=time.monotonic)
+
+
+def sweep(instance: Instance, scenario: str | None = None, *, draws: int = 1000,
+          seed: int = 0, seats: SeatTable | None = None, workers: int | None = None,
+          dask: str | None = None, checkpoint: str | None = None,
+          time_limit: float | None = None,
+          on_progress: Callable[[SweepProgress], None] | None = None) -> SweepResult:
+    """How likely each government of the instance (or scenario) is over `draws` parliaments
+    drawn from its polls with `seed`, or over the rows of a seat table (`seats`).
+
+    Solves on `workers` local processes (default: every core; 1 solves in this process) or
+    on the Dask scheduler at `dask`. `time_limit`, Ctrl-C and SIGTERM end it early with the
+    draws answered so far, marked incomplete; `checkpoint` keeps every answer, for a resume.
+    A local pool starts fresh processes, which import the caller's main module: a script
+    calling this needs the usual `if __name__ == "__main__":` guard.
+    """
+    from .engines import engine_for
+
+    problem = resolve(instance, scenario)
+    source: PollDraws | SeatTable = seats if seats is not None else PollDraws(problem, seed)
+    total = len(seats.rows) if seats is not None else draws
+    used_seed = seed if seats is None else None
+    text = problem.model_dump_json()
+    fingerprint = hashlib.sha256(json.dumps(
+        [text, used_seed, [list(d.seats) + [d.unlisted] for d in seats.rows]
+         if seats is not None else None]).encode()).hexdigest()
+    saved = Checkpoint(checkpoint, fingerprint) if checkpoint is not None else None
+    coordinator = _Coordinator(Parliaments(problem), source, total, text,
+                               saved.answers() if saved is not None else {}, saved,
+                               on_progress)
+    deadline = None if time_limit is None else time.monotonic() + time_limit
+    with engine_for(workers, dask) as engine:
+        stopped_by = coordinator.run(engine, deadline)
+    return tally(problem, scenario, used_seed, total, coordinator.seen(), stopped_by,
+                 coordinator.solved)
+
+
+class _Coordinator:
+    """Draws in order, sends each new signature out once, and keeps the answered prefix."""
+
+    def __init__(self, parliaments: Parliaments, source: PollDraws | SeatTable, total: int,
+                 problem: str, known: dict[Key, Outlook], saved: Checkpoint | None,
+                 on_progress: Callable[[SweepProgress], None] | None) -> None:
+        self.parliaments, self.source, self.total = parliaments, source, total
+        self.problem = problem
+        self.known = known  # signature -> its answer
+        self.saved = saved
+        self.on_progress = on_progress
+        self.made = 0  # draws made
+        self.waiting: deque[Key] = deque()  # the signatures of the draws made, not answered
+        self.interned: dict[Key, Key] = {}  # one string per signature, however many draws
+        self.sent: set[Key] = set()
+        self.batch: list[tuple[Key, Draw]] = []
+        self.counts: Counter[Key] = Counter()  # over the answered prefix
+        self.progress = SweepProgress(total=total)
+        self.solved = 0
+
+    def run(self, engine: Engine, deadline: float | None) -> str | None:
+        from .engines import TICK
+
+        try:
+            while self.progress.done < self.total:
+                if deadline is not None and time.monotonic() >= deadline:
+                    return "time limit"
+                drawing = self.made < self.total and engine.room()
+                if drawing:
+                    self._draw(min(self.made + STRIDE, self.total))
+                if self.batch and (len(self.batch) >= BATCH or not drawing):
+                    engine.submit(run_task, Task(self.problem, tuple(self.batch)))
+                    self.batch = []
+                wait = 0.0 if drawing else TICK
+                if deadline is not None:
+                    wait = max(min(wait, deadline - time.monotonic()), 0.0)
+                for answers in engine.answers(wait):
+                    self._learn(answers)
+                self._advance()
+        except (KeyboardInterrupt, Stopped):
+            return "interrupt"
+        return None
+
+    def _draw(self, until: int) -> None:
+        for index in range(self.made, until):
+            draw = self.source.draw(index)
+            key = self.parliaments.key(draw)
+            key = self.interned.setdefault(key, key)
+            self.waiting.append(key)
+            if key not in self.known and key not in self.sent:
+                self.sent.add(key)
+                self.batch.append((key, draw))
+        self.made = until
+
+    def _learn(self, answers: tuple[tuple[Key, Outlook], ...]) -> None:
+        self.solved += len(answers)
+        self.known.update(answers)
+        if self.saved is not None:
+            self.saved.save(answers)
+
+    def _advance(self) -> None:
+        before = self.progress.done
+        while self.waiting and self.waiting[0] in self.known:
+            self.counts[self.waiting.popleft()] += 1
+            self.progress.done += 1
+        if self.progress.done > before and self.on_progress is not None:
+            self.on_progress(self.progress)
+
+    def seen(self) -> list[tuple[Outlook, int]]:
+        return [(self.known[key], times) for key, times in self.counts.items()]
