@@ -28,7 +28,7 @@ if TYPE_CHECKING:  # for type checkers; at run time the names load on first use 
     from .instance.loader import from_dict, load, loads
     from .instance.schema import Instance
     from .instance.transform import CoalitionQuestion, Filters
-    from .solve.result import (
+    from .solving.result import (
         Allocation,
         Coalition,
         Deadlock,
@@ -44,9 +44,9 @@ _EXPORTS = {
     "explain": "api", "iter_allocations": "api", "solve": "api", "Stream": "api",
     "AllocatorError": "errors", "InstanceError": "errors", "Problem": "errors",
     "UsageError": "errors", "from_dict": "instance.loader", "load": "instance.loader",
-    "loads": "instance.loader", "Instance": "instance.schema", "Allocation": "solve.result",
-    "Coalition": "solve.result", "Deadlock": "solve.result", "Explanation": "solve.result",
-    "MemberRange": "solve.result", "Relaxation": "solve.result", "Result": "solve.result",
+    "loads": "instance.loader", "Instance": "instance.schema", "Allocation": "solving.result",
+    "Coalition": "solving.result", "Deadlock": "solving.result", "Explanation": "solving.result",
+    "MemberRange": "solving.result", "Relaxation": "solving.result", "Result": "solving.result",
     "CoalitionQuestion": "instance.transform", "Filters": "instance.transform",
 }
 __all__ = [

@@ -10,13 +10,13 @@ from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
 from typing import Any
 
-from .explain.binding import binding_demands
-from .explain.deadlock import explain_deadlock
+from .explaining.binding import binding_demands
+from .explaining.deadlock import explain_deadlock
 from .instance.schema import Instance
 from .instance.transform import CoalitionQuestion, Filters, ask, narrow, resolve
-from .solve import allocations, census, coalitions
-from .solve.encoding import Encoding
-from .solve.result import (
+from .solving import allocations, census, coalitions
+from .solving.encoding import Encoding
+from .solving.result import (
     DEFAULT_MAX_RELAXATIONS,
     Allocation,
     Coalition,
@@ -26,7 +26,7 @@ from .solve.result import (
     Status,
     Summary,
 )
-from .solve.solver import Budget, Search, Stopped
+from .solving.solver import Budget, Search, Stopped
 
 
 @contextmanager

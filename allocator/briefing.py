@@ -12,13 +12,13 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from .api import Stream
-from .explain.check import Check, checks
+from .explaining.check import Check, checks
 from .instance.fields import Role
 from .instance.schema import Instance
 from .instance.transform import adding, pin_roles, resolve
-from .solve import allocations
-from .solve.result import Allocation, Coalition, Result, Summary
-from .solve.solver import Budget, Stopped
+from .solving import allocations
+from .solving.result import Allocation, Coalition, Result, Summary
+from .solving.solver import Budget, Stopped
 
 #: a report lists at most this many coalitions; past it, it shows their summary
 LISTED = 300

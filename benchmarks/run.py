@@ -183,7 +183,7 @@ def explanation_rows() -> list[tuple[str, float, str, float, str]]:
     brute force out of reach) and a synthetic 12-party deadlock (3^12 role assignments times the
     splits, for each subset of 27 demands: the brute force cannot finish)."""
     import allocator
-    from allocator.explain.deadlock import explain_deadlock
+    from allocator.explaining.deadlock import explain_deadlock
     from allocator.instance.transform import resolve
 
     rows = []
@@ -216,7 +216,7 @@ def investiture_rows() -> list[tuple[str, float, str, float, str]]:
     of the per-coalition cost is the last column's figure."""
     import allocator
     from allocator.instance.transform import resolve
-    from allocator.solve import coalitions
+    from allocator.solving import coalitions
 
     base = allocator.load(INSTANCES / "parliament-12.yaml")
     timings = {}

@@ -10,7 +10,7 @@ from ruamel.yaml import YAML
 
 import allocator
 from allocator.cli import main as cli
-from allocator.explain.check import checks
+from allocator.explaining.check import checks
 
 ROOT = Path(__file__).resolve().parent.parent
 BASE = {

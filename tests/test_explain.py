@@ -11,10 +11,10 @@ import allocator
 from allocator import CoalitionQuestion as Q
 from allocator import UsageError, explain
 from allocator.cli import main as cli
-from allocator.explain.deadlock import BASE_RULES_ONLY, explain_deadlock
+from allocator.explaining.deadlock import BASE_RULES_ONLY, explain_deadlock
 from allocator.instance.transform import resolve
-from allocator.solve import allocations
-from allocator.solve.solver import Budget
+from allocator.solving import allocations
+from allocator.solving.solver import Budget
 
 
 def council(*demands, **changes) -> allocator.Instance:

@@ -9,8 +9,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import allocator
-from allocator.explain.check import verify
-from allocator.explain.soft import SoftModel
+from allocator.explaining.check import verify
+from allocator.explaining.soft import SoftModel
 from allocator.instance.schema import Outcome
 from allocator.instance.transform import resolve
 from tests import bruteforce

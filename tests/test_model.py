@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 
 from allocator.instance.demands import DEMAND_TYPES, DemandBase, needs_party
-from allocator.solve.encoders import ENCODERS
+from allocator.solving.encoders import ENCODERS
 from tests import bruteforce, strategies
 
 SPEC_TYPES = [  # SPEC §3's table, in its order

@@ -104,7 +104,7 @@ def test_a_search_that_ended_is_complete_however_slowly_its_thread_exits(monkeyp
     is complete all the same (a race once marked such runs incomplete, "stopped by limit")."""
     import time
 
-    from allocator.solve import solver
+    from allocator.solving import solver
 
     ran = solver.Search._run
 

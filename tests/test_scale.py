@@ -14,13 +14,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import allocator
-from allocator.explain.binding import _Coalitions
+from allocator.explaining.binding import _Coalitions
 from allocator.instance.transform import Filters, narrow, resolve, without
 from allocator.render import text as render
-from allocator.solve import census
-from allocator.solve.coalitions import Listing
-from allocator.solve.solver import Budget
-from allocator.solve.symmetry import Expander
+from allocator.solving import census
+from allocator.solving.coalitions import Listing
+from allocator.solving.solver import Budget
+from allocator.solving.symmetry import Expander
 from tests import bruteforce
 from tests.strategies import instances
 from tests.test_cli import run

@@ -28,7 +28,7 @@ from hypothesis import strategies as st
 import allocator
 from allocator.instance.polls import Poll
 from allocator.render.sweep import sweep_dict, wilson
-from allocator.solve.result import ABSTAIN, CABINET, SUPPORT
+from allocator.solving.result import ABSTAIN, CABINET, SUPPORT
 from allocator.sweep.apportion import apportion, qualified
 from allocator.sweep.draws import Draw, PollDraws, SeatTable, effective_sample_size, pool
 from allocator.sweep.run import SweepResult, sweep

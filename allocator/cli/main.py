@@ -28,7 +28,7 @@ from ..instance.loader import load
 from ..instance.schema import Instance
 from ..instance.transform import CoalitionQuestion, Filters, check_question, narrow, resolve
 from ..render import text as render
-from ..solve.result import DEFAULT_MAX_RELAXATIONS, Allocation, Coalition, Form, Level, Result
+from ..solving.result import DEFAULT_MAX_RELAXATIONS, Allocation, Coalition, Form, Level, Result
 
 if TYPE_CHECKING:
     from ..api import Stream
@@ -787,8 +787,8 @@ def check_command(paths: tuple[str, ...], time_limit: float | None) -> None:
     if the time limit or an interrupt left one undecided."""
 
     def run() -> int:
-        from ..explain.check import checks, instance_files
-        from ..solve.solver import Budget
+        from ..explaining.check import checks, instance_files
+        from ..solving.solver import Budget
 
         files = instance_files(list(paths))
         if not files:

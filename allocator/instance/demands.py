@@ -1,5 +1,5 @@
 """The demand types (SPEC §3): one class each, and each class the whole of what the program
-knows about its type but its CP-SAT encoding (`solve.encoders`); see the comment above
+knows about its type but its CP-SAT encoding (`solving.encoders`); see the comment above
 `DemandBase`.
 """
 
@@ -37,7 +37,7 @@ def _as_cabinet() -> list[Literal["cabinet", "support"]]:
 
 
 # Each demand type is one class, and the class is the whole of what the program knows about the
-# type apart from its CP-SAT encoding (one function per class in `solve.encoders.ENCODERS`):
+# type apart from its CP-SAT encoding (one function per class in `solving.encoders.ENCODERS`):
 #   * `type`, its fields and their constraints (the JSON Schema and error messages come from them);
 #   * whether it needs a `party` (`PartyDemand`) or may stand without one (`DemandBase`);
 #   * `default_when`: the role of its party that puts it in force (None: always in force);

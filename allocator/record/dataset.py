@@ -37,9 +37,9 @@ from typing import Any
 from ..errors import UsageError
 from ..instance.schema import Instance
 from ..instance.transform import resolve
-from ..solve.coalitions import Analysed, Listing
-from ..solve.result import ABSTAIN, CABINET, SUPPORT, Coalition
-from ..solve.solver import Stopped
+from ..solving.coalitions import Analysed, Listing
+from ..solving.result import ABSTAIN, CABINET, SUPPORT, Coalition
+from ..solving.solver import Stopped
 
 COLUMNS = ("formation", "cabinet", "support", "abstain", "parties", "cabinet_seats",
            "seat_share", "form", "minimal_winning", "minimum_winning", "largest", "median",

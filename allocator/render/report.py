@@ -17,7 +17,7 @@ from typing import Any
 
 from ..briefing import COUNTED, Briefing
 from ..instance.schema import Instance
-from ..solve.result import SHOWN, Allocation, Coalition, Deadlock, Summary
+from ..solving.result import SHOWN, Allocation, Coalition, Deadlock, Summary
 from .bars import bars_svg
 from .chamber import hemicycle_svg
 from .sweep import percent

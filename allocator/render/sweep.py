@@ -18,7 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from ..errors import UsageError, format_path, known
 from ..instance.schema import Instance
-from ..solve.result import ABSTAIN, CABINET, SUPPORT
+from ..solving.result import ABSTAIN, CABINET, SUPPORT
 from ..sweep.run import Roles, SweepResult
 from .text import aligned
 

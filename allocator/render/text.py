@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
 from ..instance.schema import Instance
-from ..solve.result import (
+from ..solving.result import (
     FEW_PARTIES,
     SHOWN,
     Allocation,
@@ -28,7 +28,7 @@ from ..solve.result import (
 )
 
 if TYPE_CHECKING:  # the renderers read the listing's rows; they never run a solver
-    from ..solve.coalitions import Analysed
+    from ..solving.coalitions import Analysed
 
 FORMATS = ("table", "json", "jsonl", "csv")
 FORMS: tuple[Form, ...] = ("majority", "minority")

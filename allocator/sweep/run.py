@@ -35,11 +35,11 @@ from typing import TYPE_CHECKING, Any
 from ..errors import UsageError
 from ..instance.schema import Instance
 from ..instance.transform import resolve
-from ..solve.census import Pivotal
-from ..solve.coalitions import Listing
-from ..solve.result import CABINET, SUPPORT
-from ..solve.solver import Stopped
-from ..solve.symmetry import key_of
+from ..solving.census import Pivotal
+from ..solving.coalitions import Listing
+from ..solving.result import CABINET, SUPPORT
+from ..solving.solver import Stopped
+from ..solving.symmetry import key_of
 from .draws import Draw, PollDraws, SeatTable, at_draw
 from .signature import reads_numbers, seat_signature, seat_tables
 

@@ -49,7 +49,7 @@ from ..instance.parse import parse, read_text
 from ..instance.schema import Instance
 from ..instance.transform import CoalitionQuestion, resolve
 from ..render import text as render
-from ..solve.solver import Budget
+from ..solving.solver import Budget
 
 
 @dataclass(frozen=True)

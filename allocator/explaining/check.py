@@ -14,8 +14,8 @@ from pathlib import Path
 
 from ..instance.schema import Instance, Outcome
 from ..instance.transform import apply_scenario, resolve, with_outcome, without
-from ..solve.allocations import exists
-from ..solve.solver import Budget, Stopped
+from ..solving.allocations import exists
+from ..solving.solver import Budget, Stopped
 from .relaxations import minimum_drop_count
 from .soft import SoftModel
 

@@ -10,9 +10,9 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from ..instance.schema import Instance
-from ..solve.encoding import Encoding
-from ..solve.literals import Literal
-from ..solve.solver import Budget, Solver
+from ..solving.encoding import Encoding
+from ..solving.literals import Literal
+from ..solving.solver import Budget, Solver
 
 
 @dataclass

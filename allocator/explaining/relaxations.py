@@ -9,9 +9,9 @@ blocking clauses.
 from __future__ import annotations
 
 from ..instance.transform import without
-from ..solve import allocations
-from ..solve.result import Relaxation
-from ..solve.solver import Solver, Stopped
+from ..solving import allocations
+from ..solving.result import Relaxation
+from ..solving.solver import Solver, Stopped
 from .soft import SoftModel
 
 

@@ -8,8 +8,8 @@ far, marked incomplete, with a message naming the part that was cut.
 from __future__ import annotations
 
 from ..instance.schema import Instance
-from ..solve.result import DEFAULT_MAX_RELAXATIONS, Deadlock
-from ..solve.solver import Budget, Stopped
+from ..solving.result import DEFAULT_MAX_RELAXATIONS, Deadlock
+from ..solving.solver import Budget, Stopped
 from .conflict import minimal_conflict
 from .relaxations import minimum_relaxations
 from .soft import SoftModel

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from ..instance.schema import Instance
 from ..instance.transform import without
-from ..solve import allocations, coalitions
-from ..solve.solver import Budget, Stopped
-from ..solve.symmetry import party_classes
+from ..solving import allocations, coalitions
+from ..solving.solver import Budget, Stopped
+from ..solving.symmetry import party_classes
 
 #: feasible instances with more allocations than this have the demands that bind only at the
 #: allocation level left undecided (counting allocations means listing them)
