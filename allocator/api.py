@@ -30,7 +30,7 @@ from .solving.solver import Budget, Search, Stopped
 
 
 @contextmanager
-def _collection_paused() -> Iterator[None]:
+def collection_paused() -> Iterator[None]:
     """Results are acyclic, but generational GC rescans the growing heap as they pile up: pausing
     it halves the cost of listing a hundred thousand coalitions."""
     enabled = gc.isenabled()
@@ -62,7 +62,7 @@ def solve(instance: Instance, scenario: str | None = None, *, level: Level = "al
     search: Search[Any] | coalitions.Listing
     listed_allocations: tuple[Allocation, ...] = ()
     listed_coalitions: tuple[Coalition, ...] = ()
-    with _collection_paused():
+    with collection_paused():
         if level == "allocation":
             found_allocations, search = allocations.listing(
                 problem, limit=limit, budget=budget, on_found=on_found)

@@ -164,7 +164,7 @@ def test_bad_input_exits_2(tmp_path):
 
 def test_library_renderer_matches_the_command():
     import allocator
-    from allocator.render import text as render
+    from allocator.render import json as render
 
     result = allocator.solve(allocator.load(COUNCIL))
     assert render.to_json(result) == run("solve", COUNCIL, "--format", "json")[1]

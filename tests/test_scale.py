@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 import allocator
 from allocator.explaining.binding import _Coalitions
 from allocator.instance.transform import Filters, narrow, resolve, without
-from allocator.render import text as render
+from allocator.render import json as render
 from allocator.solving import census
 from allocator.solving.coalitions import Listing
 from allocator.solving.solver import Budget

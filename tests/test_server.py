@@ -21,7 +21,7 @@ import httpx
 import pytest
 
 import allocator
-from allocator.render import text as render
+from allocator.render import json as render
 from allocator.web.app import Limits, create_app
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -1,5 +1,5 @@
 """`python -m allocator.cli`: the `allocator` command."""
 
-from .main import main
+from . import main
 
 main()

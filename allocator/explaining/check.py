@@ -10,7 +10,6 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import partial
-from pathlib import Path
 
 from ..instance.schema import Instance, Outcome
 from ..instance.transform import apply_scenario, resolve, with_outcome, without
@@ -19,7 +18,6 @@ from ..solving.solver import Budget, Stopped
 from .relaxations import minimum_drop_count
 from .soft import SoftModel
 
-INSTANCE_SUFFIXES = (".yaml", ".yml", ".json", ".toml")
 RECORDED = {"cabinet", "support", "abstain", "posts", "portfolios"}
 
 
@@ -31,18 +29,6 @@ class Check:
     scenario: str | None
     ok: bool | None  # None: not decided (the time limit or an interrupt came first)
     detail: str
-
-
-def instance_files(paths: list[str]) -> list[Path]:
-    """The files named, and every instance file inside each folder named (sorted)."""
-    found: list[Path] = []
-    for name in paths:
-        path = Path(name)
-        if path.is_dir():
-            found += sorted(p for p in path.iterdir() if p.suffix in INSTANCE_SUFFIXES)
-        else:
-            found.append(path)
-    return found
 
 
 def checks(instance: Instance, budget: Budget | None = None) -> Iterator[Check]:

@@ -10,15 +10,16 @@ from __future__ import annotations
 
 import copy
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from pathlib import Path as FilePath
 from typing import Any
 
 from pydantic import ValidationError
 
 from ..errors import InstanceError, Path, Problem, ProblemKind, known, shown
+from ..files import read_text
 from .demands import DEMAND_TYPES
-from .parse import FORMATS, Parsed, line_of, parse, read_text
+from .parse import FORMATS, Parsed, line_of, parse
 from .polls import Uncertainty
 from .references import HIDDEN, reference_problems, uncertainty_problems
 from .schema import Instance
@@ -33,6 +34,18 @@ def load(path: str | FilePath) -> Instance:
     path = FilePath(path)
     text = read_text(path)
     return loads(text, format=FORMATS.get(path.suffix.lower(), "yaml"), filename=str(path))
+
+
+def instance_files(paths: Iterable[str | FilePath]) -> list[FilePath]:
+    """The files named, and every instance file inside each folder named (sorted by name)."""
+    found: list[FilePath] = []
+    for name in paths:
+        path = FilePath(name)
+        if path.is_dir():
+            found += sorted(p for p in path.iterdir() if p.suffix.lower() in FORMATS)
+        else:
+            found.append(path)
+    return found
 
 
 def loads(text: str, format: str = "yaml", filename: str | None = None) -> Instance:

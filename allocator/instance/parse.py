@@ -3,8 +3,8 @@
 The first step of loading, and the one that meets hostile input: every limit on what a file may
 be is here (docs/format.md lists them):
 
-* only regular files are read (a FIFO or a device would block or never end), at most
-  `MAX_BYTES`; the text must be UTF-8 without NUL bytes;
+* files are read by `files.read_text`: only regular files (a FIFO or a device would block or
+  never end), at most `files.MAX_BYTES`; the text must be UTF-8 without NUL bytes;
 * JSON is parsed as JSON (strictly: a trailing comma is an error), YAML as YAML 1.2, TOML as TOML;
 * dates stay text until the model reads them (so `2016-13-45` is a problem with a line, not a
   crash), YAML tags are refused, nesting is at most `MAX_DEPTH` deep and YAML aliases may not
@@ -17,12 +17,9 @@ problems can be pointed at a line with `line_of`; TOML problems carry the path o
 from __future__ import annotations
 
 import json
-import os
-import stat
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass
-from pathlib import Path as FilePath
 from typing import Any
 
 from ruamel.yaml import YAML
@@ -33,7 +30,6 @@ from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ..errors import InstanceError, Path, Problem
 
 FORMATS = {".yaml": "yaml", ".yml": "yaml", ".json": "json", ".toml": "toml"}
-MAX_BYTES = 5 * 1024 * 1024
 MAX_DEPTH = 40
 MAX_VALUES = 200_000
 
@@ -45,36 +41,6 @@ class Parsed:
 
     data: Any
     tree: Any
-
-
-def read_text(path: FilePath) -> str:
-    """The text of an instance file, refusing what is not a regular UTF-8 text file of
-    reasonable size."""
-    def fail(message: str) -> InstanceError:
-        return InstanceError([Problem(message, file=str(path), kind="syntax")], source=str(path))
-
-    try:
-        info = os.stat(path)
-        if not stat.S_ISREG(info.st_mode):
-            raise fail("not a regular file (a folder, a device or a pipe); give an instance "
-                       "file (.yaml, .json or .toml)")
-        if info.st_size > MAX_BYTES:
-            raise fail(f"the file is {info.st_size:,} bytes; an instance file may have at "
-                       f"most {MAX_BYTES:,}")
-        with open(path, "rb") as handle:
-            raw = handle.read(MAX_BYTES + 1)
-    except OSError as exc:
-        raise fail(f"cannot read the file: {exc.strerror or exc}") from None
-    if len(raw) > MAX_BYTES:
-        raise fail(f"the file has more than {MAX_BYTES:,} bytes")
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line = raw[:exc.start].count(b"\n") + 1
-        raise InstanceError([Problem(f"not UTF-8 text (byte {exc.start}); save the file as "
-                                     "UTF-8", file=str(path), line=line, kind="syntax")],
-                            source=str(path)) from None
-    return text
 
 
 def parse(text: str, format: str, filename: str | None) -> Parsed:

@@ -32,6 +32,7 @@ from __future__ import annotations
 import zlib
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
+from types import TracebackType
 from typing import Any
 
 from ..errors import UsageError
@@ -221,16 +222,9 @@ def _row(name: str, problem: Instance, chamber: Chamber, fewest: int | None,
 def jobs(paths: Sequence[str]) -> list[tuple[str, str]]:
     """Each formation's name (its file's stem) and instance (as JSON), in order of path; a
     folder means every instance file in it."""
-    from pathlib import Path
+    from ..instance.loader import instance_files, load
 
-    from ..instance.loader import load
-    from ..instance.parse import FORMATS
-
-    files: list[Path] = []
-    for given in paths:
-        path = Path(given)
-        files += sorted(p for p in path.iterdir() if p.suffix.lower() in FORMATS
-                        ) if path.is_dir() else [path]
+    files = instance_files(paths)
     names = [path.stem for path in files]
     twice = sorted({n for n in names if names.count(n) > 1})
     if twice:
@@ -312,7 +306,11 @@ class Output:
                                          convert_options=self.types)
             self.writer.write_table(table.cast(self.schema))
 
-    def close(self, keep: bool = True) -> None:
+    def __enter__(self) -> Output:
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, error: BaseException | None,
+                 trace: TracebackType | None) -> None:
         if self.parquet:
             self.writer.close()
-        self.sink.close(keep)
+        self.sink.close(keep=kind is None)

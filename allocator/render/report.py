@@ -21,7 +21,8 @@ from ..solving.result import SHOWN, Allocation, Coalition, Deadlock, Summary
 from .bars import bars_svg
 from .chamber import hemicycle_svg
 from .sweep import percent
-from .text import count_lines, example_line, status_line
+from .text import count_lines
+from .views import example_line, status_line
 
 STYLE = """
 body{font:16px/1.45 system-ui,sans-serif;margin:0 auto;max-width:64rem;padding:1rem;color:#222}

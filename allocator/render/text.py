@@ -1,17 +1,12 @@
-"""Results -> text: JSON, JSON lines, CSV and a table for people (SPEC §5).
-
-Pure functions of a `Result`: the same result always renders to the same bytes.
+"""Results -> text for people: tables, counts and summaries, explanations (SPEC §5 `table`).
+Pure functions of a result; on a terminal, `for_terminal` colours the verdict and wraps.
 """
 
 from __future__ import annotations
 
-import csv
-import io
-import json
 import re
 import textwrap
-from collections.abc import Callable, Iterable, Iterator, Sequence
-from typing import TYPE_CHECKING, Any
+from collections.abc import Sequence
 
 from ..instance.schema import Instance
 from ..solving.result import (
@@ -22,260 +17,10 @@ from ..solving.result import (
     Deadlock,
     Explanation,
     Form,
-    Level,
     Result,
     Summary,
 )
-
-if TYPE_CHECKING:  # the renderers read the listing's rows; they never run a solver
-    from ..solving.coalitions import Analysed
-
-FORMATS = ("table", "json", "jsonl", "csv")
-FORMS: tuple[Form, ...] = ("majority", "minority")
-
-
-def _with_abstain(investiture: str) -> bool:
-    """`abstain` is shown only where the investiture rule lets anyone abstain."""
-    return investiture != "absolute"
-
-
-def item_dict(item: Allocation | Coalition, investiture: str) -> dict[str, Any]:
-    if isinstance(item, Allocation):
-        cabinet: dict[str, Any] = dict(item.cabinet)
-        posts: dict[str, Any] = dict(item.posts)
-        portfolios: dict[str, Any] = dict(item.portfolios)
-    else:
-        cabinet = {p: {"min": r.min, "max": r.max} for p, r in item.cabinet.items()}
-        posts = {k: list(v) for k, v in item.posts.items()}
-        portfolios = {k: list(v) for k, v in item.portfolios.items()}
-    out: dict[str, Any] = {"cabinet": cabinet, "support": list(item.support)}
-    if _with_abstain(investiture):
-        out["abstain"] = list(item.abstain)
-    out.update(opposition=list(item.opposition), posts=posts, portfolios=portfolios,
-               programme=list(item.programme), form=item.form, seats=item.seats)
-    return out
-
-
-def summary_dict(result: Result) -> dict[str, Any]:
-    out: dict[str, Any] = {"instance": result.instance.name, "scenario": result.scenario}
-    if result.level == "coalition":
-        out["level"] = "coalition"
-    out.update(status=result.status, complete=result.complete, count=result.count)
-    return out
-
-
-def deadlock_dict(deadlock: Deadlock | None, investiture: str) -> dict[str, Any] | None:
-    """SPEC §5's deadlock object, plus `complete` (False when the relaxations were cut short)
-    and `message` (why the lists are empty, or where they were cut)."""
-    if deadlock is None:
-        return None
-    return {
-        "conflict": list(deadlock.conflict),
-        "relaxations": [{"drop": list(r.drop), "example": item_dict(r.example, investiture)}
-                        for r in deadlock.relaxations],
-        "complete": deadlock.complete,
-        "message": deadlock.message,
-    }
-
-
-def json_chunks(result: Result) -> Iterator[str]:
-    """The JSON document in pieces, so a million coalitions never sit in one string."""
-    head = json.dumps(summary_dict(result), ensure_ascii=False)[:-1]
-    key = "allocations" if result.level == "allocation" else "coalitions"
-    yield f'{head}, "{key}": ['
-    for i, item in enumerate(result.items):
-        yield (", " if i else "") + json.dumps(item_dict(item, result.investiture),
-                                               ensure_ascii=False)
-    deadlock = deadlock_dict(result.deadlock, result.investiture)
-    yield f'], "deadlock": {json.dumps(deadlock, ensure_ascii=False)}}}\n'
-
-
-def json_stream(lines: Iterable[str], finish: Callable[[], Result], problem: Instance,
-                scenario: str | None) -> Iterator[str]:
-    """The JSON document of a streamed listing: the items (already JSON) as they come, then the
-    verdict (`status`, `complete`, `count`, `deadlock` follow the list, since they are known
-    only at its end)."""
-    investiture = problem.government.investiture
-    head = {"instance": problem.name, "scenario": scenario, "level": "coalition"}
-    yield json.dumps(head, ensure_ascii=False)[:-1] + ', "coalitions": ['
-    for i, line in enumerate(lines):
-        yield (", " if i else "") + line
-    result = finish()
-    tail = {k: v for k, v in summary_dict(result).items() if k not in head}
-    tail["deadlock"] = deadlock_dict(result.deadlock, investiture)
-    yield "], " + json.dumps(tail, ensure_ascii=False)[1:] + "\n"
-
-
-def jsonl_stream(lines: Iterable[str], finish: Callable[[], Result]) -> Iterator[str]:
-    """One line per item as it comes (already JSON), then the summary line."""
-    for line in lines:
-        yield line + "\n"
-    yield jsonl_summary(finish())
-
-
-#: a candidate's shared text: per party its member range, per post and portfolio table (its
-#: opening, and per entry the opening and who can hold it), and the tail
-_Pieces = tuple[list[str], list[tuple[str, list[tuple[str, list[bool]]]]], str]
-
-
-class CoalitionJson:
-    """The JSON of streamed coalitions, straight from the listing's rows: the same text as
-    `json.dumps(item_dict(coalition))`, built from pieces cached per analysis (member ranges,
-    programme, form and seats are shared by every coalition of a candidate), which makes it
-    several times faster. tests/test_scale.py holds it to the slow path."""
-
-    def __init__(self, problem: Instance) -> None:
-        def text(value: object) -> str:
-            return json.dumps(value, ensure_ascii=False)
-
-        self._text = text
-        self.names = [text(p) for p in problem.party_ids]
-        self.posts = [text(p) for p in problem.cabinet.all_posts]
-        self.portfolios = [text(p) for p in problem.cabinet.portfolios]
-        self.abstain = _with_abstain(problem.government.investiture)
-        self._ranges: dict[tuple[int, int], str] = {}
-        self._tails: dict[tuple[tuple[str, ...], str, int], str] = {}
-        self._candidates: dict[int, tuple[Analysed, _Pieces]] = {}
-
-    def line(self, analysed: Analysed, roles: tuple[int, ...]) -> str:
-        names = self.names
-        ranges, tables, tail = self._pieces(analysed)
-        groups: tuple[list[int], ...] = ([], [], [], [])
-        for i, r in enumerate(roles):
-            groups[r].append(i)
-        cabinet = groups[0]
-        parts = ['{"cabinet": {', ", ".join([ranges[i] for i in cabinet]), '}, "support": [',
-                 ", ".join([names[i] for i in groups[1]]), "], "]
-        if self.abstain:
-            parts += ['"abstain": [', ", ".join([names[i] for i in groups[2]]), "], "]
-        parts += ['"opposition": [', ", ".join([names[i] for i in groups[3]]), "], "]
-        for key, labels in tables:
-            parts += [key, ", ".join([label + ", ".join([names[i] for i in cabinet if able[i]])
-                                      + "]" for label, able in labels]), "}, "]
-        parts.append(tail)
-        return "".join(parts)
-
-    def _pieces(self, analysed: Analysed) -> _Pieces:
-        """What every coalition of a candidate shares, as text: `"party": {"min": .., "max":
-        ..}` per party, per post and portfolio who can hold it, and the tail. Kept for the
-        candidates of one cabinet size at a time (ids are only unique among live objects, so
-        the candidate itself is kept beside)."""
-        cached = self._candidates.get(id(analysed))
-        if cached is not None and cached[0] is analysed:
-            return cached[1]
-        if len(self._candidates) > 4096:
-            self._candidates.clear()
-        answer, slots = analysed.answer, analysed.slots
-        ranges = [f"{name}: {self._range(answer, slots[i])}" if slots[i] in answer.ranges
-                  else "" for i, name in enumerate(self.names)]
-        tables = [(f'"{key}": {{', [(f"{label}: [", [slot in able for slot in slots])
-                                    for label, able in zip(labels, ables, strict=True)])
-                  for key, labels, ables in (("posts", self.posts, answer.posts),
-                                             ("portfolios", self.portfolios,
-                                              answer.portfolios))]
-        pieces = (ranges, tables, self._tail(analysed))
-        self._candidates[id(analysed)] = (analysed, pieces)
-        return pieces
-
-    def _range(self, answer: Any, slot: int) -> str:
-        key = (id(answer), slot)
-        if key not in self._ranges:
-            r = answer.ranges[slot]
-            self._ranges[key] = f"{{\"min\": {r.min}, \"max\": {r.max}}}"
-        return self._ranges[key]
-
-    def _tail(self, analysed: Analysed) -> str:
-        key = (analysed.programme, analysed.form, analysed.seats)
-        if key not in self._tails:
-            self._tails[key] = (f"\"programme\": {self._text(list(analysed.programme))}, "
-                                f"\"form\": \"{analysed.form}\", \"seats\": {analysed.seats}}}")
-        return self._tails[key]
-
-
-def to_json(result: Result) -> str:
-    return "".join(json_chunks(result))
-
-
-def jsonl_line(item: Allocation | Coalition, investiture: str) -> str:
-    return json.dumps(item_dict(item, investiture), ensure_ascii=False) + "\n"
-
-
-def jsonl_summary(result: Result) -> str:
-    """The last line of a JSON-lines stream: the result without its items."""
-    return json.dumps({"summary": True, **summary_dict(result),
-                       "deadlock": deadlock_dict(result.deadlock, result.investiture)},
-                      ensure_ascii=False) + "\n"
-
-
-def _columns(level: Level, investiture: str, parties: list[str], posts: list[str],
-             portfolios: list[str]) -> list[str]:
-    roles = ["cabinet", "support"] + (["abstain"] if _with_abstain(investiture) else [])
-    if level == "allocation":
-        split = [f"n:{p}" for p in parties]
-    else:
-        split = [f"{bound}:{p}" for p in parties for bound in ("min", "max")]
-    return [*roles, "opposition", *split, *(f"post:{p}" for p in posts),
-            *(f"portfolio:{p}" for p in portfolios), "programme", "form", "seats"]
-
-
-def _flat_row(item: Allocation | Coalition, parties: list[str], investiture: str
-              ) -> dict[str, Any]:
-    row: dict[str, Any] = {
-        "cabinet": "+".join(item.cabinet), "support": "+".join(item.support),
-        "abstain": "+".join(item.abstain), "opposition": "+".join(item.opposition),
-        "programme": "+".join(item.programme), "form": item.form, "seats": item.seats,
-    }
-    for p in parties:
-        if isinstance(item, Allocation):
-            row[f"n:{p}"] = item.cabinet.get(p, 0)
-        else:
-            r = item.cabinet.get(p)
-            row[f"min:{p}"], row[f"max:{p}"] = (r.min, r.max) if r else (0, 0)
-    for kind, table in (("post", item.posts), ("portfolio", item.portfolios)):
-        for name, holder in table.items():
-            row[f"{kind}:{name}"] = holder if isinstance(holder, str) else "+".join(holder)
-    return row
-
-
-def csv_stream(items: Iterable[Allocation | Coalition], problem: Instance, level: Level
-               ) -> Iterator[str]:
-    """One flat row per allocation (or coalition) as it comes; several parties are joined
-    with `+`."""
-    buffer = io.StringIO()
-    parties = problem.party_ids
-    investiture = problem.government.investiture
-    columns = _columns(level, investiture, parties, problem.cabinet.all_posts,
-                       list(problem.cabinet.portfolios))
-    writer = csv.DictWriter(buffer, fieldnames=columns, extrasaction="ignore",
-                            lineterminator="\n")
-    writer.writeheader()
-    for item in items:
-        writer.writerow(_flat_row(item, parties, investiture))
-        if buffer.tell() > 1 << 16:
-            yield buffer.getvalue()
-            buffer.seek(0)
-            buffer.truncate()
-    yield buffer.getvalue()
-
-
-def to_csv(result: Result) -> str:
-    return "".join(csv_stream(result.items, result.instance, result.level))
-
-
-# --- the table for people -------------------------------------------------------------------------
-
-
-def status_line(result: Result) -> str:
-    noun = "allocation" if result.level == "allocation" else "coalition"
-    plural = f"{result.count} {noun}{'' if result.count == 1 else 's'}"
-    if result.status == "deadlock":
-        return "deadlock: no allocation satisfies every demand (proven)"
-    if result.status == "unknown":
-        return (f"unknown: the {result.stopped_by or 'search'} ended the search before any "
-                f"{noun} was found or deadlock was proven")
-    if result.complete:
-        return f"feasible: {plural}, complete"
-    return f"feasible: {plural} found; INCOMPLETE, the {result.stopped_by} cut the search short"
+from .views import FORMS, cabinet_cell, example_line, holders, shows_abstain, status_line
 
 
 def to_table(result: Result, note: str = "") -> str:
@@ -319,59 +64,15 @@ def aligned(header: list[object], rows: list[list[object]], figures: bool = Fals
 def _table_rows(items: Sequence[Allocation | Coalition], investiture: str
                 ) -> tuple[list[object], list[list[object]]]:
     first = items[0]
-    abstain = _with_abstain(investiture)
+    abstain = shows_abstain(investiture)
     header: list[object] = ["#", "cabinet", "support", *(["abstain"] if abstain else []),
                             "form", "seats", *first.posts, *first.portfolios, "programme"]
     rows: list[list[object]] = []
     for number, item in enumerate(items, 1):
-        if isinstance(item, Allocation):
-            cabinet = ", ".join(f"{p} {n}" for p, n in item.cabinet.items())
-            holders = [*item.posts.values(), *item.portfolios.values()]
-        else:
-            cabinet = ", ".join(
-                f"{p} {r.min}" if r.min == r.max else f"{p} {r.min}-{r.max}"
-                for p, r in item.cabinet.items()
-            )
-            holders = ["/".join(h) for h in [*item.posts.values(), *item.portfolios.values()]]
-        rows.append([number, cabinet, ", ".join(item.support) or "-",
+        rows.append([number, cabinet_cell(item), ", ".join(item.support) or "-",
                      *([", ".join(item.abstain) or "-"] if abstain else []),
-                     item.form, item.seats, *holders, ", ".join(item.programme) or "-"])
+                     item.form, item.seats, *holders(item), ", ".join(item.programme) or "-"])
     return header, rows
-
-
-# --- counts and summaries (solve --count, --summary) ---------------------------------------------
-
-
-def census_dict(result: Result, summary: Summary) -> dict[str, Any]:
-    """`--count` (and with per-party figures and short lists, `--summary`) as one object."""
-    investiture = result.investiture
-    out = summary_dict(result)
-    out["allocations"] = (None if summary.allocations is None
-                          else sum(summary.allocations.values()))
-    out["by_size"] = _by_size(summary)
-    if summary.parties:
-        out["parties"] = {p: vars(f) for p, f in summary.parties.items()}
-        out["smallest"] = [item_dict(c, investiture) for c in summary.smallest]
-        out["largest"] = [item_dict(c, investiture) for c in summary.largest]
-        out["few_parties"] = [item_dict(c, investiture) for c in summary.few]
-        out["few_parties_complete"] = summary.few_complete
-    out["deadlock"] = deadlock_dict(result.deadlock, investiture)
-    return out
-
-
-def _by_size(summary: Summary) -> list[dict[str, Any]]:
-    """Per number of cabinet parties: how many coalitions of each form (and where they were
-    countable, allocations: `{"majority": .., "minority": ..}`)."""
-    sizes = sorted({size for size, _ in summary.counts})
-    rows: list[dict[str, Any]] = []
-    for size in sizes:
-        row: dict[str, Any] = {"cabinet_parties": size}
-        row.update({form: summary.counts.get((size, form), 0) for form in FORMS})
-        if summary.allocations is not None:
-            row["allocations"] = {form: summary.allocations.get((size, form), 0)
-                                  for form in FORMS}
-        rows.append(row)
-    return rows
 
 
 def census_table(result: Result, summary: Summary, note: str = "") -> str:
@@ -409,7 +110,7 @@ def count_lines(summary: Summary) -> list[str]:
 
 def _summary_lines(result: Result, summary: Summary) -> list[str]:
     investiture = result.investiture
-    abstain = _with_abstain(investiture)
+    abstain = shows_abstain(investiture)
     seats = {p.id: p.seats for p in result.instance.parties}
     header: list[object] = ["party", "seats", "cabinet", "support",
                             *(["abstain"] if abstain else []), "pivotal"]
@@ -483,17 +184,6 @@ def _demand_lines(ids: Sequence[str], problem: Instance, indent: str) -> list[st
     return lines
 
 
-def example_line(item: Allocation) -> str:
-    parts = ["cabinet " + ", ".join(f"{p} {n}" for p, n in item.cabinet.items())]
-    if item.support:
-        parts.append("support " + ", ".join(item.support))
-    if item.abstain:
-        parts.append("abstaining " + ", ".join(item.abstain))
-    parts += [f"{post} {holder}" for post, holder in [*item.posts.items(),
-                                                       *item.portfolios.items()]]
-    if item.programme:
-        parts.append("programme " + ", ".join(item.programme))
-    return "; ".join(parts) + f" ({item.form}, {item.seats} seats)"
 
 
 def deadlock_lines(deadlock: Deadlock, problem: Instance) -> list[str]:
@@ -527,19 +217,6 @@ def _relaxations_header(deadlock: Deadlock) -> str:
         f"at least {ways} way{'s' if ways != 1 else ''} (not all listed)")
     return (f"Smallest relaxations: {counted} to unlock a deal by dropping {size} "
             f"demand{'s' if size != 1 else ''}.")
-
-
-def explanation_dict(explanation: Explanation) -> dict[str, Any]:
-    investiture = explanation.instance.government.investiture
-    question = explanation.question
-    return {
-        "instance": explanation.instance.name, "scenario": explanation.scenario,
-        "why_not": None if question is None else question.words(),
-        "status": explanation.status, "complete": explanation.complete,
-        "deadlock": deadlock_dict(explanation.deadlock, investiture),
-        "binding": None if explanation.binding is None else list(explanation.binding),
-        "undecided": list(explanation.undecided),
-    }
 
 
 def explanation_table(explanation: Explanation) -> str:

@@ -43,12 +43,12 @@ from starlette.routing import Route
 
 from ..api import explain, solve
 from ..errors import AllocatorError, InstanceError, Problem, UsageError, format_path
-from ..files import Sink
+from ..files import Sink, read_text
 from ..instance.loader import from_dict, load, loads
-from ..instance.parse import parse, read_text
+from ..instance.parse import parse
 from ..instance.schema import Instance
 from ..instance.transform import CoalitionQuestion, resolve
-from ..render import text as render
+from ..render import json as render_json
 from ..solving.solver import Budget
 
 
@@ -291,7 +291,7 @@ def create_app(paths: list[str], limits: Limits | None = None,
         level, limit = _level(data), _limit(data, limits)
         result = await room.run(lambda: solve(problem, level=level, limit=limit,
                                               time_limit=limits.seconds))
-        document = json.loads(render.to_json(result))
+        document = json.loads(render_json.to_json(result))
         document["scenario"] = scenario
         return JSONResponse(document)
 
@@ -308,7 +308,7 @@ def create_app(paths: list[str], limits: Limits | None = None,
         question = CoalitionQuestion(tuple(cabinet), None if support is None else tuple(support))
         answer = await room.run(lambda: explain(problem, why_not=question,
                                                 time_limit=limits.seconds))
-        document = render.explanation_dict(answer)
+        document = render_json.explanation_dict(answer)
         document["scenario"] = scenario
         return JSONResponse(document)
 

@@ -1,0 +1,81 @@
+"""`allocator draw` and `allocator report`: the chamber as a picture, and the page to share."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from ..files import write_whole
+from ..instance.loader import load
+from ..instance.transform import CoalitionQuestion, check_question, resolve
+from . import options
+from .running import EXIT, Clock, run_command
+
+
+@click.command("draw")
+@click.argument("file", type=click.Path(dir_okay=False))
+@options.scenario("Draw the chamber of")
+@click.option("--coalition", "question", callback=options.question,
+              metavar="PARTY,PARTY[+SUPPORTER...]",
+              help="Show a coalition: lab,green (that cabinet) or lab+green (Labour cabinet, "
+                   "Greens supporting); every other party in opposition.")
+@click.option("--out", metavar="PATH.svg|PATH.png", required=True,
+              help="Where to write the picture (SVG, or PNG by its name), whole or not at all "
+                   "(- for SVG on standard output).")
+def draw(file: str, scenario: str | None, question: CoalitionQuestion | None,
+         out: str) -> None:
+    """The chamber of FILE as a hemicycle (SVG or PNG), one mark per seat."""
+    kind = "svg" if out == "-" else Path(out).suffix.lower().lstrip(".")
+    if kind not in ("svg", "png"):
+        raise click.BadParameter("give a path ending in .svg or .png (or - for SVG on "
+                                 "standard output)", param_hint="--out")
+
+    def work() -> int:
+        from ..render.chamber import Roles, hemicycle_svg, png
+
+        problem = resolve(load(file), scenario)
+        roles = None
+        if question is not None:
+            check_question(problem, question)
+            roles = Roles(question.cabinet, question.support or ())
+        picture = hemicycle_svg(problem, roles)
+        write_whole(out, png(picture) if kind == "png" else picture)
+        return 0
+
+    run_command(work)
+
+
+@click.command("report")
+@click.argument("file", type=click.Path(dir_okay=False))
+@options.scenario("Report on")
+@click.option("--out", metavar="PATH.html", default="-", show_default=True,
+              help="Where to write the page, whole or not at all (- for standard output).")
+@click.option("--sweep", "swept", metavar="SWEEP.json",
+              help="Show this sweep of FILE (saved by `allocator sweep --format json`) as bars.")
+@options.TIME_LIMIT
+def report(file: str, scenario: str | None, out: str, swept: str | None,
+           time_limit: float | None) -> None:
+    """One self-contained HTML page on FILE: the chamber, the deals or their summary, the
+    deadlock and what unlocks it, the scenarios, the recorded outcome, and a sweep if given."""
+    clock = Clock(time_limit)
+
+    def work() -> int:
+        from ..briefing import brief
+        from ..render.report import report_html
+
+        instance = load(file)
+        # the command as a reader could run it again: the file's name, never a local path
+        command = " ".join(["allocator", "report", Path(file).name,
+                            *(["--scenario", scenario] if scenario else []),
+                            *(["--sweep", Path(swept).name] if swept else [])])
+        sweep = None
+        if swept is not None:
+            from ..sweep.document import read_sweep
+
+            sweep = read_sweep(swept, instance)
+        briefing = brief(instance, scenario, command, clock.remaining(), sweep=sweep)
+        write_whole(out, report_html(briefing))
+        return EXIT[briefing.result.status]
+
+    run_command(work)

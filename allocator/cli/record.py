@@ -1,0 +1,126 @@
+"""`allocator parlgov`, `dataset` and `theories`: the post-war record as instances, as the
+choice sets of coalition research, and as the classic theories' hit rates."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from ..errors import UsageError
+from ..files import write_whole
+from . import options
+from .running import run_command
+
+
+def _investiture_rules(ctx: click.Context, param: click.Parameter,
+                       value: tuple[str, ...]) -> dict[str, str]:
+    """`--investiture DNK=absolute`: a country's rule, instead of the default."""
+    rules = {}
+    for given in value:
+        country, _, rule = given.partition("=")
+        if rule not in ("absolute", "relative", "negative") or not country.isalpha():
+            raise click.BadParameter(f"{given!r}: give COUNTRY=absolute, relative or "
+                                     "negative (e.g. DNK=absolute)", ctx, param)
+        rules[country.upper()] = rule
+    return rules
+
+
+@click.command("parlgov")
+@click.argument("given", nargs=-1, required=True, metavar="CSV")
+@click.option("--out", "folder", required=True, metavar="DIR",
+              help="Write one instance file per election into DIR (made if missing).")
+@click.option("--country", "countries", multiple=True, metavar="ISO3...",
+              help="Only these countries (--country DEU NLD, DEU,NLD, or repeated; "
+                   "`western-europe` for all 19).")
+@click.option("--since", type=click.IntRange(1800, 2100), metavar="YEAR",
+              help="Only elections from this year on.")
+@click.option("--investiture", "rules", multiple=True, callback=_investiture_rules,
+              metavar="ISO3=RULE", help="A country's investiture rule (default: negative for "
+                                        "DNK, NOR and SWE, absolute elsewhere).")
+def parlgov(given: tuple[str, ...], folder: str, countries: tuple[str, ...],
+            since: int | None, rules: dict[str, str]) -> None:
+    """One instance per election from ParlGov's view_cabinet CSV, the recorded cabinet as its
+    outcome. Every problem in the data is said, per formation."""
+    table, *more = given
+    if more and not countries:
+        raise click.UsageError(f"unexpected {' '.join(more)}: give one table (CSV)")
+
+    def work() -> int:
+        from ..record import parlgov as importer
+
+        chosen = [c.upper() for c in options.listed((*countries, *more))]
+        if "WESTERN-EUROPE" in chosen:
+            chosen = [c for c in chosen if c != "WESTERN-EUROPE"] + list(
+                importer.WESTERN_EUROPE)
+        rows = importer.read(table)
+        known = {r["country_name_short"] for r in rows}
+        unknown = sorted(set(chosen) - known)
+        if unknown:
+            raise UsageError(f"--country {', '.join(unknown)}: not in the table (it has "
+                             f"{', '.join(sorted(known))})")
+        target = Path(folder)
+        try:
+            target.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise UsageError(f"--out {folder}: cannot make that folder ({exc})") from None
+        written = skipped = 0
+        for found in importer.formations(rows, chosen, since, rules):
+            for line in found.said():
+                click.echo(line, err=True)
+            if found.instance is None:
+                skipped += 1
+                continue
+            write_whole(target / f"{found.slug}.yaml", importer.to_yaml(found))
+            written += 1
+        click.echo(f"{written} formation{'s' if written != 1 else ''} written to {folder}"
+                   + (f"; {skipped} skipped (said above)" if skipped else ""))
+        return 0 if written else 4
+
+    run_command(work)
+
+
+@click.command("dataset")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(), metavar="PATH...")
+@click.option("--out", required=True, metavar="FILE.csv|.parquet",
+              help="Write the rows here, whole or not at all.")
+@options.engine_options
+def dataset(paths: tuple[str, ...], out: str, engine: options.Engine) -> None:
+    """One row per potential government per formation (PATH: instance files, or folders of
+    them), with the attributes coalition theories read and `formed`."""
+
+    def work() -> int:
+        from ..record.dataset import Output, build
+
+        formations = rows = 0
+        with Output(out) as target:
+            for found in build(paths, workers=engine.workers, dask=engine.dask):
+                target.write(found)
+                formations += 1
+                rows += found.count
+                for problem in found.problems:
+                    click.echo(problem, err=True)
+        click.echo(f"{rows:,} potential governments of {formations:,} formation"
+                   f"{'s' if formations != 1 else ''} written to {out}", err=True)
+        return 0
+
+    run_command(work)
+
+
+@click.command("theories")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(), metavar="PATH...")
+@options.engine_options
+def theories(paths: tuple[str, ...], engine: options.Engine) -> None:
+    """How often the classic coalition theories predict the cabinet that formed, against
+    chance, per country and overall; and a conditional logit of the cabinet formed on its
+    attributes (PATH: instance files with recorded outcomes, or folders of them)."""
+
+    def work() -> int:
+        from ..record.dataset import build
+        from ..record.theories import conditional_logit, score, theories_table
+
+        record = score(build(paths, workers=engine.workers, dask=engine.dask))
+        click.echo(theories_table(record, conditional_logit(record)), nl=False)
+        return 0
+
+    run_command(work)

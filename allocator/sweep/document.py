@@ -1,0 +1,133 @@
+"""A sweep's JSON document (SPEC §7), one pydantic model for writing it and for reading it
+back (`allocator report --sweep FILE`): what is written is validated by the model that reads
+it, and a file that does not hold together (a government counted in more draws than the sweep,
+a probability that is not its share of the draws) is refused with where and why.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Annotated, Any
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from ..errors import UsageError, format_path, known
+from ..files import read_text
+from ..instance.schema import Instance
+from ..solving.result import ABSTAIN, CABINET, SUPPORT
+from .run import Roles, SweepResult
+
+Probability = Annotated[float, Field(ge=0, le=1, allow_inf_nan=False)]
+Draws = Annotated[int, Field(ge=0, le=10**9)]
+#: a written share and its count of draws may differ by rounding, never by more
+TOLERANCE = 1e-9
+
+
+class _Document(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class Government(_Document):
+    """One government: its parties by role, and in how many draws (and which share) it has a
+    deal meeting every demand."""
+
+    cabinet: list[str] = Field(min_length=1)
+    support: list[str]
+    abstain: list[str]
+    probability: Probability
+    draws: Draws
+
+
+class Chances(_Document):
+    """A party's share of the draws in which it can sit in a cabinet, support one, or is
+    pivotal to one."""
+
+    cabinet: Probability
+    support: Probability
+    pivotal: Probability
+
+
+class SweepDocument(_Document):
+    """What `allocator sweep --format json` writes (SPEC §7), keys in that order."""
+
+    instance: str
+    scenario: str | None
+    draws: Draws
+    seed: int | None
+    deadlock: Probability
+    coalitions: list[Government]
+    parties: dict[str, Chances]
+    complete: bool
+
+    @model_validator(mode="after")
+    def _shares_of_the_draws(self) -> SweepDocument:
+        for i, government in enumerate(self.coalitions):
+            if government.draws > self.draws:
+                raise ValueError(f"coalitions[{i}] is counted in {government.draws:,} draws, "
+                                 f"more than the sweep's {self.draws:,}")
+            if abs(government.probability - share(government.draws, self.draws)) > TOLERANCE:
+                raise ValueError(f"coalitions[{i}]: probability {government.probability} is "
+                                 f"not {government.draws:,} of {self.draws:,} draws")
+        return self
+
+
+def share(k: int, n: int) -> float:
+    return k / n if n else 0.0
+
+
+def members(result: SweepResult, roles: Roles, role: int) -> list[str]:
+    return [p for p, r in zip(result.instance.party_ids, roles, strict=True) if r == role]
+
+
+def document(result: SweepResult) -> SweepDocument:
+    """The document of a sweep's result."""
+    n = result.draws
+    return SweepDocument(
+        instance=result.instance.name, scenario=result.scenario, draws=n, seed=result.seed,
+        deadlock=share(result.deadlock, n),
+        coalitions=[Government(cabinet=members(result, roles, CABINET),
+                               support=members(result, roles, SUPPORT),
+                               abstain=members(result, roles, ABSTAIN),
+                               probability=share(k, n), draws=k)
+                    for roles, k in result.governments],
+        parties={p: Chances(cabinet=share(c, n), support=share(s, n), pivotal=share(v, n))
+                 for p, (c, s, v) in result.parties.items()},
+        complete=result.complete)
+
+
+def sweep_dict(result: SweepResult) -> dict[str, Any]:
+    """The document as plain data (what the pictures and the report read)."""
+    return document(result).model_dump()
+
+
+def sweep_json(result: SweepResult) -> str:
+    return json.dumps(sweep_dict(result), ensure_ascii=False) + "\n"
+
+
+def read_sweep(path: str, instance: Instance) -> dict[str, Any]:
+    """A sweep saved with `--format json`, checked against the instance it is about."""
+    where = f"--sweep {path}"
+    try:
+        data = json.loads(read_text(path))
+    except ValueError as exc:
+        raise UsageError(f"{where}: not JSON ({exc})") from None
+    except RecursionError:
+        raise UsageError(f"{where}: not JSON (nested too deep)") from None
+    try:
+        sweep = SweepDocument.model_validate(data)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        message = str(first["msg"]).replace("Value error, ", "")
+        raise UsageError(f"{where}: not the JSON of `allocator sweep --format json` "
+                         f"({format_path(tuple(first['loc'])) or 'the document'}: "
+                         f"{message})") from None
+    if sweep.instance != instance.name:
+        raise UsageError(f"{where}: it is a sweep of {sweep.instance!r}, not of "
+                         f"{instance.name!r}")
+    ids = instance.party_ids
+    named = {p for c in sweep.coalitions for p in (*c.cabinet, *c.support, *c.abstain)}
+    unknown = sorted((named | set(sweep.parties)) - set(ids))
+    if unknown:
+        raise UsageError(f"{where}: it names parties the instance does not have: "
+                         f"{', '.join(unknown)} ({known(ids)})")
+    return sweep.model_dump()
