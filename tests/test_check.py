@@ -9,7 +9,7 @@ from click.testing import CliRunner
 from ruamel.yaml import YAML
 
 import allocator
-from allocator.cli import main as cli
+from allocator import cli
 from allocator.explaining.check import checks
 
 ROOT = Path(__file__).resolve().parent.parent

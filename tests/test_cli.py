@@ -16,7 +16,7 @@ import pytest
 from click.testing import CliRunner
 
 import allocator
-from allocator.cli import main as cli
+from allocator import cli
 
 ROOT = Path(__file__).resolve().parent.parent
 WORCESTER = str(ROOT / "instances" / "worcester-2016.yaml")

@@ -9,8 +9,7 @@ from click.testing import CliRunner
 
 import allocator
 from allocator import CoalitionQuestion as Q
-from allocator import UsageError, explain
-from allocator.cli import main as cli
+from allocator import UsageError, cli, explain
 from allocator.explaining.deadlock import BASE_RULES_ONLY, explain_deadlock
 from allocator.instance.transform import resolve
 from allocator.solving import allocations

@@ -27,9 +27,10 @@ from hypothesis import strategies as st
 
 import allocator
 from allocator.instance.polls import Poll
-from allocator.render.sweep import sweep_dict, wilson
+from allocator.render.sweep import wilson
 from allocator.solving.result import ABSTAIN, CABINET, SUPPORT
 from allocator.sweep.apportion import apportion, qualified
+from allocator.sweep.document import sweep_dict
 from allocator.sweep.draws import Draw, PollDraws, SeatTable, effective_sample_size, pool
 from allocator.sweep.run import SweepResult, sweep
 from allocator.sweep.signature import seat_signature

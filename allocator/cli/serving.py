@@ -34,8 +34,7 @@ def serve(files: tuple[str, ...], host: str, port: int, seconds: float, solving:
         require("starlette", "web")
         from ..web.app import Limits, create_app
 
-        app = create_app(list(files), Limits(seconds=seconds, solving=solving), write,
-                         host=host)
+        app = create_app(list(files), Limits(seconds=seconds, solving=solving), write)
         listening = _bound(host, port)
         shown = f"[{host}]" if ":" in host else host
         click.echo(f"serving {len(files)} instance{'s' if len(files) != 1 else ''} on "
