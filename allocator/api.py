@@ -47,7 +47,8 @@ def solve(instance: Instance, scenario: str | None = None, *, level: Level = "al
           time_limit: float | None = None,
           on_found: Callable[[Allocation | Coalition], None] | None = None,
           max_relaxations: int = DEFAULT_MAX_RELAXATIONS,
-          on_phase: Callable[[str], None] | None = None) -> Result:
+          on_phase: Callable[[str], None] | None = None,
+          budget: Budget | None = None) -> Result:
     """Every allocation (or coalition) of the instance, in SPEC order, or a deadlock verdict
     with its explanation (a minimal conflict and the minimum relaxations).
 
@@ -55,10 +56,12 @@ def solve(instance: Instance, scenario: str | None = None, *, level: Level = "al
     SPEC order (they are generated in it).
     `limit`, `time_limit` (seconds, for the whole run, explanation included), Ctrl-C and
     SIGTERM end it early: what was found is returned, marked incomplete. `on_phase` hears the
-    name of each phase as it starts. `filters` keep only the governments asked for.
+    name of each phase as it starts. `filters` keep only the governments asked for. A
+    `budget` given (instead of `time_limit`) is shared with other work, and stopping it stops
+    this.
     """
     problem = narrow(resolve(instance, scenario), filters or Filters())
-    budget = Budget(time_limit, on_phase)
+    budget = budget or Budget(time_limit, on_phase)
     search: Search[Any] | coalitions.Listing
     listed_allocations: tuple[Allocation, ...] = ()
     listed_coalitions: tuple[Coalition, ...] = ()
@@ -147,14 +150,15 @@ def iter_allocations(instance: Instance, scenario: str | None = None, *,
 def explain(instance: Instance, scenario: str | None = None, *,
             why_not: CoalitionQuestion | None = None,
             max_relaxations: int = DEFAULT_MAX_RELAXATIONS, time_limit: float | None = None,
-            on_phase: Callable[[str], None] | None = None) -> Explanation:
+            on_phase: Callable[[str], None] | None = None,
+            budget: Budget | None = None) -> Explanation:
     """Explain the instance (or scenario): its deadlock, or its binding demands; with
     `why_not`, why that coalition has no allocation (or that it has one). `time_limit`,
     Ctrl-C and SIGTERM end it early with what was found, marked incomplete."""
     problem = resolve(instance, scenario)
     if why_not is not None:
         problem = ask(problem, why_not)
-    budget = Budget(time_limit, on_phase)
+    budget = budget or Budget(time_limit, on_phase)
     return budget.run(lambda: _explain(problem, scenario, why_not, max_relaxations, budget))
 
 

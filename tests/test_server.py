@@ -22,11 +22,18 @@ import pytest
 
 import allocator
 from allocator.render import json as render
-from allocator.web.app import Limits, create_app
+from allocator.web.app import create_app
+from allocator.web.served import Limits
 
 ROOT = Path(__file__).resolve().parent.parent
 WORCESTER = str(ROOT / "instances" / "worcester-2016.yaml")
 GERMANY = str(ROOT / "instances" / "germany-2017.yaml")
+
+
+def token_of(client, name: str) -> str:
+    """The write token, as the server's own room page holds it."""
+    page = client.get(f"/room/{name}").text
+    return re.search(r'name="allocator-token" content="([^"]+)"', page).group(1)
 
 
 def make_client(paths: list[str], limits: Limits, write: bool = False):
@@ -34,7 +41,7 @@ def make_client(paths: list[str], limits: Limits, write: bool = False):
         warnings.simplefilter("ignore")
         from starlette.testclient import TestClient
 
-        return TestClient(create_app(paths, limits, write))
+        return TestClient(create_app(paths, limits, write), base_url="http://127.0.0.1")
 
 
 @pytest.fixture(scope="module")
@@ -89,7 +96,8 @@ def test_changes_are_checked_like_the_file(client):
     (b'{"instance": "worcester-2016", "pad": "' + b"x" * 30_000 + b'"}', 413),
 ])
 def test_bad_requests_get_a_status_and_problems_never_a_traceback(client, body, status):
-    answer = client.post("/api/solve", content=body)
+    answer = client.post("/api/solve", content=body,
+                         headers={"content-type": "application/json"})
     assert answer.status_code == status
     assert answer.json()["problems"] and "Traceback" not in answer.text
 
@@ -256,14 +264,19 @@ def test_write_saves_a_scenario_into_the_file_keeping_its_comments(tmp_path):
     refused = make_client([str(path)], Limits()).post("/api/scenario", json=body)
     assert refused.status_code == 403 and path.read_text() == original  # not without --write
     writer = make_client([str(path)], Limits(), write=True)
-    assert writer.post("/api/scenario", json=body).status_code == 200
+    assert writer.post("/api/scenario", json=body).status_code == 403  # not without the token
+    assert path.read_text() == original
+    token = token_of(writer, "worcester-2016")
+    assert writer.post("/api/scenario", json=body,
+                       headers={"x-allocator-token": token}).status_code == 200
     written = path.read_text()
     comments = [line for line in original.splitlines() if line.lstrip().startswith("#")]
     assert comments and all(line in written for line in comments)
     instance = allocator.load(path)
     assert instance.scenarios[-1].name == "talks" and len(instance.scenarios) == 7
     assert instance.scenarios[-1].drop == ["green-no-single-party-deal"]
-    again = writer.post("/api/scenario", json=body)  # the same name twice: refused
+    again = writer.post("/api/scenario", json=body,  # the same name twice: refused
+                        headers={"x-allocator-token": token})
     assert again.status_code == 422 and path.read_text() == written
     listed = writer.get("/api/instances").json()[0]["scenarios"]
     assert listed[-1] == "talks"

@@ -32,9 +32,10 @@ def serve(files: tuple[str, ...], host: str, port: int, seconds: float, solving:
     def work() -> int:
         uvicorn = require("uvicorn", "web")
         require("starlette", "web")
-        from ..web.app import Limits, create_app
+        from ..web.app import create_app
+        from ..web.served import Limits
 
-        app = create_app(list(files), Limits(seconds=seconds, solving=solving), write)
+        app = create_app(list(files), Limits(seconds=seconds, solving=solving), write, host)
         listening = _bound(host, port)
         shown = f"[{host}]" if ":" in host else host
         click.echo(f"serving {len(files)} instance{'s' if len(files) != 1 else ''} on "
