@@ -113,7 +113,11 @@ class LocalPool(Engine):
 
     def submit(self, work: Work, item: Any) -> None:
         self.submitted += 1
-        self._send((self.submitted, work, item))
+        task = (self.submitted, work, item)
+        try:
+            self._send(task)
+        except BrokenProcessPool:  # a worker died since the pool was last looked at
+            self._again([task, *self.flying.values()])
 
     def _send(self, task: tuple[int, Work, Any]) -> None:
         self.flying[self._pool().submit(task[1], task[2])] = task
