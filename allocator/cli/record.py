@@ -71,7 +71,7 @@ def parlgov(given: tuple[str, ...], folder: str, countries: tuple[str, ...],
             if found.instance is None:
                 skipped += 1
                 continue
-            write_whole(target / f"{found.slug}.yaml", importer.to_yaml(found))
+            write_whole(importer.path_in(target, found), importer.to_yaml(found))
             written += 1
         click.echo(f"{written} formation{'s' if written != 1 else ''} written to {folder}"
                    + (f"; {skipped} skipped (said above)" if skipped else ""))

@@ -22,6 +22,10 @@ Problems in the data are reported per formation, never passed over: cabinet part
 seats, parties' seats adding up past the chamber (then the chamber is their sum), a prime
 minister outside the cabinet parties, and non-partisan cabinets, which the format cannot
 express (no party holds the cabinet): those are skipped, and said so.
+
+The table is read as a stranger's file: within a size limit, every cell of the form its column
+needs (`read`), a file's name made of the country code and the date only (`path_in`), text
+from the table only ever in YAML strings and, like every message quoting it, `plain`.
 """
 
 from __future__ import annotations
@@ -37,8 +41,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..errors import InstanceError, Problem, UsageError
-from ..instance.loader import from_dict
+from ..errors import InstanceError, Problem, UsageError, shown
+from ..files import read_text
+from ..instance.loader import MAX_PROBLEMS, from_dict
 
 PSEUDO_PARTIES = frozenset({"none", "one-seat", "etc"})
 #: countries whose governments stand unless a majority votes against them
@@ -51,6 +56,24 @@ COLUMNS = ("country_name_short", "country_name", "election_date", "start_date", 
            "party_name_short", "party_name", "party_name_english", "left_right", "country_id",
            "election_id", "cabinet_id", "previous_cabinet_id", "party_id")
 Row = dict[str, str]
+#: the most of a table that is read: ParlGov's whole view_cabinet has about 2 MB
+MAX_TABLE = 20 * 1024 * 1024
+#: the longest text a cell may hold (ParlGov's longest, a party's name, has 119 characters)
+MAX_CELL = 1_000
+#: the columns of whole numbers, and at most how many digits each may have
+NUMBERS = {"seats": 6, "election_seats_total": 6, "country_id": 9, "election_id": 9,
+           "cabinet_id": 9, "party_id": 9}
+#: the columns of names the import copies (other columns have a form of their own)
+TEXTS = ("country_name", "cabinet_name", "party_name_short", "party_name", "party_name_english")
+#: the columns that say yes (1) or no (0)
+FLAGS = ("caretaker", "cabinet_party", "prime_minister")
+#: ParlGov's country codes (ISO 3166 alpha-3): the only part of a file name taken from the table
+COUNTRY = re.compile(r"[A-Z]{3}")
+#: a left-right position, written as decimals
+POSITION = re.compile(r"[0-9]{1,2}(\.[0-9]{1,12})?")
+#: what may not reach a terminal or a YAML comment: control characters (C0, DEL, C1) and the
+#: line and paragraph separators YAML reads as line breaks
+UNSAFE = frozenset({"Cc", "Zl", "Zp"})
 
 
 @dataclass
@@ -67,7 +90,14 @@ class Formation:
 
     @property
     def slug(self) -> str:
+        """The file's name, from the country code (checked: three capital letters) and the
+        election's date, and nothing else from the table."""
         return f"{self.country.lower()}-{self.election.isoformat()}"
+
+    def say(self, problem: str) -> None:
+        """Note a problem of the data. It may quote the table, and is shown on a terminal and
+        written into a YAML comment: it is kept `plain`."""
+        self.problems.append(plain(problem))
 
     def said(self) -> Iterator[str]:
         for problem in self.problems:
@@ -75,39 +105,64 @@ class Formation:
 
 
 def read(path: str) -> list[Row]:
-    """The table's rows, every one checked for the columns the import reads."""
+    """The table's rows, every one checked for the columns the import reads: any problem
+    refuses the whole table, each with its line and column (at most `MAX_PROBLEMS`)."""
+    reader = csv.DictReader(io.StringIO(read_text(path, MAX_TABLE)))
+    problems: list[Problem] = []
+    rows = []
     try:
-        text = Path(path).read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise UsageError(f"{path}: cannot read it ({exc})") from None
-    reader = csv.DictReader(io.StringIO(text))
-    missing = [c for c in COLUMNS if c not in (reader.fieldnames or [])]
-    if missing:
-        raise InstanceError([Problem(
-            f"not ParlGov's view_cabinet table: no column {', '.join(missing)}", file=path,
-            line=1)], source=path)
-    rows, problems = [], []
-    for line, row in enumerate(reader, start=2):
-        wrong = _row_problem(row)
-        if wrong:
-            problems.append(Problem(wrong, file=path, line=line))
-        else:
-            rows.append(row)
+        missing = [c for c in COLUMNS if c not in (reader.fieldnames or [])]
+        if missing:
+            raise InstanceError([Problem(
+                f"not ParlGov's view_cabinet table: no column {', '.join(missing)}", file=path,
+                line=1)], source=path)
+        for row in reader:
+            wrong = [Problem(m, file=path, line=reader.line_num) for m in _row_problems(row)]
+            problems += wrong[:MAX_PROBLEMS - len(problems)]
+            if not wrong:
+                rows.append(row)
+            if len(problems) >= MAX_PROBLEMS:
+                break
+    except csv.Error as exc:  # a cell past csv's limit of 131,072 characters, say
+        problems.append(Problem(f"not a table that can be read ({exc}): is it ParlGov's "
+                                "view_cabinet CSV?", file=path, line=reader.reader.line_num))
     if problems:
-        raise InstanceError(problems[:50], source=path)
+        raise InstanceError(problems, source=path)
     return rows
 
 
-def _row_problem(row: Row) -> str | None:
-    for column in ("seats", "election_seats_total", "election_id", "cabinet_id", "party_id"):
-        if not (row.get(column) or "").isdigit():
-            return f"{column}: {row.get(column)!r} is not a whole number"
+def _row_problems(row: Row) -> Iterator[str]:
+    """What is wrong with a row, column by column, each with what would be right."""
+    if None in row.values():
+        yield "fewer values than the header has columns"
+        return
+    for column in TEXTS:
+        if len(row[column]) > MAX_CELL:
+            yield f"{column}: {len(row[column]):,} characters; at most {MAX_CELL:,} are read"
+    yield from _form_problems(row)
+    position = row["left_right"]
+    if position and not (re.fullmatch(POSITION, position) and float(position) <= 10):
+        yield (f"left_right: {shown(position)} is not a position (a number from 0 to 10, as "
+               "6.25; empty where ParlGov has none)")
     for column in ("election_date", "start_date"):
         try:
             _date(row[column])
-        except (ValueError, KeyError):
-            return f"{column}: {row.get(column)!r} is not a date (dd/mm/yyyy)"
-    return None
+        except ValueError:
+            yield f"{column}: {shown(row[column])} is not a date (dd/mm/yyyy)"
+
+
+def _form_problems(row: Row) -> Iterator[str]:
+    """What is wrong with the row's numbers, flags and country code."""
+    for column, digits in NUMBERS.items():
+        if not re.fullmatch(f"[0-9]{{1,{digits}}}", row[column]):
+            yield (f"{column}: {shown(row[column])} is not a whole number (digits 0-9, "
+                   f"at most {digits})")
+    for column in FLAGS:
+        if row[column] not in ("0", "1"):
+            yield f"{column}: {shown(row[column])} is not 0 or 1"
+    if not re.fullmatch(COUNTRY, row["country_name_short"]):
+        yield (f"country_name_short: {shown(row['country_name_short'])} is not a country "
+               "code (three capital letters, as ISO 3166: DEU)")
 
 
 def _date(text: str) -> datetime.date:
@@ -149,25 +204,28 @@ def formation(cabinets: dict[str, list[Row]], rule: str) -> Formation:
     found = Formation(head["country_name_short"], _date(head["election_date"]),
                       head["election_id"], head["cabinet_name"])
     if not partisan:
-        found.problems.append(f"only a caretaker cabinet ({head['cabinet_name']}) followed "
-                              "the election: it is the outcome")
+        found.say(f"only a caretaker cabinet ({head['cabinet_name']}) followed "
+                  "the election: it is the outcome")
     in_cabinet = [r for r in rows if r["cabinet_party"] == "1"
                   and r["party_name_short"] not in PSEUDO_PARTIES]
     if not in_cabinet:
-        found.problems.append(f"{head['cabinet_name']} is a non-partisan cabinet, which the "
-                              "format cannot express (no listed party holds it): skipped")
+        found.say(f"{head['cabinet_name']} is a non-partisan cabinet, which the "
+                  "format cannot express (no listed party holds it): skipped")
         return found
     found.instance = _instance(rows, in_cabinet, rule, found)
     try:
         from_dict(found.instance)
     except InstanceError as exc:
-        found.problems += [f"not a valid instance, skipped: {p.message}" for p in exc.problems]
+        for problem in exc.problems:
+            found.say(f"not a valid instance, skipped: {problem.message}")
         found.instance = None
     return found
 
 
 def _instance(rows: list[Row], in_cabinet: list[Row], rule: str,
               found: Formation) -> dict[str, Any]:
+    """The formation's instance. Names from the table are `plain` (`solve` and `report` show
+    them) and written as YAML strings, never as YAML of their own."""
     head = rows[0]
     ids = _ids(rows)
     listed = sorted((r for r in rows if r["party_name_short"] not in PSEUDO_PARTIES
@@ -175,25 +233,25 @@ def _instance(rows: list[Row], in_cabinet: list[Row], rule: str,
                     key=lambda r: (-int(r["seats"]), r["party_name_short"]))
     for r in in_cabinet:
         if int(r["seats"]) == 0:
-            found.problems.append(f"cabinet party {r['party_name_short']} has no seats in "
-                                  "ParlGov (an alliance's seats filed under one member?): "
-                                  "kept with 0 seats")
+            found.say(f"cabinet party {r['party_name_short']} has no seats in "
+                      "ParlGov (an alliance's seats filed under one member?): "
+                      "kept with 0 seats")
     parties = []
     for r in listed:
         party: dict[str, Any] = {"id": ids[r["party_id"]],
-                                 "name": r["party_name_english"] or r["party_name"],
+                                 "name": plain(r["party_name_english"] or r["party_name"]),
                                  "seats": int(r["seats"])}
         if r["left_right"].strip():
             party["position"] = round(float(r["left_right"]), 4)
         parties.append(party)
     election = _date(head["election_date"])
     return {
-        "name": f"{head['country_name']}, election of {election:%d %B %Y}: "
-                f"{head['cabinet_name']} cabinet",
+        "name": plain(f"{head['country_name']}, election of {election:%d %B %Y}: "
+                      f"{head['cabinet_name']} cabinet"),
         "date": _date(head["start_date"]).isoformat(),
-        "sources": [f"ParlGov view_cabinet: country {head['country_id']}, election "
-                    f"{head['election_id']}, cabinet {head['cabinet_id']} "
-                    f"({head['cabinet_name']}), party ids "
+        "sources": [plain(f"ParlGov view_cabinet: country {head['country_id']}, election "
+                          f"{head['election_id']}, cabinet {head['cabinet_id']} "
+                          f"({head['cabinet_name']}), party ids ")
                     + ", ".join(r["party_id"] for r in listed)],
         "seats": _chamber(rows, found),
         "parties": parties,
@@ -209,8 +267,8 @@ def _chamber(rows: list[Row], found: Formation) -> int:
     held = sum(int(r["seats"]) for r in rows)
     if held <= total:
         return total
-    found.problems.append(f"the parties' seats add up to {held}, past the chamber's {total}: "
-                          "the chamber is taken as their sum")
+    found.say(f"the parties' seats add up to {held}, past the chamber's {total}: "
+              "the chamber is taken as their sum")
     return held
 
 
@@ -222,11 +280,11 @@ def _outcome(rows: list[Row], in_cabinet: list[Row], ids: dict[str, str],
     if pm and pm[0] in in_cabinet:
         outcome["posts"] = {"leader": ids[pm[0]["party_id"]]}
     elif pm:
-        found.problems.append(f"the prime minister's party ({pm[0]['party_name_short']}) is "
-                              "not among the cabinet parties: the leader is not recorded")
+        found.say(f"the prime minister's party ({pm[0]['party_name_short']}) is "
+                  "not among the cabinet parties: the leader is not recorded")
     else:
-        found.problems.append("ParlGov records no prime minister (a collegial government?): "
-                              "the leader is not recorded")
+        found.say("ParlGov records no prime minister (a collegial government?): "
+                  "the leader is not recorded")
     outcome["expect"] = "feasible"
     return outcome
 
@@ -243,9 +301,31 @@ def _ids(rows: list[Row]) -> dict[str, str]:
     return ids
 
 
+def plain(text: str) -> str:
+    """Text from the table as a message or a comment may show it: without control characters
+    (an escape sequence would act on the terminal, a line break would end the comment and
+    start YAML of the table's making) or the line separators YAML reads as line breaks."""
+    return "".join(c for c in text if unicodedata.category(c) not in UNSAFE)
+
+
+def path_in(folder: Path, found: Formation) -> Path:
+    """Where a formation's file goes: `{slug}.yaml` in `folder`, and nowhere else (checked on
+    the resolved path, so that a link in the folder cannot lead the file out of it)."""
+    path = folder / f"{found.slug}.yaml"
+    try:
+        inside = path.resolve().parent == folder.resolve()
+    except (OSError, RuntimeError) as exc:  # a loop of links
+        raise UsageError(f"--out {folder}: cannot write {path.name} there ({exc})") from None
+    if not inside:
+        raise UsageError(f"--out {folder}: {path.name} there is a link out of the folder; "
+                         "remove it, or give another folder")
+    return path
+
+
 def to_yaml(found: Formation) -> str:
     """The formation's instance file: a comment saying where it came from and what was wrong
-    with the data, then the instance."""
+    with the data (each problem `plain`, on its line), then the instance, whose text from the
+    table is only ever in YAML strings."""
     from ruamel.yaml import YAML
 
     assert found.instance is not None

@@ -1,0 +1,236 @@
+"""Hostile files, as someone who wants harm (or a corrupt download) writes them: a ParlGov table,
+a dataset's formations, a seat table, a sweep's checkpoint, a saved sweep. Each is refused with
+exit status 2 and a message naming the file (and line), or read as it should be; never an
+internal error or a traceback, never a file written outside the folder asked for, never a
+temporary file left, never a result changed by a file edited by hand."""
+
+from __future__ import annotations
+
+import csv
+import os
+import unicodedata
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from ruamel.yaml import YAML
+
+import allocator
+from allocator import cli
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLE = ROOT / "tests" / "data" / "parlgov-sample.csv"
+Row = dict[str, str]
+
+
+def run(*args: object) -> tuple[int, str, str]:
+    result = CliRunner().invoke(cli.main, [str(a) for a in args])
+    return result.exit_code, result.stdout, result.stderr
+
+
+def refused(code: int, err: str, file: object, line: int | None = None) -> None:
+    """Exit status 2, the file (and line) named, no internal error, no traceback."""
+    assert code == 2, err
+    assert "internal error" not in err and "Traceback" not in err, err
+    assert f"{file}:{line}:" in err if line is not None else str(file) in err, err
+
+
+def tree(folder: Path) -> list[str]:
+    """Every path under a folder, relative to it (temporary files included: they start with a
+    dot)."""
+    return sorted(str(p.relative_to(folder)) for p in folder.rglob("*"))
+
+
+# --- allocator parlgov ------------------------------------------------------------------------
+
+
+def sample_rows() -> list[Row]:
+    with SAMPLE.open(encoding="utf-8") as f:
+        return list(csv.DictReader(f))
+
+
+def table(path: Path, change: Callable[[Row], None] | None = None,
+          where: Callable[[Row], bool] = lambda row: row["country_name_short"] == "DEU"
+          ) -> Path:
+    """The sample table with `change` made to the rows `where` says (Germany's: lines 20 to
+    27, the caretaker Merkel IV then Merkel V)."""
+    rows = sample_rows()
+    for row in rows:
+        if change is not None and where(row):
+            change(row)
+    with path.open("w", encoding="utf-8", newline="") as f:
+        writer = csv.DictWriter(f, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+    return path
+
+
+def setting(column: str, value: str) -> Callable[[Row], None]:
+    return lambda row: row.__setitem__(column, value)
+
+
+@pytest.mark.parametrize("code", ["../../escaped", "/tmp/allocator-escaped", "DEU/../../x",
+                                  "deu", "DÉU", "DE\u2028U", ""])
+def test_a_country_code_never_leads_a_file_out_of_the_folder(tmp_path, code):
+    """The file name comes from the country code, which must be a code; before, `../..` wrote
+    two folders up and an absolute path wrote there."""
+    work = tmp_path / "a" / "b"
+    work.mkdir(parents=True)
+    given = table(work / "t.csv", setting("country_name_short", code))
+    code_, _, err = run("parlgov", given, "--out", work / "out")
+    refused(code_, err, given, 20)
+    assert "country_name_short" in err and "is not a country code" in err
+    assert tree(tmp_path) == ["a", "a/b", "a/b/t.csv"]
+    assert not list(Path("/tmp").glob("allocator-escaped*"))
+
+
+def test_a_link_in_the_folder_never_leads_a_file_out_of_it(tmp_path):
+    """A file of the folder that links out of it is refused, not written through."""
+    out, victim = tmp_path / "out", tmp_path / "victim.yaml"
+    out.mkdir()
+    victim.write_text("mine\n")
+    (out / "deu-2017-09-24.yaml").symlink_to(victim)
+    code, _, err = run("parlgov", SAMPLE, "--out", out, "--country", "DEU")
+    refused(code, err, out)
+    assert "deu-2017-09-24.yaml there is a link out of the folder" in err
+    assert victim.read_text() == "mine\n"
+
+
+def caretaker_only(name: str) -> Callable[[Row], None]:
+    """Germany 2017 with only the caretaker cabinet, named `name` (it is then the outcome, and
+    the data problems quote its name)."""
+    def change(row: Row) -> None:
+        row["caretaker"] = "1"
+        row["cabinet_name"] = name
+    return change
+
+
+def imported(tmp_path: Path, change: Callable[[Row], None], label: str) -> tuple[str, str]:
+    """The text of Germany 2017's file, and what was said on stderr."""
+    given = table(tmp_path / f"{label}.csv", change)
+    out = tmp_path / label
+    code, _, err = run("parlgov", given, "--out", out, "--country", "DEU")
+    assert code == 0, err
+    assert tree(out) == ["deu-2017-09-24.yaml"]
+    return (out / "deu-2017-09-24.yaml").read_text(encoding="utf-8"), err
+
+
+@pytest.mark.parametrize("name", ["x\ndemands: [{type: veto_leader, of: [spd]}]", "x\r\n# y",
+                                  "x\u2028demands: [{type: veto_leader, of: [spd]}]",
+                                  "x\x85demands: [{type: veto_leader, of: [spd]}]"])
+@pytest.mark.parametrize("make", [caretaker_only, lambda name: setting("cabinet_name", name)],
+                         ids=["in a comment", "in the name"])
+def test_text_from_the_table_is_only_ever_a_yaml_string(tmp_path, name, make):
+    """A cabinet's name is quoted in the file's header comment (a data problem) and written in
+    the instance's name and sources; before, a line break in it ended the comment and wrote a
+    real `demands:` key into the file."""
+    text, _ = imported(tmp_path, make(name), "hostile")
+    plain, _ = imported(tmp_path, make("x"), "plain")
+    data = YAML(typ="safe").load(text)
+    assert "demands" not in data
+    hostile, expected = allocator.loads(text), allocator.loads(plain)
+    assert hostile.demands == [] and control_characters(hostile.name) == []
+    assert "x" in hostile.name and ("y" in hostile.name or "demands: [{" in hostile.name)
+    assert (hostile.model_dump(exclude={"name", "sources"})
+            == expected.model_dump(exclude={"name", "sources"}))
+    comments = [line for line in text.splitlines() if line.startswith("#")]
+    assert comments == [line for line in plain.splitlines() if line.startswith("#")] or (
+        len(comments) == 2 and comments[1].startswith("# Data: only a caretaker cabinet (x"))
+
+
+def control_characters(text: str) -> list[str]:
+    """The characters a terminal or YAML would act on (but line ends)."""
+    return [c for c in text if unicodedata.category(c) in ("Cc", "Zl", "Zp") and c != "\n"]
+
+
+def test_no_control_sequence_from_the_table_reaches_the_terminal(tmp_path):
+    """Data problems quote party and cabinet names; before, an escape sequence in one (clear
+    the screen, set the window's title) reached stderr as it was."""
+    hostile = "\x1b[2J\x1b]0;title\x07\r\x9b31m\x7f"
+
+    def change(row: Row) -> None:
+        if row["party_name_short"] == "FI-PdL":  # a cabinet party without seats: said
+            row["party_name_short"] = "FI" + hostile
+    given = table(tmp_path / "t.csv", change, where=lambda row: True)
+    out = tmp_path / "out"
+    code, _, err = run("parlgov", given, "--out", out, "--country", "ITA")
+    assert code == 0 and "cabinet party FI[2J]0;title31m has no seats" in err, err
+    assert control_characters(err) == []
+    text = (out / "ita-2008-04-13.yaml").read_text(encoding="utf-8")
+    header = [line for line in text.splitlines() if line.startswith("#")]
+    assert control_characters("\n".join(header)) == [] and len(header) == 2
+    code, _, err = run("parlgov", table(tmp_path / "u.csv", caretaker_only(hostile)), "--out",
+                       out, "--country", "DEU")
+    assert code == 0 and "only a caretaker cabinet ([2J]0;title31m)" in err
+    assert control_characters(err) == []
+
+
+@pytest.mark.parametrize("column, value, said", [
+    ("left_right", "abc", "is not a position (a number from 0 to 10"),
+    ("left_right", "nan", "is not a position"),
+    ("left_right", "inf", "is not a position"),
+    ("left_right", "-1", "is not a position"),
+    ("left_right", "10.5", "is not a position"),
+    ("seats", "²", "'²' is not a whole number (digits 0-9, at most 6)"),
+    ("seats", "٣", "is not a whole number"),
+    ("seats", "9" * 5000, "is not a whole number (digits 0-9, at most 6)"),
+    ("party_id", " 1", "is not a whole number"),
+    ("caretaker", "yes", "caretaker: 'yes' is not 0 or 1"),
+    ("election_date", "2017-09-24", "is not a date (dd/mm/yyyy)"),
+    ("cabinet_name", "x" * 2000, "cabinet_name: 2,000 characters; at most 1,000 are read"),
+    ("cabinet_name", "x" * 140_000, "not a table that can be read (field larger than field "
+                                    "limit (131072))"),
+])
+def test_bad_cells_are_located_with_their_fix(tmp_path, column, value, said):
+    """Before: `abc` and `²` (str.isdigit accepts it, int does not), 5,000 digits and a cell
+    past the csv module's limit were internal errors; `nan` and `inf` became positions."""
+    given = table(tmp_path / "t.csv", setting(column, value))
+    code, _, err = run("parlgov", given, "--out", tmp_path / "out")
+    refused(code, err, given, 20)
+    assert said in err and len(err) < 5000
+    assert tree(tmp_path) == ["t.csv"]
+
+
+def test_every_bad_row_is_said_but_not_forever(tmp_path):
+    given = table(tmp_path / "t.csv", setting("seats", "x"), where=lambda row: True)
+    code, _, err = run("parlgov", given, "--out", tmp_path / "out")
+    refused(code, err, given, 2)
+    assert "50 problems found" in err and f"{given}:51: seats" in err
+
+
+def test_a_row_short_of_values_is_located(tmp_path):
+    given = tmp_path / "t.csv"
+    given.write_text(SAMPLE.read_text(encoding="utf-8").split("\n", 1)[0] + "\nDEU,Germany\n")
+    code, _, err = run("parlgov", given, "--out", tmp_path / "out")
+    refused(code, err, given, 2)
+    assert "fewer values than the header has columns" in err
+
+
+@pytest.mark.parametrize("make", ["device", "fifo", "folder", "latin-1", "huge"])
+def test_a_table_that_is_not_a_text_file_of_sane_size_is_refused(tmp_path, make):
+    """Before, /dev/zero and a FIFO hung (reading forever, or waiting for a writer) and a table
+    of any size was read whole."""
+    given = tmp_path / "t.csv"
+    if make == "device":
+        given = Path("/dev/zero")
+    elif make == "fifo":
+        os.mkfifo(given)
+    elif make == "folder":
+        given.mkdir()
+    elif make == "latin-1":
+        given.write_bytes(SAMPLE.read_text(encoding="utf-8").encode("latin-1", "replace"))
+    else:
+        with given.open("wb") as f:
+            f.truncate(21 * 1024 * 1024)  # sparse: nothing is written
+    code, _, err = run("parlgov", given, "--out", tmp_path / "out")
+    refused(code, err, given)
+    said = {"latin-1": "not UTF-8 text", "huge": "at most 20,971,520 are read"}
+    assert said.get(make, "not a regular file") in err
+    assert not (tmp_path / "out").exists()
+
+
+def test_countries_may_still_be_listed_with_spaces(tmp_path):
+    code, out, err = run("parlgov", SAMPLE, "--out", tmp_path, "--country", "DEU", "ITA")
+    assert code == 0, err
+    assert tree(tmp_path) == ["deu-2017-09-24.yaml", "ita-2008-04-13.yaml"]
