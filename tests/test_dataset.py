@@ -144,7 +144,7 @@ def test_every_attribute_follows_its_definition(inst):
 
     instance = allocator.from_dict(inst)
     rows = list(csv.DictReader(io.StringIO("".join(
-        formation_rows(("t", instance.model_dump_json())).text())), fieldnames=COLUMNS))
+        formation_rows(("t", instance.model_dump_json(), False)).text())), fieldnames=COLUMNS))
     coalitions = allocator.solve(instance, level="coalition").coalitions
     assert [(r["cabinet"], r["support"], r["abstain"]) for r in rows] == [
         ("+".join(c.cabinet), "+".join(c.support), "+".join(c.abstain)) for c in coalitions]
@@ -163,7 +163,7 @@ def test_the_formed_row_follows_the_recorded_outcome():
 
     def formed(outcome: dict) -> list[tuple[str, str]]:
         text = allocator.from_dict({**base, "outcome": outcome}).model_dump_json()
-        rows = formation_rows(("t", text))
+        rows = formation_rows(("t", text, False))
         found = [r for r in csv.DictReader(io.StringIO("".join(rows.text())),
                                            fieldnames=COLUMNS) if r["formed"] == "1"]
         return [(r["cabinet"], r["support"]) for r in found]
@@ -173,7 +173,7 @@ def test_the_formed_row_follows_the_recorded_outcome():
     assert formed({"cabinet": ["a", "b"]}) == [("a+b", "")]
     text = allocator.from_dict({**base, "outcome": {"cabinet": ["c"], "support": []}}
                                ).model_dump_json()
-    rows = formation_rows(("t", text))
+    rows = formation_rows(("t", text, False))
     assert rows.formed == 0 and "not among its" in rows.problems[0]
 
 

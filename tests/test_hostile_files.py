@@ -234,3 +234,62 @@ def test_countries_may_still_be_listed_with_spaces(tmp_path):
     code, out, err = run("parlgov", SAMPLE, "--out", tmp_path, "--country", "DEU", "ITA")
     assert code == 0, err
     assert tree(tmp_path) == ["deu-2017-09-24.yaml", "ita-2008-04-13.yaml"]
+
+
+# --- allocator dataset ------------------------------------------------------------------------
+
+
+FORMATION = """\
+name: x
+parties: [{id: -a, seats: 5}, {id: b, seats: 4}, {id: c, seats: 2}]
+cabinet: {size: {min: 1, max: 3}}
+outcome: {cabinet: [-a, b], expect: feasible}
+"""
+NAMES = ["=cmd|' -c calc'!a0", "+1+1", "-2+3", "-1.5", "@SUM(A1)", "\tx", "\rx", "plain"]
+
+
+def dataset(tmp_path: Path, out: str) -> tuple[int, str, str]:
+    folder = tmp_path / "formations"
+    folder.mkdir(exist_ok=True)
+    for name in NAMES:
+        (folder / f"{name}.yaml").write_text(FORMATION)
+    return run("dataset", *sorted(folder.iterdir()), "--out", tmp_path / out, "--workers", "1")
+
+
+def test_a_csv_cell_never_reads_as_a_formula(tmp_path):
+    """Formations are named after their files: before, a file `=cmd|' -c calc'!a0.yaml` put a
+    formula into the CSV that a spreadsheet would run. Every text cell that a spreadsheet
+    would take for a formula starts with `'`, numbers and plain text as they were."""
+    code, _, err = dataset(tmp_path, "rows.csv")
+    assert code == 0, err
+    with (tmp_path / "rows.csv").open(encoding="utf-8", newline="") as f:
+        rows = list(csv.DictReader(f))
+    formations = sorted({row["formation"] for row in rows})
+    assert formations == sorted(["'=cmd|' -c calc'!a0", "'+1+1", "'-2+3", "-1.5", "'@SUM(A1)",
+                                 "'\tx", "'\rx", "plain"])
+    texts = [row[c] for row in rows for c in ("cabinet", "support", "abstain", "leader")]
+    assert "'-a+b" in texts and "'-a" in texts and "b" in texts
+    assert not any(cell.startswith(tuple("=+-@\t\r")) for cell in texts)
+    assert {row["cabinet_seats"] for row in rows} >= {"9"}
+    assert tree(tmp_path) == ["formations", *(f"formations/{n}.yaml" for n in sorted(NAMES)),
+                              "rows.csv"]
+
+
+def test_parquet_keeps_the_values_as_they_are(tmp_path):
+    """Parquet is not read as formulas: its cells are the formations' and parties' own."""
+    import pyarrow.parquet as pq
+
+    code, _, err = dataset(tmp_path, "rows.parquet")
+    assert code == 0, err
+    rows = pq.read_table(tmp_path / "rows.parquet").to_pylist()
+    assert sorted({row["formation"] for row in rows}) == sorted(NAMES)
+    assert "-a+b" in {row["cabinet"] for row in rows}
+
+
+def test_theories_read_the_names_as_they_are(tmp_path):
+    folder = tmp_path / "formations"
+    folder.mkdir()
+    (folder / "=x-1.yaml").write_text(FORMATION)
+    code, out, err = run("theories", folder, "--workers", "1")
+    assert code == 0, err
+    assert "=X" in out and "'=X" not in out

@@ -94,7 +94,8 @@ def dataset(paths: tuple[str, ...], out: str, engine: options.Engine) -> None:
 
         formations = rows = 0
         with Output(out) as target:
-            for found in build(paths, workers=engine.workers, dask=engine.dask):
+            for found in build(paths, workers=engine.workers, dask=engine.dask,
+                               spreadsheet=not target.parquet):
                 target.write(found)
                 formations += 1
                 rows += found.count

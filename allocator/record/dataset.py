@@ -29,6 +29,7 @@ potential governments (or that has none) has no formed row, and `problems` says 
 
 from __future__ import annotations
 
+import re
 import zlib
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
@@ -47,6 +48,13 @@ COLUMNS = ("formation", "cabinet", "support", "abstain", "parties", "cabinet_sea
            "connected", "minimal_connected_winning", "range", "leader", "formed")
 #: rows per block a worker hands back (compressed CSV text)
 BLOCK = 50_000
+#: the end of a row, as RFC 4180 has it: a cell holding a line break or a carriage return (a
+#: formation's file may be named so) is then quoted, and stays one cell
+EOL = "\r\n"
+#: how a cell that a spreadsheet would take for a formula begins (`as_text`)
+FORMULA = frozenset("=+-@\t\r")
+#: a number, which may begin with `-` and stay a number
+NUMBER = re.compile(r"-[0-9]+(\.[0-9]+)?([eE][-+]?[0-9]+)?")
 
 
 @dataclass(frozen=True)
@@ -132,13 +140,13 @@ class Rows:
             yield zlib.decompress(block).decode()
 
 
-def formation_rows(job: tuple[str, str]) -> Rows:
-    """Every row of one formation (`job`: its name and its instance as JSON), wherever it
-    runs."""
+def formation_rows(job: tuple[str, str, bool]) -> Rows:
+    """Every row of one formation (`job`: its name, its instance as JSON, and whether the rows
+    are for a spreadsheet: see `as_text`), wherever it runs."""
     import csv
     import io
 
-    name, text = job
+    name, text, spreadsheet = job
     problem = resolve(Instance.model_validate_json(text), None)
     listing = Listing(problem)
     groups = list(listing.canonical())
@@ -157,9 +165,9 @@ def formation_rows(job: tuple[str, str]) -> Rows:
             hit = not formed and matches(coalition)
             formed += hit
             if writer is None:
-                writer = csv.writer(buffer, lineterminator="\n")
-            writer.writerow(_row(name, problem, chamber, fewest, analysed, roles, coalition,
-                                 hit))
+                writer = csv.writer(buffer, lineterminator=EOL)
+            row = _row(name, problem, chamber, fewest, analysed, roles, coalition, hit)
+            writer.writerow(_for_spreadsheet(row) if spreadsheet else row)
             count += 1
             if count % BLOCK == 0:
                 blocks.append(zlib.compress(buffer.getvalue().encode(), 6))
@@ -188,6 +196,22 @@ def _outcome(problem: Instance) -> Any:
                      or set(coalition.abstain) == set(outcome.abstain)))
 
     return matches
+
+
+def as_text(cell: str) -> str:
+    """A text cell as a spreadsheet must show it: as text, never as a formula. A cell that
+    begins with `=`, `+`, `-` (but for a number), `@`, a tab or a carriage return would be
+    taken for a formula (a formation named after its file `=cmd|' -c calc'!A0.yaml` would run
+    a program): it gets a leading `'`, which spreadsheets read as "this is text" and do not
+    show (OWASP's rule against CSV injection)."""
+    if cell[:1] in FORMULA and not (cell[:1] == "-" and NUMBER.fullmatch(cell)):
+        return "'" + cell
+    return cell
+
+
+def _for_spreadsheet(row: list[object]) -> list[object]:
+    """A row with `as_text` on every text cell (numbers stay numbers)."""
+    return [as_text(cell) if isinstance(cell, str) else cell for cell in row]
 
 
 def _flag(value: bool | None) -> str | int:
@@ -219,9 +243,10 @@ def _row(name: str, problem: Instance, chamber: Chamber, fewest: int | None,
 # --- the coordinator: formations in order, on an engine, into one file -------------------------
 
 
-def jobs(paths: Sequence[str]) -> list[tuple[str, str]]:
-    """Each formation's name (its file's stem) and instance (as JSON), in order of path; a
-    folder means every instance file in it."""
+def jobs(paths: Sequence[str], spreadsheet: bool = False) -> list[tuple[str, str, bool]]:
+    """Each formation's name (its file's stem) and instance (as JSON), in order of path, and
+    whether its rows are for a spreadsheet (`as_text`); a folder means every instance file in
+    it."""
     from ..instance.loader import instance_files, load
 
     files = instance_files(paths)
@@ -230,20 +255,22 @@ def jobs(paths: Sequence[str]) -> list[tuple[str, str]]:
     if twice:
         raise UsageError(f"two formations are named {', '.join(twice)} (a formation is named "
                          "by its file): rename one")
-    return [(path.stem, load(path).model_dump_json()) for path in files]
+    return [(path.stem, load(path).model_dump_json(), spreadsheet) for path in files]
 
 
-def build(paths: Sequence[str], *, workers: int | None = None,
-          dask: str | None = None) -> Iterator[Rows]:
+def build(paths: Sequence[str], *, workers: int | None = None, dask: str | None = None,
+          spreadsheet: bool = False) -> Iterator[Rows]:
     """Every formation's rows, in order of path, computed on an engine (`engines`): a local
-    pool of `workers` (default every core; 1: here) or the Dask scheduler at `dask`."""
+    pool of `workers` (default every core; 1: here) or the Dask scheduler at `dask`. With
+    `spreadsheet`, text cells are written so that a spreadsheet shows them as text
+    (`as_text`); without, as they are (Parquet, and what `theories` reads)."""
     from ..sweep.engines import TICK, engine_for
 
-    todo = jobs(paths)
+    todo = jobs(paths, spreadsheet)
     done: dict[str, Rows] = {}
     with engine_for(workers, dask) as engine:
         sent = 0
-        for name, _ in todo:
+        for name, *_ in todo:
             while name not in done:
                 while sent < len(todo) and engine.room():
                     engine.submit(formation_rows, todo[sent])
@@ -269,7 +296,8 @@ def _schema() -> Any:
 
 class Output:
     """The dataset file: CSV, or Parquet where the path ends in .parquet; written whole or
-    not at all (`output.Sink`)."""
+    not at all (`files.Sink`). A CSV file is opened in spreadsheets, so its rows are built
+    with `spreadsheet` (`build`); Parquet keeps every value as it is."""
 
     def __init__(self, out: str) -> None:
         from ..files import Sink
@@ -286,11 +314,12 @@ class Output:
             self.schema = _schema()
             self.writer = pyarrow.parquet.ParquetWriter(self.sink.stream, self.schema)
             self.options = pyarrow.csv.ReadOptions(column_names=list(COLUMNS))
+            self.parsing = pyarrow.csv.ParseOptions(newlines_in_values=True)
             self.types = pyarrow.csv.ConvertOptions(
                 column_types={f.name: f.type for f in self.schema})
         else:
             self.sink = Sink(out)
-            self.sink.write(",".join(COLUMNS) + "\n")
+            self.sink.write(",".join(COLUMNS) + EOL)
 
     def write(self, rows: Rows) -> None:
         if not self.parquet:
@@ -303,6 +332,7 @@ class Output:
 
         for text in rows.text():
             table = pyarrow.csv.read_csv(io.BytesIO(text.encode()), read_options=self.options,
+                                         parse_options=self.parsing,
                                          convert_options=self.types)
             self.writer.write_table(table.cast(self.schema))
 
