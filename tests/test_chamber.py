@@ -105,37 +105,32 @@ def test_draw_mistakes_are_usage_errors(args, said):
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 
 
-@pytest.mark.skipif(CHROMIUM is None, reason="Debian's chromium is not installed (.ci/run "
-                    "installs it)")
-def test_the_browser_counts_every_seat(tmp_path):
+@pytest.mark.slow
+def test_the_browser_counts_every_seat(browser, tmp_path):
     """The SVG opened in headless chromium: no console error, no request leaves the page, and
     the marks the browser lays out are the seats, per party. The screenshot is kept in the
     test's folder for a person to look at."""
-    from playwright.sync_api import sync_playwright
 
     instance = allocator.load(ROOT / "instances" / "germany-2017.yaml")
     path = tmp_path / "germany.svg"
     path.write_text(hemicycle_svg(instance, Roles(cabinet=("cdu", "csu", "spd"))))
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
-        page = browser.new_page()
-        errors: list[str] = []
-        requests: list[str] = []
-        page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-        page.on("request", lambda r: requests.append(r.url))
-        page.goto(path.as_uri())
-        counted = page.evaluate("""() => {
-            const c = {};
-            for (const s of document.querySelectorAll('.seat')) {
-                const box = s.getBoundingClientRect();
-                if (box.width > 0 && box.height > 0) {
-                    const k = s.getAttribute('data-party'); c[k] = (c[k] || 0) + 1;
-                }
+    page = browser.new_page()
+    errors: list[str] = []
+    requests: list[str] = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.on("request", lambda r: requests.append(r.url))
+    page.goto(path.as_uri())
+    counted = page.evaluate("""() => {
+        const c = {};
+        for (const s of document.querySelectorAll('.seat')) {
+            const box = s.getBoundingClientRect();
+            if (box.width > 0 && box.height > 0) {
+                const k = s.getAttribute('data-party'); c[k] = (c[k] || 0) + 1;
             }
-            return c;
-        }""")
-        page.screenshot(path=str(tmp_path / "germany.png"))
-        browser.close()
+        }
+        return c;
+    }""")
+    page.screenshot(path=str(tmp_path / "germany.png"))
     assert errors == []
     assert requests == [path.as_uri()]
     assert counted == {p.id: p.seats for p in instance.parties}

@@ -63,18 +63,12 @@ def test_a_time_limit_still_gives_a_whole_page(tmp_path):
     assert html.rstrip().endswith("</html>") and 'class="undecided"' in html
 
 
-@pytest.mark.skipif(CHROMIUM is None, reason="Debian's chromium is not installed (.ci/run "
-                    "installs it)")
-def test_every_bundled_report_in_a_real_browser(tmp_path):
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
-        for path in INSTANCES:
-            page_file = tmp_path / f"{path.stem}.html"
-            page_file.write_text(page_of(path))
-            check_in_browser(browser, page_file, allocator.load(path), tmp_path)
-        browser.close()
+@pytest.mark.slow
+def test_every_bundled_report_in_a_real_browser(browser, tmp_path):
+    for path in INSTANCES:
+        page_file = tmp_path / f"{path.stem}.html"
+        page_file.write_text(page_of(path))
+        check_in_browser(browser, page_file, allocator.load(path), tmp_path)
 
 
 def check_in_browser(browser, page_file: Path, instance: allocator.Instance,
@@ -128,12 +122,10 @@ def check_in_browser(browser, page_file: Path, instance: allocator.Instance,
     page.close()
 
 
-@pytest.mark.skipif(CHROMIUM is None, reason="Debian's chromium is not installed (.ci/run "
-                    "installs it)")
-def test_a_report_with_a_sweep_in_a_real_browser(tmp_path):
+@pytest.mark.slow
+def test_a_report_with_a_sweep_in_a_real_browser(browser, tmp_path):
     """`report --sweep`: the bars are on the page, and a click on one redraws the chamber with
     that government."""
-    from playwright.sync_api import sync_playwright
 
     germany = ROOT / "instances" / "germany-2017.yaml"
     swept = tmp_path / "sweep.json"
@@ -145,22 +137,19 @@ def test_a_report_with_a_sweep_in_a_real_browser(tmp_path):
                        "--out", str(page_file))
     assert code == 0, err
     coalitions = json.loads(swept.read_text())["coalitions"]
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
-        check_in_browser(browser, page_file, allocator.load(germany), tmp_path)
-        page = browser.new_page(viewport={"width": 900, "height": 900})
-        page.goto(page_file.as_uri())
-        bars = page.locator("figure.sweep rect.bar")
-        assert bars.count() == len(coalitions)
-        assert bars.first.get_attribute("data-cabinet") == "+".join(coalitions[0]["cabinet"])
-        last = page.locator("figure.sweep g[data-roles]").last
-        last.click()
-        cabinet = coalitions[-1]["cabinet"]
-        drawn = page.evaluate("""() => [...new Set([...document.querySelectorAll(
-            '.seat.cabinet')].map(s => s.dataset.party))]""")
-        assert sorted(drawn) == sorted(cabinet)
-        page.screenshot(path=str(tmp_path / "germany-sweep.png"), full_page=True)
-        browser.close()
+    check_in_browser(browser, page_file, allocator.load(germany), tmp_path)
+    page = browser.new_page(viewport={"width": 900, "height": 900})
+    page.goto(page_file.as_uri())
+    bars = page.locator("figure.sweep rect.bar")
+    assert bars.count() == len(coalitions)
+    assert bars.first.get_attribute("data-cabinet") == "+".join(coalitions[0]["cabinet"])
+    last = page.locator("figure.sweep g[data-roles]").last
+    last.click()
+    cabinet = coalitions[-1]["cabinet"]
+    drawn = page.evaluate("""() => [...new Set([...document.querySelectorAll(
+        '.seat.cabinet')].map(s => s.dataset.party))]""")
+    assert sorted(drawn) == sorted(cabinet)
+    page.screenshot(path=str(tmp_path / "germany-sweep.png"), full_page=True)
 
 
 def test_a_sweep_of_another_instance_is_refused(tmp_path):

@@ -9,7 +9,9 @@ import json
 import re
 import time
 import warnings
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
@@ -21,6 +23,24 @@ from allocator.web.served import Limits
 from tests.helpers import DATA, WORCESTER, running_server
 
 HOSTILE = "\"><img src=x onerror=\"window.pwned=1\"><script>window.pwned=1</script>"
+
+
+@contextmanager
+def serving_folder(folder: Path) -> Iterator[str]:
+    """A plain web server on another loopback port (another origin) serving a folder."""
+    import http.server
+    import threading
+    from functools import partial
+
+    handler = partial(http.server.SimpleHTTPRequestHandler, directory=str(folder))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+        server.server_close()
 
 
 def client_for(paths: list[str], write: bool = False, host: str = "127.0.0.1",
@@ -292,24 +312,30 @@ def test_crafted_links_and_pages_from_elsewhere_in_a_real_browser(browser, tmp_p
 
         page.goto(f"{base}/room/w#drop={quote(HOSTILE)}&scenario={quote(HOSTILE)}"
                   f"&size=1-9&forms=majority,minority&add={quote(crafted)}")
-        page.wait_for_function("document.querySelector('#answer .fail') !== null")
+        page.locator("#answer .fail").wait_for()
         assert page.evaluate("window.pwned") is None and dialogs == []
         assert page.evaluate("typeof pwned") == "undefined"
         assert page.locator("#answer img").count() == 0 and page.locator("#added img").count() == 0
         assert "<img" in page.locator("#answer").inner_text()  # shown as text
         assert path.read_text() == original
-        evil = browser.new_page()
-        evil.route("http://evil.test/", lambda route: route.fulfill(
-            content_type="text/html", body=f"""<script>
+        site = tmp_path / "evil"  # another origin: the same machine, another port
+        site.mkdir()
+        (site / "index.html").write_text(f"""<script>
             const body = JSON.stringify({json.dumps(SAVE)});
             fetch('{base}/api/scenario', {{method: 'POST', mode: 'no-cors',
               headers: {{'content-type': 'text/plain'}}, body}});
             fetch('{base}/api/scenario', {{method: 'POST',
               headers: {{'content-type': 'application/json'}}, body}}).catch(() => 0);
-            window.done = true;</script>"""))
-        evil.goto("http://evil.test/")
-        evil.wait_for_function("window.done === true")
-        time.sleep(0)  # the requests are sent; the file is read after the server answered them
-        httpx.get(f"{base}/api/instances", timeout=5)
+            </script>""")
+        with serving_folder(site) as elsewhere:
+            evil = browser.new_page()
+            sent: list[str] = []
+            evil.on("requestfinished", lambda r: sent.append(r.method))
+            evil.on("requestfailed", lambda r: sent.append(r.method))
+            evil.goto(elsewhere)
+            deadline = time.monotonic() + 20
+            while len([m for m in sent if m in ("POST", "OPTIONS")]) < 2:
+                assert time.monotonic() < deadline, sent
+                evil.wait_for_timeout(50)  # the page's own requests, as the browser reports them
         assert path.read_text() == original
         assert not list(Path(tmp_path).glob(".*.tmp"))
