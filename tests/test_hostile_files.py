@@ -293,3 +293,93 @@ def test_theories_read_the_names_as_they_are(tmp_path):
     code, out, err = run("theories", folder, "--workers", "1")
     assert code == 0, err
     assert "=X" in out and "'=X" not in out
+
+
+# --- allocator sweep --seats -------------------------------------------------------------------
+
+
+WORCESTER = ROOT / "instances" / "worcester-2016.yaml"
+
+
+def seat_table(path: Path, *rows: str) -> Path:
+    path.write_text("con,lab,green\n" + "".join(f"{row}\n" for row in rows), encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize("cell, said", [
+    ("²", "lab: '²' is not a number of seats (0 to 100,000, in digits 0-9)"),
+    ("٣", "is not a number of seats"),
+    ("9" * 5000, "lab: '99999"),
+    ("100001", "is not a number of seats (0 to 100,000"),
+    ("-1", "is not a number of seats"),
+    ("1e3", "is not a number of seats"),
+    ("x" * 140_000, "not a table of seats (field larger than field limit (131072))"),
+])
+def test_a_bad_seat_is_located(tmp_path, cell, said):
+    """Before: `²`, 5,000 digits and a cell past the csv module's limit were internal
+    errors."""
+    given = seat_table(tmp_path / "draws.csv", "17,16,2", f"17,{cell},2")
+    code, _, err = run("sweep", WORCESTER, "--seats", given, "--workers", "1")
+    refused(code, err, given, 3)
+    assert said in err and len(err) < 2000
+    assert tree(tmp_path) == ["draws.csv"]
+
+
+def test_every_bad_seat_row_is_said_but_not_forever(tmp_path):
+    given = seat_table(tmp_path / "draws.csv", *["17,x,2"] * 10_000)
+    code, _, err = run("sweep", WORCESTER, "--seats", given, "--workers", "1")
+    refused(code, err, given, 51)
+    assert "50 problems found" in err and f"{given}:52:" not in err
+
+
+def test_a_header_of_a_million_columns_is_said_briefly(tmp_path):
+    given = tmp_path / "draws.csv"
+    given.write_text("con,lab,green," + ",".join(f"p{i}" for i in range(10**6)) + "\n")
+    code, _, err = run("sweep", WORCESTER, "--seats", given, "--workers", "1")
+    refused(code, err, given, 1)
+    assert "unknown columns 'p0', 'p1'" in err and "and 999,990 more" in err
+    assert len(err) < 1000
+
+
+@pytest.mark.parametrize("make", ["device", "fifo", "huge", "latin-1"])
+def test_a_seat_table_that_is_not_a_text_file_of_sane_size_is_refused(tmp_path, make):
+    """Before, /dev/zero and a FIFO hung, and a table of 24 MB took 1.08 GB of memory."""
+    given = tmp_path / "draws.csv"
+    if make == "device":
+        given = Path("/dev/zero")
+    elif make == "fifo":
+        os.mkfifo(given)
+    elif make == "huge":
+        with given.open("wb") as f:
+            f.truncate(21 * 1024 * 1024)
+    else:
+        given.write_bytes("con,lab,green\n17,16,2\n# é\n".encode("latin-1"))
+    code, _, err = run("sweep", WORCESTER, "--seats", given, "--workers", "1")
+    refused(code, err, given)
+    said = {"huge": "at most 20,971,520 are read", "latin-1": "not UTF-8 text"}
+    assert said.get(make, "not a regular file") in err
+
+
+def test_a_folder_is_no_seat_table(tmp_path):
+    code, _, err = run("sweep", WORCESTER, "--seats", tmp_path, "--workers", "1")
+    refused(code, err, tmp_path)
+    assert "is a directory" in err
+
+
+def test_a_long_seat_table_takes_little_memory(tmp_path):
+    """30,000 rows: one array of numbers, not an object per row (before: a `Draw` a row, about
+    5 MB here; now 12 bytes a row, and the lines read one at a time)."""
+    import tracemalloc
+
+    from allocator.sweep.draws import SeatTable
+
+    text = "con,lab,green\n" + "17,16,2\n" * 30_000
+    instance = allocator.load(WORCESTER)
+    tracemalloc.start()
+    try:
+        table = SeatTable.parse(text, instance, "draws.csv")
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert len(table) == 30_000 and table.draw(29_999).seats == (17, 16, 2)
+    assert peak < 1024 * 1024

@@ -391,7 +391,7 @@ def test_a_bad_seat_table_is_reported_line_by_line(tmp_path):
     csv.write_text("con,lab,green,tory\n1,2,3,4\n")
     code, _, err = run("sweep", str(ROOT / "instances" / "worcester-2016.yaml"), "--seats",
                        str(csv))
-    assert code == 2 and f"{csv}:1: unknown column tory" in err
+    assert code == 2 and f"{csv}:1: unknown column 'tory'" in err
     csv.write_text("con,lab,green\n17,16,2\n17,x,2\n17,16\n")
     code, _, err = run("sweep", str(ROOT / "instances" / "worcester-2016.yaml"), "--seats",
                        str(csv))

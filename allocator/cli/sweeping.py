@@ -71,7 +71,8 @@ def sweep(file: str, scenario: str | None, draws: int, seed: int, seat_table: st
             text = outputs.enter_context(Sink(out))
             picture = outputs.enter_context(Sink(plot, binary=kind == "png", what="--plot")
                                             ) if plot is not None else None
-            with Progress("draw", total=len(table.rows) if table else draws) as progress:
+            with Progress("draw", total=len(table) if table is not None else draws
+                          ) as progress:
                 result = run_sweep(instance, scenario, draws=draws, seed=seed, seats=table,
                                    workers=engine.workers, dask=engine.dask,
                                    checkpoint=checkpoint, time_limit=clock.remaining(),

@@ -19,15 +19,19 @@ held by no listed party), one simulated parliament per row.
 from __future__ import annotations
 
 import csv
-import io
+import hashlib
 import math
 import random
-from collections.abc import Sequence
+import re
+from array import array
+from collections import Counter
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from pathlib import Path
 
-from ..errors import InstanceError, Problem, UsageError, known
+from ..errors import InstanceError, Problem, UsageError, known, shown
+from ..files import read_text
 from ..instance.fields import exact
+from ..instance.loader import MAX_PROBLEMS
 from ..instance.polls import Poll
 from ..instance.schema import Instance
 from .apportion import apportion, qualified
@@ -37,6 +41,12 @@ from .apportion import apportion, qualified
 ELECTORATE = 10**9
 #: the CSV column for seats held by no listed party
 OTHERS = "others"
+#: the most of a seat table that is read (a million rows of a 6-party parliament fit in it)
+MAX_TABLE = 20 * 1024 * 1024
+#: the most seats a cell may give (as a party's seats in an instance)
+MAX_SEATS = 100_000
+#: a cell of seats: ASCII digits only (`str.isdigit` would take `²`, which `int` refuses)
+SEATS = re.compile(r"[0-9]{1,6}")
 
 
 @dataclass(frozen=True)
@@ -174,46 +184,78 @@ def effective_sample_size(sizes: Sequence[int], shares: Sequence[float],
 
 
 class SeatTable:
-    """Parliaments given row by row in a CSV (see the module docstring)."""
+    """Parliaments given row by row in a CSV (see the module docstring), kept as one flat array
+    of numbers (each row: the listed parties' seats, then the unlisted seats), so that a million
+    rows take a few tens of MB rather than an object each."""
 
-    def __init__(self, rows: Sequence[Draw]) -> None:
-        self.rows = list(rows)
+    def __init__(self, rows: Iterable[Draw] = ()) -> None:
+        self.numbers = array("i")
+        self.width = 0  # numbers per row
+        for row in rows:
+            self.add(row)
+
+    def add(self, row: Draw) -> None:
+        self.width = len(row.seats) + 1
+        self.numbers.extend(row.seats)
+        self.numbers.append(row.unlisted)
+
+    def __len__(self) -> int:
+        return len(self.numbers) // self.width if self.width else 0
 
     def draw(self, index: int) -> Draw:
-        return self.rows[index]
+        start = index * self.width
+        row = self.numbers[start:start + self.width]
+        return Draw(tuple(row[:-1]), row[-1])
+
+    def digest(self) -> str:
+        """A digest of every row: two tables with the same digest are the same table."""
+        return hashlib.sha256(self.numbers.tobytes() + str(self.width).encode()).hexdigest()
 
     @classmethod
     def read(cls, path: str, instance: Instance) -> SeatTable:
-        """Read and check the whole table: every problem with its line, none silently."""
-        try:
-            text = Path(path).read_text(encoding="utf-8-sig")
-        except (OSError, UnicodeDecodeError) as exc:
-            raise UsageError(f"--seats {path}: cannot read it ({exc})") from None
-        return cls.parse(text, instance, path)
+        """Read and check the whole table (a regular UTF-8 file of at most `MAX_TABLE`
+        bytes): every problem with its line, none silently."""
+        return cls.parse(read_text(path, MAX_TABLE), instance, path)
 
     @classmethod
     def parse(cls, text: str, instance: Instance, name: str) -> SeatTable:
+        """The table in `text`, or an `InstanceError` with every problem found (at most
+        `MAX_PROBLEMS`), each with its line."""
         ids = instance.party_ids
-        reader = csv.reader(io.StringIO(text))
-        header = [h.strip() for h in next(reader, [])]
-        problems = [Problem(message, file=name, line=1) for message in _header(header, ids)]
-        if problems:
-            raise InstanceError(problems, source=name)
-        rows = []
-        for line, cells in enumerate(reader, start=2):
-            if not any(cell.strip() for cell in cells):
-                continue
-            said = _row(header, cells, ids)
-            if isinstance(said, Draw):
-                rows.append(said)
-            else:
-                problems += [Problem(message, file=name, line=line) for message in said]
-        if not rows and not problems:
+        reader = csv.reader(_lines(text))
+        table, problems = cls(), []
+        try:
+            header = [h.strip() for h in next(reader, [])]
+            problems = [Problem(message, file=name, line=1) for message in _header(header, ids)]
+            if problems:
+                raise InstanceError(problems, source=name)
+            for cells in reader:
+                said = _row(header, cells, ids)
+                if isinstance(said, Draw):
+                    table.add(said)
+                else:
+                    problems += [Problem(m, file=name, line=reader.line_num) for m in said]
+                if len(problems) >= MAX_PROBLEMS:
+                    break
+        except csv.Error as exc:  # a cell past csv's limit of 131,072 characters, say
+            problems.append(Problem(f"not a table of seats ({exc})", file=name,
+                                    line=reader.line_num))
+        if not len(table) and not problems:
             problems.append(Problem("no rows: give one simulated parliament per line under "
                                     "the header", file=name, line=1))
         if problems:
-            raise InstanceError(problems[:50], source=name)
-        return cls(rows)
+            raise InstanceError(problems[:MAX_PROBLEMS], source=name)
+        return table
+
+
+def _lines(text: str) -> Iterator[str]:
+    """The lines of a text, each with its line break, one at a time (`io.StringIO` would hold
+    a copy of the whole text at 4 bytes a character)."""
+    start = 0
+    while start < len(text):
+        end = text.find("\n", start) + 1 or len(text)
+        yield text[start:end]
+        start = end
 
 
 def _header(header: list[str], ids: list[str]) -> list[str]:
@@ -221,26 +263,36 @@ def _header(header: list[str], ids: list[str]) -> list[str]:
     wrong = []
     unknown = [h for h in header if h not in ids and h != OTHERS]
     if unknown:
-        wrong.append(f"unknown column{'s' if len(unknown) > 1 else ''} {', '.join(unknown)} "
+        wrong.append(f"unknown column{'s' if len(unknown) > 1 else ''} {_listed(unknown)} "
                      f"(the header names party ids and optionally {OTHERS}; {known(ids)})")
-    missing = [p for p in ids if p not in header]
+    missing = sorted(set(ids) - set(header), key=ids.index)
     if missing:
         wrong.append(f"no column for {', '.join(missing)}: every listed party needs one")
-    twice = sorted({h for h in header if header.count(h) > 1})
+    twice = sorted(h for h, times in Counter(header).items() if times > 1)
     if twice:
-        wrong.append(f"column{'s' if len(twice) > 1 else ''} {', '.join(twice)} given twice")
+        wrong.append(f"column{'s' if len(twice) > 1 else ''} {_listed(twice)} given twice")
     return wrong
 
 
+def _listed(names: list[str], most: int = 10) -> str:
+    """Column names as a message quotes them: the first few, each `shown`."""
+    more = f" and {len(names) - most:,} more" if len(names) > most else ""
+    return ", ".join(shown(n) for n in names[:most]) + more
+
+
 def _row(header: list[str], cells: list[str], ids: list[str]) -> Draw | list[str]:
-    """One row of a seat table as a parliament, or what is wrong with it."""
+    """One row of a seat table as a parliament, or what is wrong with it (an empty row: no
+    parliament, and nothing wrong)."""
+    if not any(cell.strip() for cell in cells):
+        return []
     if len(cells) != len(header):
-        return [f"{len(cells)} values for {len(header)} columns"]
+        return [f"{len(cells):,} values for {len(header)} columns"]
     values, wrong = {}, []
     for column, cell in zip(header, cells, strict=True):
         cell = cell.strip()
-        if not cell.isdigit() or int(cell) > 100_000:
-            wrong.append(f"{column}: {cell!r} is not a number of seats (0 to 100,000)")
+        if not SEATS.fullmatch(cell) or int(cell) > MAX_SEATS:
+            wrong.append(f"{column}: {shown(cell)} is not a number of seats (0 to "
+                         f"{MAX_SEATS:,}, in digits 0-9)")
         else:
             values[column] = int(cell)
     seats = tuple(values.get(p, 0) for p in ids)

@@ -285,12 +285,11 @@ def sweep(instance: Instance, scenario: str | None = None, *, draws: int = 1000,
 
     problem = resolve(instance, scenario)
     source: PollDraws | SeatTable = seats if seats is not None else PollDraws(problem, seed)
-    total = len(seats.rows) if seats is not None else draws
+    total = len(seats) if seats is not None else draws
     used_seed = seed if seats is None else None
     text = problem.model_dump_json()
     fingerprint = hashlib.sha256(json.dumps(
-        [text, used_seed, [list(d.seats) + [d.unlisted] for d in seats.rows]
-         if seats is not None else None]).encode()).hexdigest()
+        [text, used_seed, seats.digest() if seats is not None else None]).encode()).hexdigest()
     saved = Checkpoint(checkpoint, fingerprint) if checkpoint is not None else None
     coordinator = _Coordinator(Parliaments(problem), source, total, text,
                                saved.answers() if saved is not None else {}, saved,
