@@ -8,41 +8,17 @@ that the page is a pure function of a `Briefing`.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from typing import Any
 
 from .api import Stream
-from .explaining.check import Check, checks
+from .explaining.check import checks
 from .instance.fields import Role
 from .instance.schema import Instance
 from .instance.transform import adding, pin_roles, resolve
 from .solving import allocations
-from .solving.result import Allocation, Coalition, Result, Summary
+from .solving.result import COUNTED, LISTED, SHOWN_ALLOCATIONS, Allocation, Briefing, Coalition
 from .solving.solver import Budget, Stopped
-
-#: a report lists at most this many coalitions; past it, it shows their summary
-LISTED = 300
-#: for each coalition listed, its allocations are counted up to this many, and the first few shown
-COUNTED, SHOWN_ALLOCATIONS = 200, 5
-
-
-@dataclass(frozen=True)
-class Briefing:
-    """Everything `report.report_html` needs. `result` is the coalition level of the instance
-    (or scenario) with at most `LISTED` coalitions; `summary` is set when there are more."""
-
-    instance: Instance  # as loaded, with its scenarios
-    scenario: str | None
-    result: Result
-    summary: Summary | None
-    verdicts: dict[str, str]  # scenario name -> feasible, deadlock or unknown
-    checks: tuple[Check, ...]
-    command: str
-    #: per coalition listed: its first allocations, and how many it has (None: more than
-    #: COUNTED, and the ones shown are the first of those found)
-    allocations: tuple[tuple[tuple[Allocation, ...], int | None], ...] = ()
-    #: a sweep of the instance (the JSON of `allocator sweep`), shown as bars when given
-    sweep: dict[str, Any] | None = None
 
 
 def brief(instance: Instance, scenario: str | None, command: str,

@@ -1,4 +1,4 @@
-"""An independent brute-force enumerator, written plainly from SPEC.md.
+"""An independent brute-force enumerator, written plainly from docs/spec.md.
 
 It shares no code with the `allocator` package: it reads the instance as a plain dict, tries
 every combination of roles, member counts, post holders and portfolio holders, and keeps those

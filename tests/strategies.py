@@ -1,6 +1,6 @@
 """Random small instances (as plain dicts) for the differential tests.
 
-Written from SPEC.md, independently of the package: `BUILDERS` has one entry per demand type
+Written from docs/spec.md, independently of the package: `BUILDERS` has one entry per demand type
 (tests/test_model.py checks it covers every type the package knows). `instances(of_type=T)`
 makes every instance hold a demand of type T with what it needs to bite (a policy in the
 programme for `opposes_policy`, a second post for `distinct_posts`, ...). `deadlocks()` makes

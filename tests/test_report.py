@@ -15,7 +15,8 @@ from pathlib import Path
 import pytest
 
 import allocator
-from allocator.briefing import LISTED, brief
+from allocator.briefing import brief
+from allocator.solving.result import LISTED
 from allocator.render.report import report_html
 from tests.test_cli import run
 

@@ -18,8 +18,7 @@ from ..instance.transform import CoalitionQuestion, Filters, narrow, resolve
 from ..render import json as render_json
 from ..render import text
 from ..render.formats import FORMATS, Format
-from ..render.views import LISTED
-from ..solving.result import Allocation, Coalition, Form, Level, Result
+from ..solving.result import LISTED, Allocation, Coalition, Form, Level, Result
 from . import options
 from .progress import Progress
 from .running import EXIT, Clock, run_command

@@ -8,27 +8,17 @@ time limit or an interrupt reaches first is undecided (`ok` None), never guessed
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
 from functools import partial
 
 from ..instance.schema import Instance, Outcome
 from ..instance.transform import apply_scenario, resolve, with_outcome, without
 from ..solving.allocations import exists
+from ..solving.result import Check
 from ..solving.solver import Budget, Stopped
 from .relaxations import minimum_drop_count
 from .soft import SoftModel
 
 RECORDED = {"cabinet", "support", "abstain", "posts", "portfolios"}
-
-
-@dataclass(frozen=True)
-class Check:
-    """One expectation: where it is, whether it holds, and in words what was checked or why not."""
-
-    instance: str
-    scenario: str | None
-    ok: bool | None  # None: not decided (the time limit or an interrupt came first)
-    detail: str
 
 
 def checks(instance: Instance, budget: Budget | None = None) -> Iterator[Check]:

@@ -9,7 +9,7 @@ picking a government at random would score). Per country (the formation's name u
 (median, minimal connected winning) counts only formations where every party has one.
 
 Then a **conditional logit** of `formed` on the cabinets' attributes (McFadden; the model of
-Martin & Stevenson 2001), fitted by statsmodels' `ConditionalLogit` with one group per
+Martin & Stevenson 2001), fitted to its maximum by Newton's method (`logit`), one group per
 formation. Its choice sets are the formation's distinct cabinets (a government's support
 parties do not enter), and formations without positions for every party are left out.
 """
@@ -22,10 +22,9 @@ import math
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any
 
-from ..errors import UsageError
 from .dataset import COLUMNS, Rows
+from .logit import ChoiceSets, fit
 
 #: theory -> (the dataset's column, whom it is due to)
 THEORIES = {
@@ -145,67 +144,24 @@ class Fit:
 
 
 def conditional_logit(record: Record) -> Fit | None:
-    """The conditional logit of `formed` on the cabinets' attributes, or None without enough
-    formations. Attributes that never vary within a formation are left out (they cannot be
-    estimated).
-
-    statsmodels fits it (maximum likelihood, standard errors from the Hessian) as a
-    `GenericLikelihoodModel` whose log-likelihood is McFadden's: per formation, the chosen
-    cabinet's utility less the log-sum-exp of all of them. Its own `ConditionalLogit` allows
-    any number of choices per group through a recursion as deep as the group is large, which
-    fails on choice sets of thousands of cabinets; with one choice per group the two are the
-    same model (tests/test_theories.py compares them on small sets)."""
+    """The conditional logit of `formed` on the cabinets' attributes (`logit.fit`: Newton's
+    method to the maximum), or None without enough formations. Attributes that never vary
+    within a formation are left out (they cannot be estimated)."""
     if record.groups < 2:
         return None
-    try:
-        import numpy as np
-    except ImportError:  # numpy comes with OR-Tools; statsmodels is checked below
-        raise UsageError("the conditional logit needs numpy") from None
-    groups = np.array([g for g, _, _ in record.choices])
-    exog = np.array([values for _, values, _ in record.choices], dtype=float)
-    chosen = np.array([c for _, _, c in record.choices])
-    keep = [j for j in range(exog.shape[1])
-            if any(np.ptp(exog[groups == g, j]) > 0 for g in np.unique(groups))]
-    result = choice_logit(chosen, exog[:, keep], groups)
-    return Fit(tuple(ATTRIBUTES[j] for j in keep), tuple(float(x) for x in result.params),
-               tuple(float(x) for x in result.bse), tuple(float(x) for x in result.pvalues),
-               record.groups, len(record.choices), float(result.llf))
-
-
-def choice_logit(chosen: Any, exog: Any, groups: Any) -> Any:
-    """McFadden's conditional logit with one choice per group, fitted by statsmodels."""
-    import numpy as np
-
-    try:
-        from statsmodels.base.model import GenericLikelihoodModel
-    except ImportError:
-        raise UsageError("the conditional logit needs statsmodels: pip install "
-                         "'allocator[research]'") from None
-    order = np.argsort(groups, kind="stable")
-    x, y, g = exog[order], chosen[order], groups[order]
-    starts = np.flatnonzero(np.r_[True, g[1:] != g[:-1]])
-
-    class Logit(GenericLikelihoodModel):  # type: ignore[misc]  # untyped upstream
-        def loglike(self, params: Any) -> float:
-            utility = x @ params
-            top = np.maximum.reduceat(utility, starts)
-            spread = np.repeat(top, np.diff(np.r_[starts, len(utility)]))
-            total = np.log(np.add.reduceat(np.exp(utility - spread), starts)) + top
-            return float(utility[y == 1].sum() - total.sum())
-
-        def score(self, params: Any) -> Any:
-            utility = x @ params
-            top = np.repeat(np.maximum.reduceat(utility, starts),
-                            np.diff(np.r_[starts, len(utility)]))
-            weight = np.exp(utility - top)
-            sums = np.repeat(np.add.reduceat(weight, starts),
-                             np.diff(np.r_[starts, len(utility)]))
-            share = weight / sums
-            return x[y == 1].sum(axis=0) - (share[:, None] * x).sum(axis=0)
-
-    model = Logit(y, x)
-    model.df_model, model.k_extra = x.shape[1], 0  # no constant: every parameter is a slope
-    return model.fit(start_params=np.zeros(x.shape[1]), method="bfgs", maxiter=1000, disp=0)
+    by_group: dict[int, list[tuple[list[float], int]]] = defaultdict(list)
+    for group, values, chosen in record.choices:
+        by_group[group].append((values, chosen))
+    varying = [j for j in range(len(ATTRIBUTES))
+               if any(len({values[j] for values, _ in rows}) > 1 for rows in by_group.values())]
+    sets = ChoiceSets.of([([[values[j] for j in varying] for values, _ in rows],
+                           next(i for i, (_, chosen) in enumerate(rows) if chosen))
+                          for rows in by_group.values()])
+    found = fit(sets)
+    return Fit(tuple(ATTRIBUTES[j] for j in varying),
+               tuple(float(x) for x in found.coefficients),
+               tuple(float(x) for x in found.errors), tuple(float(x) for x in found.p_values),
+               record.groups, len(record.choices), found.log_likelihood)
 
 
 def theories_table(record: Record, fit: Fit | None) -> str:

@@ -20,9 +20,8 @@ from typing import Any
 
 from markupsafe import Markup
 
-from ..briefing import COUNTED, Briefing
 from ..instance.schema import Instance
-from ..solving.result import SHOWN, Allocation, Coalition, Deadlock, Summary
+from ..solving.result import COUNTED, SHOWN, Allocation, Briefing, Coalition, Deadlock, Summary
 from .bars import bars_svg
 from .chamber import hemicycle_svg
 from .pages import REPORT, Script, render, static_text

@@ -12,11 +12,14 @@ import csv
 import io
 import math
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from ..solving.result import ABSTAIN, CABINET, SUPPORT
 from ..sweep.document import members, share, sweep_json
-from ..sweep.run import SweepResult
 from .text import aligned
+
+if TYPE_CHECKING:  # what is rendered; the renderers never run a sweep
+    from ..sweep.run import SweepResult
 
 #: the table lists this many governments, the most likely first (csv and json list them all)
 TABLE_ROWS = 30

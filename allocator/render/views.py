@@ -8,8 +8,6 @@ from __future__ import annotations
 from ..solving.result import Allocation, Coalition, Form, MemberRange, Result
 
 FORMS: tuple[Form, ...] = ("majority", "minority")
-#: a table or a page lists at most this many allocations or coalitions; past it, the summary
-LISTED = 200
 
 
 def shows_abstain(investiture: str) -> bool:

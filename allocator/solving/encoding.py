@@ -4,7 +4,7 @@ Variables: per party one boolean per role (cabinet, support, abstain where inves
 opposition) and a member count; per post and per named portfolio, one boolean per possible holder.
 Every auxiliary variable (involvement, the majority form, the programme, proportionality products)
 is tied to those by a full equivalence, so that enumerating solutions enumerates allocations
-exactly once (../shared/CPSAT-NOTES.md: a half-reified auxiliary duplicates solutions).
+exactly once (docs/cpsat.md: a half-reified auxiliary duplicates solutions).
 
 Each demand is guarded by an *active* literal: the constant True when solving, a free boolean when
 explaining, so that CP-SAT can assume demands in or out (`active`). Each demand type has one

@@ -1,4 +1,5 @@
-"""What a solve returns: allocations or coalitions, a status, and (on deadlock) an explanation.
+"""What the entry points return: allocations or coalitions, a status, and (on deadlock) an
+explanation; a check's verdict; what a report shows.
 
 Plain frozen dataclasses, so that the library hands users typed objects and the renderers turn
 them into JSON, CSV or a table without knowing anything about CP-SAT.
@@ -8,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Any, Literal
 
 from ..instance.schema import Instance
 from ..instance.transform import CoalitionQuestion
@@ -143,6 +144,12 @@ class Result:
         return len(self.items) if self.counted is None else self.counted
 
 
+#: a table or a page lists at most this many allocations or coalitions; past it, the summary
+LISTED = 200
+#: for each coalition a page lists, its allocations are counted up to this many, and the first
+#: few shown
+COUNTED, SHOWN_ALLOCATIONS = 200, 5
+
 #: how many coalitions a summary lists at each end (smallest, largest) and at most among the
 #: governments of few parties
 SHOWN = 10
@@ -177,3 +184,34 @@ class Summary:
     @property
     def total(self) -> int:
         return sum(self.counts.values())
+
+
+@dataclass(frozen=True)
+class Check:
+    """One expectation (`allocator check`): where it is, whether it holds, and in words what
+    was checked or why not."""
+
+    instance: str
+    scenario: str | None
+    ok: bool | None  # None: not decided (the time limit or an interrupt came first)
+    detail: str
+
+
+@dataclass(frozen=True)
+class Briefing:
+    """Everything a report shows (`briefing.brief` works it out). `result` is the coalition
+    level of the instance (or scenario) with at most `LISTED` coalitions; `summary` is set when
+    there are more."""
+
+    instance: Instance  # as loaded, with its scenarios
+    scenario: str | None
+    result: Result
+    summary: Summary | None
+    verdicts: dict[str, str]  # scenario name -> feasible, deadlock or unknown
+    checks: tuple[Check, ...]
+    command: str
+    #: per coalition listed: its first allocations, and how many it has (None: more than
+    #: COUNTED, and the ones shown are the first of those found)
+    allocations: tuple[tuple[tuple[Allocation, ...], int | None], ...] = ()
+    #: a sweep of the instance (the JSON of `allocator sweep`), shown as bars when given
+    sweep: dict[str, Any] | None = None

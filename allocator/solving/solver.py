@@ -1,6 +1,6 @@
 """The solver interface: the only module that creates a CP-SAT solver.
 
-Two kinds of work, each with the parameters measured for it (../shared/CPSAT-NOTES.md):
+Two kinds of work, each with the parameters measured for it (docs/cpsat.md):
 
 * **Decisions** (`Solver`): is the model satisfiable under these assumptions, give a solution,
   give a core, find an optimum. One worker, CP-SAT's default linearization (level 0 made single
@@ -230,7 +230,7 @@ class Solver:
         try:
             status = self._solve(assume)
         finally:
-            self.model.clear_objective()  # type: ignore[no-untyped-call]  # unannotated upstream
+            cast(Any, self.model).clear_objective()  # unannotated upstream
         if not _feasible(self._solver, status, self.model):
             return None
         if status != cp_model.OPTIMAL:

@@ -7,7 +7,7 @@ a probability that is not its share of the draws) is refused with where and why.
 from __future__ import annotations
 
 import json
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
@@ -15,7 +15,9 @@ from ..errors import UsageError, format_path, known
 from ..files import read_text
 from ..instance.schema import Instance
 from ..solving.result import ABSTAIN, CABINET, SUPPORT
-from .run import Roles, SweepResult
+
+if TYPE_CHECKING:  # the document of a result; reading one back needs no solver
+    from .run import Roles, SweepResult
 
 Probability = Annotated[float, Field(ge=0, le=1, allow_inf_nan=False)]
 Draws = Annotated[int, Field(ge=0, le=10**9)]

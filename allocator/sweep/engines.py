@@ -24,6 +24,7 @@ from types import TracebackType
 from typing import Any
 
 from ..errors import UsageError
+from ..extras import require
 
 Work = Callable[[Any], Any]
 #: a task whose worker died this many times is not tried again: the sweep fails instead
@@ -173,27 +174,23 @@ class DaskCluster(Engine):
     error."""
 
     def __init__(self, address: str) -> None:
-        try:
-            from distributed import Client
-            from distributed.comm.addressing import parse_address, parse_host_port
-        except ImportError:
-            raise UsageError("--dask needs Dask's distributed scheduler: "
-                             "pip install 'allocator[dask]'") from None
+        self.distributed = require("distributed", "dask")  # untyped: its calls are Any
+        addressing = require("distributed.comm.addressing", "dask")
         try:  # before connecting: a client that fails half-made complains at exit
-            parse_host_port(parse_address(address)[1])
+            addressing.parse_host_port(addressing.parse_address(address)[1])
         except ValueError as exc:
             raise UsageError(f"--dask {address}: not a scheduler's address ({exc}); give "
                              "it as `dask scheduler` prints it, e.g. tcp://10.0.0.5:8786"
                              ) from None
         try:
-            self.client = Client(  # type: ignore[no-untyped-call]  # unannotated upstream
-                address, timeout=CONNECT, set_as_default=False)
+            self.client = self.distributed.Client(address, timeout=CONNECT,
+                                                  set_as_default=False)
         except (OSError, TimeoutError, ValueError) as exc:
             raise UsageError(f"--dask {address}: cannot reach a Dask scheduler there "
                              f"({exc}). Start one with `dask scheduler` and workers with "
                              f"`dask worker {address}`") from None
         self.flying: set[Any] = set()
-        threads = self.client.nthreads()  # type: ignore[no-untyped-call]  # unannotated
+        threads = self.client.nthreads()
         self.window = max(4 * (sum(threads.values()) or 1), 8)
 
     def room(self) -> bool:
@@ -203,15 +200,13 @@ class DaskCluster(Engine):
         self.flying.add(self.client.submit(work, item, pure=False, retries=MAX_TRIES - 1))
 
     def answers(self, seconds: float) -> list[Any]:
-        from distributed import wait as dask_wait
-
         if not self.flying:
             time.sleep(seconds)
             return []
         try:
             with self.client.as_current():
-                done, _ = dask_wait(  # type: ignore[no-untyped-call]  # unannotated upstream
-                    list(self.flying), timeout=max(seconds, 0.001), return_when="FIRST_COMPLETED")
+                done, _ = self.distributed.wait(list(self.flying), timeout=max(seconds, 0.001),
+                                                return_when="FIRST_COMPLETED")
         except TimeoutError:
             return []
         self.flying -= done
@@ -219,5 +214,5 @@ class DaskCluster(Engine):
 
     def close(self) -> None:
         if self.flying:
-            self.client.cancel(list(self.flying))  # type: ignore[no-untyped-call]
-        self.client.close()  # type: ignore[no-untyped-call]  # unannotated upstream
+            self.client.cancel(list(self.flying))
+        self.client.close()

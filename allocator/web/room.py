@@ -18,11 +18,11 @@ import json
 
 from ruamel.yaml import YAML
 
-from ..briefing import Briefing
 from ..instance.demands import DemandBase
 from ..instance.schema import Instance
 from ..render.pages import REPORT, Script
 from ..render.report import report_html
+from ..solving.result import Briefing
 
 ROOM_SCRIPT = Script("room.js", "allocator.web")
 #: the room's templates first, then the report's it extends
