@@ -8,15 +8,12 @@
     >>> allocator.solve(instance).deadlock.conflict
     ('green-no-single-party-deal', 'lab-perdiswell', 'con-no-perdiswell')
 
-The pipeline, one module each: `loader` (file -> `model.Instance`), `transform` (scenarios,
-drops, pinned roles), `encoding` (CP-SAT model), `solver` (the only place that runs CP-SAT),
-`allocations` / `symmetry` / `coalitions` / `census` (enumeration, counts), `conflict` /
-`relaxations` / `binding` / `deadlock` (explanation), `result`, `render` / `chamber` /
-`report` / `room` (text, pictures, pages), `cli` and `server`; `api` and `briefing` hold the
-entry points (those of `api` exported here). Sweeps over polls: `apportion` (votes -> seats),
-`draws` (simulated parliaments), `sweep` (the entry point: `allocator.sweep.sweep`),
-`engines` (where the work runs), `render_sweep` / `bars` (text, the bar chart). The record:
-`parlgov` (ParlGov's table -> instances), `dataset` (choice sets), `theories` (their tests).
+The pipeline, one subpackage each: `instance` (file -> validated `Instance`, scenarios,
+transformations), `solving` (the CP-SAT model, the solver, allocations and coalitions, results),
+`explaining` (conflicts, relaxations, binding demands, checks), `render` (text, JSON, CSV,
+pictures, the report), `sweep` (simulated parliaments), `record` (ParlGov, choice sets, the
+classic theories), `web` (`allocator serve`) and `cli`; `api` and `briefing` hold the entry
+points (those of `api` exported here), `errors` and `files` what every part shares.
 """
 
 from importlib import import_module
