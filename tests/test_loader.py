@@ -98,7 +98,7 @@ demands:
         "f.yaml:3: parties[0].seats: expected an integer, got 'many'",
         "f.yaml:4: parties[1].id: 'B' is not an id: use lowercase letters, digits, _ and -",
         "f.yaml:6: cabinet.size: the size range is empty (min 9 > max 3); swap them",
-        "f.yaml:7: cabinet.colour: unknown key 'colour'",
+        "f.yaml:7: cabinet.colour: unknown key 'colour' (known: size, min_per_party, posts, portfolios)",
         "f.yaml:9: demands[0]: unknown demand type 'veto_lead' (known: veto_leader, veto_post, "
         "requires_post, requires_portfolio, refuse_partner, requires_partner, requires_form, "
         "refuse_support, min_partners, max_partners, min_portfolios, max_portfolios, "
@@ -220,3 +220,23 @@ scenarios:
         "f.yaml:8: demands[1].of[1]: unknown party 'c' (known: a, b)",
         "f.yaml:10: scenarios[0].drop[1]: unknown demand 'nope' (known: bad, a-veto_leader-1)",
     ]
+
+
+def test_a_demand_indented_into_its_scenario_is_told_where_it_belongs():
+    """A scenario's demand whose keys slipped out to the scenario: the message lists the
+    scenario's own keys (never the demand's, as if `as` were allowed there) and says why."""
+    text = """\
+name: x
+parties: [{id: a, seats: 5}, {id: b, seats: 4}]
+cabinet: {size: 2}
+scenarios:
+  - name: s
+    add:
+      - {type: refuse_partner, party: a, with: [b]}
+    as: [support]
+"""
+    said = problems(text)
+    assert len(said) == 1 and said[0].startswith("f.yaml:8: scenarios[0].as: unknown key 'as'")
+    listed = said[0].split("(known: ")[1].split(")")[0].split(", ")
+    assert "add" in listed and "as" not in listed
+    assert "indent it under its demand" in said[0]

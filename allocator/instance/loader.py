@@ -12,9 +12,9 @@ import copy
 import re
 from collections.abc import Iterable, Mapping
 from pathlib import Path as FilePath
-from typing import Any
+from typing import Any, get_args
 
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 from ..errors import InstanceError, Path, Problem, ProblemKind, known, shown
 from ..files import read_text
@@ -230,8 +230,10 @@ def _worded(error: Any, data: Any) -> tuple[Path, str, ProblemKind]:
     path = _user_path(error["loc"], data, keeps_last=kind in ("missing", "extra_forbidden"))
     if kind == "extra_forbidden":
         parent = _parent_fields(path, data)
-        return path, f"unknown key {path[-1]!r}" + (f" ({known(parent)})" if parent else ""), \
-            "unknown_key"
+        hint = ("; a demand's key? indent it under its demand"
+                if path[-1] in _DEMAND_KEYS and "type" not in parent else "")
+        return path, (f"unknown key {path[-1]!r}" + (f" ({known(parent)})" if parent else "")
+                      + hint), "unknown_key"
     if kind == "missing" and path[-1] == "party" and _demand_type(path[:-1], data):
         return path[:-1], (f"a `{_demand_type(path[:-1], data)}` demand needs the `party` it "
                            "belongs to"), "missing_key"
@@ -255,6 +257,11 @@ def _worded(error: Any, data: Any) -> tuple[Path, str, ProblemKind]:
     if kind in ("literal_error", "too_long", "string_too_long"):
         message += f", got {shown(error['input'])}"
     return path, message, "shape"
+
+
+#: every key some demand type has
+_DEMAND_KEYS = frozenset(f.alias or name for cls in DEMAND_TYPES.values()
+                         for name, f in cls.model_fields.items())
 
 
 def _alternatives(said: list[tuple[str, ProblemKind]]) -> list[tuple[str, ProblemKind]]:
@@ -317,9 +324,38 @@ def _demand_type(path: Path, data: Any) -> str | None:
 
 def _parent_fields(path: Path, data: Any) -> list[str]:
     """The keys allowed where an unknown key was found, so the message can suggest the right one."""
-    demand_type = _demand_type(path[:-1], data)
-    if demand_type is None:
+    model = _model_at(path[:-1], data)
+    if model is None:
         return []
-    fields = DEMAND_TYPES[demand_type].model_fields
-    return [f.alias or name for name, f in fields.items()]
+    return [f.alias or name for name, f in model.model_fields.items()]
 
+
+def _model_at(path: Path, data: Any) -> type[BaseModel] | None:
+    """The model of the mapping at `path` of an instance file (a demand's by its `type`), found
+    by walking the instance's fields; None where the path leads nowhere known."""
+    model: type[BaseModel] | None = Instance
+    for i, part in enumerate(path):
+        if model is None or isinstance(part, int):
+            continue
+        field = next((f for name, f in model.model_fields.items()
+                      if (f.alias or name) == part), None)
+        if field is None:
+            return None
+        model = _model_in(field.annotation, path[:i + 2], data)
+    return model
+
+
+def _model_in(annotation: Any, item: Path, data: Any) -> type[BaseModel] | None:
+    """The model a field holds (through lists, optionals and unions); a demand's by the `type`
+    of the item at `item`."""
+    models = _models(annotation)
+    if len(models) == 1:
+        return models[0]
+    kind = _demand_type(item, data)
+    return DEMAND_TYPES[kind] if kind is not None else None
+
+
+def _models(annotation: Any) -> list[type[BaseModel]]:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return [annotation]
+    return [m for arg in get_args(annotation) for m in _models(arg)]
