@@ -35,7 +35,7 @@ def holders(item: Allocation | Coalition) -> list[str]:
 
 def status_line(result: Result) -> str:
     noun = "allocation" if result.level == "allocation" else "coalition"
-    plural = f"{result.count} {noun}{'' if result.count == 1 else 's'}"
+    plural = f"{result.count:,} {noun}{'' if result.count == 1 else 's'}"
     if result.status == "deadlock":
         return "deadlock: no allocation satisfies every demand (proven)"
     if result.status == "unknown":
