@@ -27,7 +27,7 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
-INSTANCES = HERE / "instances"
+INSTANCES = HERE.parent / "tests" / "data"  # the synthetic parliaments the tests use too
 
 BARE_CPSAT = r"""
 import sys

@@ -3,6 +3,7 @@ server on loopback, and the browser (Debian's chromium, driven by Playwright).""
 
 from __future__ import annotations
 
+import os
 import shutil
 import socket
 import subprocess
@@ -22,7 +23,7 @@ DATA = ROOT / "tests" / "data"
 INSTANCES = sorted((ROOT / "instances").glob("*.yaml"))
 WORCESTER = ROOT / "instances" / "worcester-2016.yaml"
 GERMANY = ROOT / "instances" / "germany-2017.yaml"
-BENCHMARKS = ROOT / "benchmarks" / "instances"
+
 #: Debian's chromium (.ci/run installs it; Playwright's own browser download is not reachable)
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 NO_CHROMIUM = "Debian's chromium is not installed (apt-get install chromium; .ci/run does it)"
@@ -68,3 +69,34 @@ def running_server(*args: str) -> Iterator[tuple[str, subprocess.Popen[str]]]:
     finally:
         server.terminate()
         server.wait(timeout=20)
+
+
+def cpu_seconds(pid: int) -> float:
+    """The CPU time a process has used so far (Linux: /proc/PID/stat)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    ticks = int(fields[11]) + int(fields[12])  # utime, stime
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
+def busy_for(process: subprocess.Popen[str], seconds: float, limit: float = 120) -> None:
+    """Until the process has computed for `seconds` of CPU time, so that it is well into its
+    work however loaded the machine is (a fixed sleep is not: start-up alone may take longer
+    on a busy machine); fails if it ended first or `limit` passed."""
+    deadline = time.monotonic() + limit
+    while cpu_seconds(process.pid) < seconds:
+        assert process.poll() is None, "the process ended before the test could stop it"
+        assert time.monotonic() < deadline, f"the process did not compute {seconds} s in time"
+        time.sleep(0.05)
+
+
+def has_cairo() -> bool:
+    """Whether PNG pictures can be made here: CairoSVG and the system's cairo library."""
+    try:
+        import cairosvg  # noqa: F401
+    except (ImportError, OSError):
+        return False
+    return True
+
+
+NO_CAIRO = ("CairoSVG or the system's cairo library is missing (pip install 'allocator[plot]'; "
+            "apt-get install libcairo2; .ci/run does both)")

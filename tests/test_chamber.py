@@ -3,20 +3,16 @@ and in a real headless browser (Debian's chromium, driven by Playwright)."""
 
 from __future__ import annotations
 
-import shutil
 import struct
 import xml.etree.ElementTree as ET
 from collections import Counter
-from pathlib import Path
 
 import pytest
 
 import allocator
 from allocator.render.chamber import PALETTE, Roles, colours, hemicycle_svg, seating
-from tests.test_cli import run
+from tests.helpers import INSTANCES, NO_CAIRO, ROOT, has_cairo, run
 
-ROOT = Path(__file__).resolve().parent.parent
-INSTANCES = sorted((ROOT / "instances").glob("*.yaml"))
 SVG = "{http://www.w3.org/2000/svg}"
 
 
@@ -79,6 +75,7 @@ def test_draw_writes_the_svg(tmp_path):
         "cdu", "csu", "fdp", "gruene"}
 
 
+@pytest.mark.skipif(not has_cairo(), reason=NO_CAIRO)
 def test_draw_writes_a_png(tmp_path):
     out = tmp_path / "chamber.png"
     code, _, err = run("draw", str(ROOT / "instances" / "worcester-2016.yaml"), "--coalition",
@@ -102,7 +99,6 @@ def test_draw_mistakes_are_usage_errors(args, said):
     assert code == 2 and said in err and out == ""
 
 
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 
 
 @pytest.mark.slow

@@ -9,24 +9,16 @@ import os
 import signal
 import subprocess
 import sys
-import time
-from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
 import allocator
-from allocator import cli
+from tests.helpers import DATA, ROOT, WORCESTER, busy_for, run
 
-ROOT = Path(__file__).resolve().parent.parent
-WORCESTER = str(ROOT / "instances" / "worcester-2016.yaml")
-COUNCIL = str(ROOT / "benchmarks" / "instances" / "council-4.yaml")
-PARLIAMENT = str(ROOT / "benchmarks" / "instances" / "parliament-12.yaml")
+COUNCIL = str(DATA / "council-4.yaml")
+PARLIAMENT = str(DATA / "parliament-12.yaml")
 
 
-def run(*args: str) -> tuple[int, str, str]:
-    result = CliRunner().invoke(cli.main, list(args))
-    return result.exit_code, result.stdout, result.stderr
 
 
 def test_table_lists_every_allocation():
@@ -202,7 +194,7 @@ def test_ctrl_c_reports_what_was_found(tmp_path):
         [sys.executable, "-m", "allocator.cli", "solve", PARLIAMENT, "--format", "json"],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT,
         env={**os.environ, "PYTHONPATH": str(ROOT)})
-    time.sleep(3)
+    busy_for(process, 2.0)  # well into the listing
     process.send_signal(signal.SIGINT)
     out, err = process.communicate(timeout=60)
     doc = json.loads(out)

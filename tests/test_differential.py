@@ -13,53 +13,8 @@ from hypothesis import strategies as st
 
 import allocator
 from tests import bruteforce
+from tests.compare import as_tuple, check_both_levels
 from tests.strategies import TYPES, instances
-
-
-def as_tuple(a: allocator.Allocation) -> tuple:
-    return (tuple(a.cabinet.items()), a.support, a.abstain, tuple(a.posts.items()),
-            tuple(a.portfolios.items()), a.programme, a.form, a.seats)
-
-
-def project(allocations: list[tuple]) -> dict:
-    """The coalition level as the projection of allocation tuples onto the roles: per (cabinet,
-    support, abstain) the member range of each cabinet party and the holders of each post."""
-    expected: dict = {}
-    for cabinet, support, abstain, posts, portfolios, programme, form, seats in allocations:
-        key = (tuple(p for p, _ in cabinet), support, abstain)
-        entry = expected.setdefault(key, {"n": {}, "posts": {}, "portfolios": {},
-                                          "rest": (programme, form, seats)})
-        for p, n in cabinet:
-            lo, hi = entry["n"].get(p, (n, n))
-            entry["n"][p] = (min(lo, n), max(hi, n))
-        for table, pairs in (("posts", posts), ("portfolios", portfolios)):
-            for name, holder in pairs:
-                entry[table].setdefault(name, set()).add(holder)
-    return expected
-
-
-def coalitions_as_dict(result: allocator.Result) -> dict:
-    return {
-        (tuple(c.cabinet), c.support, c.abstain): {
-            "n": {p: (r.min, r.max) for p, r in c.cabinet.items()},
-            "posts": {k: set(v) for k, v in c.posts.items()},
-            "portfolios": {k: set(v) for k, v in c.portfolios.items()},
-            "rest": (c.programme, c.form, c.seats),
-        }
-        for c in result.coalitions
-    }
-
-
-def check_both_levels(raw: dict, scenario: str | None, expected: list[tuple]) -> None:
-    instance = allocator.from_dict(raw)
-    result = allocator.solve(instance, scenario)
-    assert result.complete
-    assert [as_tuple(a) for a in result.allocations] == expected
-    assert result.status == ("feasible" if expected else "deadlock")
-    coalitions = allocator.solve(instance, scenario, level="coalition")
-    got = coalitions_as_dict(coalitions)
-    assert got == project(expected)
-    assert list(got) == list(project(expected))  # same order: SPEC's, restricted to roles
 
 
 def test_enumeration_loses_nothing_to_presolve():

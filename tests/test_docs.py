@@ -5,11 +5,9 @@ from __future__ import annotations
 
 import doctest
 import re
-from pathlib import Path
 
 import allocator
-
-ROOT = Path(__file__).resolve().parent.parent
+from tests.helpers import ROOT
 
 
 def test_package_docstring(monkeypatch):

@@ -13,13 +13,10 @@ import time
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
-from allocator import cli
+from tests.helpers import DATA, ROOT, WORCESTER, busy_for, run
 
-ROOT = Path(__file__).resolve().parent.parent
-WORCESTER = ROOT / "instances" / "worcester-2016.yaml"
-PARLIAMENT = ROOT / "benchmarks" / "instances" / "parliament-12.yaml"
+PARLIAMENT = DATA / "parliament-12.yaml"
 GOOD = """\
 name: x
 parties: [{id: a, seats: 5}, {id: b, seats: 4}]
@@ -27,9 +24,6 @@ cabinet: {size: 2}
 """
 
 
-def run(*args: str) -> tuple[int, str, str]:
-    result = CliRunner().invoke(cli.main, [str(a) for a in args])
-    return result.exit_code, result.stdout, result.stderr
 
 
 def validate(tmp_path: Path, text: str | bytes, name: str = "f.yaml") -> tuple[int, str]:
@@ -258,7 +252,7 @@ def test_sigterm_reports_what_was_found_and_leaves_no_temporary_file(tmp_path, f
     target = tmp_path / f"out.{fmt}"
     process = start("solve", str(PARLIAMENT_16), "--level", "coalition", "--format", fmt,
                     "--out", str(target))
-    time.sleep(2)
+    busy_for(process, 1.5)  # well into the listing
     process.send_signal(signal.SIGTERM)
     _, err = process.communicate(timeout=60)
     assert process.returncode == 0, err
@@ -290,7 +284,7 @@ def test_ctrl_c_stops_the_explanation_phases():
     was decided is printed with the rest marked undecided."""
     process = start("explain", str(PARLIAMENT.parent / "parliament-20-demands.yaml"),
                     "--format", "json")  # about 8 s
-    time.sleep(2.5)
+    busy_for(process, 2.0)  # into the binding analysis
     started = time.monotonic()
     process.send_signal(signal.SIGINT)
     out, err = process.communicate(timeout=60)

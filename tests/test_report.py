@@ -9,20 +9,15 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
 from pathlib import Path
 
 import pytest
 
 import allocator
 from allocator.briefing import brief
-from allocator.solving.result import LISTED
 from allocator.render.report import report_html
-from tests.test_cli import run
-
-ROOT = Path(__file__).resolve().parent.parent
-INSTANCES = sorted((ROOT / "instances").glob("*.yaml"))
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+from allocator.solving.result import LISTED
+from tests.helpers import INSTANCES, ROOT, run
 
 
 def page_of(path: Path, scenario: str | None = None) -> str:

@@ -22,9 +22,9 @@ from allocator.solving.coalitions import Listing
 from allocator.solving.solver import Budget
 from allocator.solving.symmetry import Expander
 from tests import bruteforce
+from tests.compare import check_both_levels, project
+from tests.helpers import run
 from tests.strategies import instances
-from tests.test_cli import run
-from tests.test_differential import check_both_levels, project
 
 SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=list(HealthCheck))
 
@@ -172,7 +172,7 @@ def test_expansions_are_every_swap_in_spec_order(roles, data):
 
 # --- the command line ---------------------------------------------------------------------------
 
-PARLIAMENT = "benchmarks/instances/parliament-12.yaml"
+PARLIAMENT = "tests/data/parliament-12.yaml"
 
 
 def test_streamed_json_and_jsonl_equal_the_library():

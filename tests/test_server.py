@@ -6,15 +6,8 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
-import socket
-import subprocess
-import sys
-import time
 import warnings
-from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
@@ -24,10 +17,11 @@ import allocator
 from allocator.render import json as render
 from allocator.web.app import create_app
 from allocator.web.served import Limits
+from tests import helpers
+from tests.helpers import running_server
 
-ROOT = Path(__file__).resolve().parent.parent
-WORCESTER = str(ROOT / "instances" / "worcester-2016.yaml")
-GERMANY = str(ROOT / "instances" / "germany-2017.yaml")
+WORCESTER = str(helpers.WORCESTER)
+GERMANY = str(helpers.GERMANY)
 
 
 def token_of(client, name: str) -> str:
@@ -126,27 +120,7 @@ def resident(pid: int) -> int:
     raise AssertionError("no VmRSS")
 
 
-@contextmanager
-def running_server(*args: str) -> Iterator[tuple[str, subprocess.Popen[str]]]:
-    """`allocator serve ARGS` on a free loopback port, ready; stopped (SIGTERM) on leaving."""
-    port = free_port()
-    server = subprocess.Popen([sys.executable, "-m", "allocator.cli", "serve", *args,
-                               "--port", str(port)], stderr=subprocess.PIPE, text=True)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        wait_for(base)
-        yield base, server
-    finally:
-        server.terminate()
-        server.wait(timeout=20)
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
+@pytest.mark.slow
 def test_many_clients_at_once_against_a_running_server():
     """200 mixed requests from 20 clients against `allocator serve` on loopback: every one
     answered, correctly, with memory flat; the server binds 127.0.0.1 and stops on
@@ -179,7 +153,6 @@ def test_a_full_queue_says_busy_at_once():
 #: how the verdict of a feasible answer starts (the room's pages run no string as script: a
 #: Content-Security-Policy, so tests wait with locators, not `wait_for_function`)
 FEASIBLE = re.compile(r"^feasible")
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 
 
 @pytest.mark.slow
@@ -230,15 +203,6 @@ def test_the_room_in_a_real_browser(browser, tmp_path):
         assert errors == []
 
 
-def wait_for(base: str) -> None:
-    for _ in range(100):
-        try:
-            httpx.get(f"{base}/api/instances", timeout=1)
-            return
-        except httpx.TransportError:
-            time.sleep(0.1)
-
-
 def test_a_demand_may_be_typed_as_in_the_file(client):
     typed = client.post("/api/solve", json={
         "instance": "worcester-2016", "scenario": "green-backs-labour", "level": "coalition",
@@ -276,17 +240,3 @@ def test_write_saves_a_scenario_into_the_file_keeping_its_comments(tmp_path):
     listed = writer.get("/api/instances").json()[0]["scenarios"]
     assert listed[-1] == "talks"
     assert [p.name for p in tmp_path.iterdir()] == ["worcester-2016.yaml"]
-
-
-def test_an_abandoned_request_frees_its_solver():
-    """The room abandons a request when a newer change comes: the server sees the client go
-    and stops that work, so the next request does not wait for it (one solver here)."""
-    with running_server(WORCESTER, str(ROOT / "benchmarks" / "instances" / "parliament-16.yaml"),
-                        "--solving", "1") as (base, _):
-        with pytest.raises(httpx.ReadTimeout):  # a long answer, abandoned
-            httpx.post(f"{base}/api/answer", json={"instance": "parliament-16"}, timeout=1)
-        started = time.monotonic()
-        quick = httpx.post(f"{base}/api/solve", json={"instance": "worcester-2016",
-                                                      "scenario": "green-backs-labour"},
-                           timeout=60)
-        assert quick.status_code == 200 and time.monotonic() - started < 3
