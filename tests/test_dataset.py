@@ -1,23 +1,21 @@
 """`allocator dataset` and `allocator theories`: the rows are the coalition level, every
 attribute is recomputed here from its definition, `formed` marks exactly one row, and the
-conditional logit is the textbook one."""
+theories are scored (the conditional logit itself: tests/test_formation.py)."""
 
 from __future__ import annotations
 
 import csv
 import io
 import json
-import math
 from pathlib import Path
 
-import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import allocator
 from allocator.record.dataset import COLUMNS, build
-from allocator.record.theories import choice_logit, score
+from allocator.record.theories import score
 from tests.test_cli import run
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -189,25 +187,6 @@ def test_theories_count_hits_against_chance(formations):
                     if p.id in instance.outcome.cabinet)
     assert (scores.formations, scores.hits) == (3, hits)
     assert sum(record.formations.values()) == 3 and record.minority["ITA"] == 1
-
-
-def test_the_choice_logit_is_statsmodels_conditional_logit():
-    """On choice sets small enough for statsmodels' own ConditionalLogit, the same fit."""
-    from statsmodels.discrete.conditional_models import ConditionalLogit
-
-    rng = np.random.default_rng(3)
-    groups = np.repeat(np.arange(40), 6)
-    exog = rng.normal(size=(len(groups), 2))
-    utility = exog @ np.array([1.0, -0.5]) + rng.gumbel(size=len(groups))
-    chosen = np.zeros(len(groups), dtype=int)
-    for g in range(40):
-        members = np.flatnonzero(groups == g)
-        chosen[members[np.argmax(utility[members])]] = 1
-    ours = choice_logit(chosen, exog, groups)
-    theirs = ConditionalLogit(chosen, exog, groups=groups).fit(disp=0)
-    assert np.allclose(ours.params, theirs.params, atol=1e-4)
-    assert np.allclose(ours.bse, theirs.bse, rtol=1e-2)
-    assert math.isclose(ours.llf, theirs.llf, rel_tol=1e-6)
 
 
 def test_theories_print_a_table(formations):
