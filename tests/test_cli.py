@@ -222,3 +222,60 @@ def test_a_terminal_gets_colour_and_wrapped_demands_and_nothing_is_lost():
                and " " in line.strip())
     code, out, _ = run("explain", WORCESTER)  # not a terminal: as it is
     assert code == 3 and "\033[" not in out and out == text
+
+
+def test_a_closed_pipe_ends_quietly():
+    """`allocator solve ... | head -1`: the reader goes away, the command ends without a word,
+    as other Unix tools do."""
+    process = subprocess.Popen(
+        [sys.executable, "-m", "allocator.cli", "solve", str(ROOT / "instances" /
+         "spain-2019.yaml"), "--level", "coalition", "--format", "jsonl"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=ROOT)
+    assert process.stdout is not None and process.stderr is not None
+    assert process.stdout.readline().startswith(b"{")
+    process.stdout.close()
+    error = process.stderr.read().decode()
+    assert process.wait(timeout=60) == 141 and error == ""
+
+
+def test_the_time_limit_counts_from_the_command_not_the_import():
+    """This process imported the command line when the tests were collected, seconds ago; a
+    2-second limit still leaves the command its 2 seconds."""
+    code, out, _ = run("solve", WORCESTER, "--scenario", "green-backs-labour",
+                       "--time-limit", "2")
+    assert code == 0 and "feasible: 5 allocations, complete" in out
+
+
+def test_a_busy_port_is_a_clear_usage_error():
+    import socket
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen(1)
+        port = taken.getsockname()[1]
+        code, _, err = run("serve", WORCESTER, "--port", port)
+    assert code == 2 and f"cannot listen on 127.0.0.1 port {port}" in err
+    assert "Traceback" not in err
+
+
+def test_progress_is_cleared_before_the_answer():
+    """On a terminal the progress line is transient: it is erased when the work ends (and
+    while output is written), so the answer never lands beside it."""
+    import io
+
+    from rich.console import Console
+
+    from allocator.cli.progress import Progress
+
+    screen = io.StringIO()
+    console = Console(file=screen, force_terminal=True, width=80)
+    with Progress("coalition", console=console) as progress:
+        for _ in range(600):
+            progress.tick()
+        progress.phase("minimal conflict")
+        with progress.paused():
+            pass
+        progress.phase("minimum relaxations")
+    drawn = screen.getvalue()
+    assert "minimal conflict" in drawn and "minimum relaxations" in drawn
+    assert drawn.endswith("\x1b[2K"), repr(drawn[-80:])  # the last thing: the line erased
