@@ -4,7 +4,7 @@ election since 1945, on the local pool (2 workers) and on a 2-worker Dask cluste
     python benchmarks/record.py            # about 25 minutes on 2 cores
     python benchmarks/record.py --quick    # Germany, Austria and the Netherlands only
 
-Needs ParlGov's table: $ALLOCATOR_PARLGOV, or the copy shared beside the repository. Each row is
+Needs ParlGov's table, named by $ALLOCATOR_PARLGOV. Each row is
 a whole `allocator` process; the two datasets must be the same bytes.
 """
 
@@ -21,9 +21,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from sweep import cluster, run_allocator  # noqa: E402  (the helpers of benchmarks/sweep.py)
 
 ROOT = Path(__file__).resolve().parent.parent
-TABLE = next((p for p in [Path(os.environ.get("ALLOCATOR_PARLGOV", "/nonexistent")),
-                          ROOT.parent / "shared" / "data" / "parlgov" / "view_cabinet.csv"]
-              if p.exists()), None)
+#: ParlGov's view_cabinet table, named by $ALLOCATOR_PARLGOV (it is not in the repository)
+TABLE = (Path(os.environ["ALLOCATOR_PARLGOV"]) if os.environ.get("ALLOCATOR_PARLGOV")
+         and Path(os.environ["ALLOCATOR_PARLGOV"]).exists() else None)
 
 
 def main() -> None:

@@ -15,8 +15,8 @@ Rows, each a whole `allocator` process unless it says otherwise:
   the pruned plain-Python enumerator of the same (cabinet, support) pairs (in process, counting
   only: it does not analyse posts and member ranges, nor print) and a bare CP-SAT enumeration of
   the roles model (no symmetry breaking, counting callback, in process);
-* real parliaments from ParlGov (`../shared/data/parlgov/`): Italy 1992, Spain November 2019,
-  Switzerland 1991, listed whole;
+* real parliaments from ParlGov (the table named by `$ALLOCATOR_PARLGOV`): Italy 1992, Spain
+  November 2019, Switzerland 1991, listed whole;
 * `solve --count` on 30- and 40-party parliaments, whose coalitions no enumerator can list;
 * relative and negative investiture, and D'Hondt, on the 12-party parliament;
 * `explain` of 20- and 30-party deadlocks with 30 demands (`deadlock`), beside CPMpy's `mus`
@@ -26,6 +26,7 @@ Rows, each a whole `allocator` process unless it says otherwise:
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 import tempfile
@@ -64,7 +65,8 @@ def parliament(n: int, *, demands: bool = False, dhondt: bool = False,
     return inst
 
 
-PARLGOV = ROOT.parent / "shared" / "data" / "parlgov" / "view_cabinet.csv"
+#: ParlGov's view_cabinet table, named by $ALLOCATOR_PARLGOV (it is not in the repository)
+PARLGOV = Path(os.environ.get("ALLOCATOR_PARLGOV") or "/nonexistent")
 #: real parliaments from ParlGov (country, election date): no demands, the synthetic cabinet rules
 REAL = (("ITA", "05/04/1992"), ("ESP", "10/11/2019"), ("CHE", "20/10/1991"))
 PSEUDO_PARTIES = {"none", "one-seat", "etc"}  # seats held by no listed party
