@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 import allocator
 from allocator.record.dataset import COLUMNS, build
 from allocator.record.theories import score
-from tests.test_cli import run
+from tests.helpers import run
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "tests" / "data" / "parlgov-sample.csv"

@@ -16,7 +16,7 @@ import pytest
 
 import allocator
 from allocator.record import parlgov
-from tests.test_cli import run
+from tests.helpers import run
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "tests" / "data" / "parlgov-sample.csv"

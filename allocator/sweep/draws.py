@@ -30,7 +30,7 @@ from dataclasses import dataclass
 
 from ..errors import InstanceError, Problem, UsageError, known, shown
 from ..files import read_text
-from ..instance.fields import exact
+from ..instance.fields import MAX_SEATS, exact
 from ..instance.loader import MAX_PROBLEMS
 from ..instance.polls import Poll
 from ..instance.schema import Instance
@@ -43,8 +43,6 @@ ELECTORATE = 10**9
 OTHERS = "others"
 #: the most of a seat table that is read (a million rows of a 6-party parliament fit in it)
 MAX_TABLE = 20 * 1024 * 1024
-#: the most seats a cell may give (as a party's seats in an instance)
-MAX_SEATS = 100_000
 #: a cell of seats: ASCII digits only (`str.isdigit` would take `²`, which `int` refuses)
 SEATS = re.compile(r"[0-9]{1,6}")
 
