@@ -7,26 +7,22 @@ temporary file left, never a result changed by a file edited by hand."""
 from __future__ import annotations
 
 import csv
+import json
 import os
+import shutil
 import unicodedata
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
-from click.testing import CliRunner
 from ruamel.yaml import YAML
 
 import allocator
-from allocator import cli
+from tests.helpers import DATA, GERMANY, WORCESTER, run
 
-ROOT = Path(__file__).resolve().parent.parent
-SAMPLE = ROOT / "tests" / "data" / "parlgov-sample.csv"
+SAMPLE = DATA / "parlgov-sample.csv"
 Row = dict[str, str]
-
-
-def run(*args: object) -> tuple[int, str, str]:
-    result = CliRunner().invoke(cli.main, [str(a) for a in args])
-    return result.exit_code, result.stdout, result.stderr
 
 
 def refused(code: int, err: str, file: object, line: int | None = None) -> None:
@@ -298,9 +294,6 @@ def test_theories_read_the_names_as_they_are(tmp_path):
 # --- allocator sweep --seats -------------------------------------------------------------------
 
 
-WORCESTER = ROOT / "instances" / "worcester-2016.yaml"
-
-
 def seat_table(path: Path, *rows: str) -> Path:
     path.write_text("con,lab,green\n" + "".join(f"{row}\n" for row in rows), encoding="utf-8")
     return path
@@ -383,3 +376,234 @@ def test_a_long_seat_table_takes_little_memory(tmp_path):
         tracemalloc.stop()
     assert len(table) == 30_000 and table.draw(29_999).seats == (17, 16, 2)
     assert peak < 1024 * 1024
+
+
+# --- allocator sweep --checkpoint --------------------------------------------------------------
+
+
+SWEEP = ("sweep", GERMANY, "--scenario", "campaign", "--draws", "100", "--seed", "3",
+         "--workers", "1", "--format", "json", "--checkpoint")
+
+
+@pytest.fixture(scope="module")
+def swept(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
+    """A checkpoint of a whole sweep, and what the sweep printed."""
+    folder = tmp_path_factory.mktemp("swept") / "checkpoint"
+    code, out, err = run(*SWEEP, folder)
+    assert code == 0, err
+    assert len(list(folder.glob("answers-*.json"))) >= 2
+    return folder, out
+
+
+def resumed(tmp_path: Path, swept: tuple[Path, str],
+            change: Callable[[Path], None]) -> tuple[Path, str]:
+    """The sweep run again on a copy of the checkpoint changed by `change`; what it printed
+    must be what the whole sweep printed."""
+    folder = tmp_path / "checkpoint"
+    shutil.copytree(swept[0], folder, symlinks=True)
+    change(folder)
+    code, out, err = run(*SWEEP, folder)
+    assert code == 0 and "internal error" not in err and "Traceback" not in err, err
+    assert out == swept[1]
+    assert not [p.name for p in folder.iterdir() if p.name.startswith(".")]  # no temporary
+    return folder, err
+
+
+def answer_files(folder: Path) -> list[Path]:
+    return sorted(folder.glob("answers-*.json"))
+
+
+def rewritten(edit: Callable[[dict[str, Any]], None], sign: bool = True
+              ) -> Callable[[Path], None]:
+    """Every answer of every file edited by `edit`, the file's digest computed again (as a
+    careful hand would) or not."""
+    from allocator.sweep.checkpoint import _Answer, digest
+
+    def change(folder: Path) -> None:
+        for path in answer_files(folder):
+            data = json.loads(path.read_text())
+            for answer in data["answers"]:
+                edit(answer)
+            if sign:
+                data["sha256"] = digest([_Answer.model_validate(a) for a in data["answers"]])
+            path.write_text(json.dumps(data))
+    return change
+
+
+def cdu_alone(answer: dict[str, Any]) -> None:
+    answer["governments"] = ["0333333"]
+
+
+def cdu_with_a_majority(answer: dict[str, Any]) -> None:
+    """A draw in which the CDU alone could govern (then the key is no longer the draw's)."""
+    answer["seats"] = [400, 0, 0, 0, 0, 0, 0]
+    answer["governments"] = ["0333333"]
+
+
+@pytest.mark.parametrize("edit", [cdu_alone, cdu_with_a_majority,
+                                  lambda a: a.__setitem__("governments", a["governments"] * 2),
+                                  lambda a: a.__setitem__("governments", ["00"]),
+                                  lambda a: a.__setitem__("key", "0" * 32),
+                                  lambda a: a.__setitem__("votes", [1])],
+                         ids=["cdu alone", "cdu with a majority", "twice", "too short",
+                              "another key", "votes"])
+@pytest.mark.parametrize("sign", [True, False], ids=["digest again", "digest left"])
+def test_an_answer_edited_by_hand_never_changes_the_result(tmp_path, swept, edit, sign):
+    """Before, answers were believed as read: a resumed sweep printed "cdu alone, 100%". Now
+    each answer's key is checked against its draw, each government against the draw's seats,
+    and each file against its digest: what fails is solved again."""
+    folder, _ = resumed(tmp_path, swept, rewritten(edit, sign))
+    assert len(answer_files(folder)) > len(answer_files(swept[0]))  # solved again, and kept
+
+
+def test_a_file_whose_digest_is_not_its_answers_is_left_aside(tmp_path, swept):
+    """Answers that fit their draws (no government at all: deadlock everywhere) but are not
+    what was written: the digest says so."""
+    resumed(tmp_path, swept, rewritten(lambda a: a.__setitem__("governments", []), False))
+
+
+@pytest.mark.parametrize("rule", ["absolute", "relative", "negative"])
+@pytest.mark.parametrize("seats, unlisted, forms", [
+    ([10, 7, 5, 3, 1], 4, ["majority", "minority"]), ([5, 5, 5, 5, 2], 0, ["minority"]),
+    ([12, 6, 6, 1, 1], 3, ["majority"]), ([9, 8, 4, 4, 0], 6, ["majority", "minority"]),
+])
+def test_the_base_rules_a_checkpoint_checks_are_the_solvers(rule, seats, unlisted, forms):
+    """Without demands, the governments the solver finds are exactly those the checkpoint's
+    base rules let through: an answer read back is never dropped for a government it
+    rightly has, nor kept with one no parliament allows."""
+    from itertools import product
+
+    from allocator.sweep.checkpoint import BaseRules
+    from allocator.sweep.run import outlook
+
+    parliament = allocator.from_dict({
+        "name": "x", "seats": sum(seats) + unlisted,
+        "parties": [{"id": f"p{i}", "seats": s} for i, s in enumerate(seats)],
+        "cabinet": {"size": {"min": 1, "max": 5}},
+        "government": {"investiture": rule, "forms": forms}})
+    rules = BaseRules(parliament)
+    fitting = {roles for roles in product(range(4), repeat=len(seats)) if rules.fit(roles)}
+    assert set(outlook(parliament).governments) == fitting
+
+
+def whole_answers(folder: Path) -> None:
+    """Nothing changed: a resumed sweep solves nothing and writes no file."""
+
+
+def test_a_checkpoint_untouched_is_used_as_it_is(tmp_path, swept):
+    folder, _ = resumed(tmp_path, swept, whole_answers)
+    assert tree(folder) == tree(swept[0])
+
+
+def fifo(path: Path) -> None:
+    path.unlink()
+    os.mkfifo(path)
+
+
+def sparse(path: Path) -> None:
+    with path.open("wb") as f:
+        f.truncate(65 * 1024 * 1024)
+
+
+@pytest.mark.parametrize("spoil", [
+    lambda p: p.write_text('{"a": 1}'),
+    lambda p: p.write_text("[1, 2, 3]"),
+    lambda p: p.write_text('{"sha256": "x", "answers": 5}'),
+    lambda p: p.write_text('{"sha256": "x", "answers": [{"key": 5}]}'),
+    lambda p: rewritten(lambda a: a.__setitem__("governments", ["0000004"]), False)(p.parent),
+    lambda p: rewritten(lambda a: a.__setitem__("governments", [[0, 3, 3]]), False)(p.parent),
+    lambda p: p.write_text(p.read_text()[:100]),
+    lambda p: p.write_text("[" * 100_000),
+    lambda p: p.write_bytes(b"\xff\xfe"),
+    sparse,
+    fifo,
+    lambda p: (p.unlink(), p.mkdir()),
+    lambda p: (p.unlink(), p.symlink_to("/dev/zero")),
+    lambda p: (p.unlink(), p.symlink_to(p)),
+], ids=["object", "list", "numbers for lists", "shape", "no such role", "roles as a list",
+        "cut short", "deep", "not UTF-8",
+        "65 MB", "FIFO", "folder", "link to /dev/zero", "link loop"])
+def test_an_answer_file_that_is_not_one_is_left_aside(tmp_path, swept, spoil):
+    """Before, a file of the wrong shape was an internal error, and /dev/zero hung: now it is
+    left aside, its parliaments solved again, and it stays as it was (the new answers go to
+    a new file)."""
+    def change(folder: Path) -> None:
+        spoil(answer_files(folder)[0])
+    folder, _ = resumed(tmp_path, swept, change)
+    first = folder / answer_files(swept[0])[0].name
+    assert first.is_symlink() or not first.is_file() or first.stat().st_size != \
+        answer_files(swept[0])[0].stat().st_size  # still spoilt: not overwritten
+    assert len(answer_files(folder)) > len(answer_files(swept[0]))
+
+
+def test_a_save_never_overwrites_a_file(tmp_path, swept):
+    """Before, names came from a count of the files read: with one unreadable, the next save
+    replaced a good file. Now a new file is named past the highest number, and made only
+    where no file has its name."""
+    kept: dict[str, bytes] = {}
+
+    def change(folder: Path) -> None:
+        files = answer_files(folder)
+        files[0].write_text("unreadable")
+        files[-1].unlink()  # its answers are solved, and saved, again
+        (folder / "answers-000007.json").mkdir()
+        (folder / "answers-000041.json").write_text("someone else's")
+        kept.update({p.name: p.read_bytes() for p in answer_files(folder) if p.is_file()})
+    folder, _ = resumed(tmp_path, swept, change)
+    assert {p.name: p.read_bytes() for p in answer_files(folder) if p.is_file()
+            and p.name in kept} == kept
+    new = sorted(set(p.name for p in answer_files(folder)) - set(kept) - {"answers-000007.json"})
+    assert new and all(name > "answers-000041.json" for name in new)
+
+
+@pytest.mark.parametrize("text", ["[1, 2]", '{"fingerprint": 5}', '"x"', "", "{",
+                                  '{"fingerprint": "' + "0" * 64 + '"}',
+                                  '{"fingerprint": "' + "0" * 64 + '", "more": 1}'])
+def test_a_manifest_of_another_shape_is_refused(tmp_path, text):
+    """Before, a `sweep.json` holding a list was an internal error."""
+    folder = tmp_path / "checkpoint"
+    folder.mkdir()
+    (folder / "sweep.json").write_text(text)
+    code, _, err = run(*SWEEP, folder)
+    refused(code, err, folder)
+    assert "it is not a checkpoint of this sweep" in err
+    assert tree(tmp_path) == ["checkpoint", "checkpoint/sweep.json"]
+
+
+@pytest.mark.parametrize("make", ["folder", "link to /dev/zero", "huge"])
+def test_a_manifest_that_is_not_a_file_is_refused(tmp_path, make):
+    folder = tmp_path / "checkpoint"
+    folder.mkdir()
+    manifest = folder / "sweep.json"
+    if make == "folder":
+        manifest.mkdir()
+    elif make == "huge":
+        manifest.write_text('{"fingerprint": "' + "0" * 64 + '"}' + " " * 5000)
+    else:
+        manifest.symlink_to("/dev/zero")
+    code, _, err = run(*SWEEP, folder)
+    refused(code, err, folder)
+    assert "it is not a checkpoint of this sweep" in err
+
+
+@pytest.mark.parametrize("make, said", [
+    ("file", "not a folder"), ("link loop", "not a folder"), ("dangling link", "not a folder"),
+    ("under a file", "cannot make that folder"), ("unwritable", "cannot make that folder"),
+])
+def test_a_checkpoint_that_cannot_be_a_folder_is_refused(tmp_path, make, said):
+    where = tmp_path / "checkpoint"
+    if make == "file":
+        where.write_text("mine\n")
+    elif make == "link loop":
+        where.symlink_to(where)
+    elif make == "dangling link":
+        where.symlink_to(tmp_path / "nowhere")
+    elif make == "under a file":
+        (tmp_path / "file").write_text("mine\n")
+        where = tmp_path / "file" / "checkpoint"
+    else:
+        where = Path("/sys/allocator-checkpoint")  # not even root may write there
+    code, _, err = run(*SWEEP, where)
+    refused(code, err, where)
+    assert said in err
+    assert (tmp_path / "file").read_text() == "mine\n" if make == "under a file" else True

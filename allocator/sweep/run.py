@@ -15,24 +15,21 @@ question is asked once:
   signature, so none is counted twice.
 * **Partial answers** count the draws from the first on up to the first whose signature is not
   answered yet, so a sweep cut short by its time limit or an interrupt is a smaller sweep of the
-  same draws, never a biased one. `checkpoint` keeps every answer, so a sweep run again redraws
-  (which is cheap) and solves only what it had not.
+  same draws, never a biased one. A `checkpoint` keeps every answer with its draw, so a sweep
+  run again redraws (which is cheap) and solves only what it had not, once each answer read
+  back is checked against its draw.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-import os
-import tempfile
 import time
 from collections import Counter, deque
 from collections.abc import Callable, Iterable
-from dataclasses import asdict, dataclass, field
-from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-from ..errors import UsageError
 from ..instance.schema import Instance
 from ..instance.transform import resolve
 from ..solving.census import Pivotal
@@ -40,6 +37,7 @@ from ..solving.coalitions import Listing
 from ..solving.result import CABINET, SUPPORT
 from ..solving.solver import Stopped
 from ..solving.symmetry import key_of
+from .checkpoint import Checkpoint, Saved
 from .draws import Draw, PollDraws, SeatTable, at_draw
 from .signature import reads_numbers, seat_signature, seat_tables
 
@@ -74,13 +72,19 @@ class Outlook:
     support: tuple[bool, ...]
     pivotal: tuple[bool, ...]
 
-    def to_json(self) -> dict[str, Any]:
-        return asdict(self)
-
     @classmethod
-    def from_json(cls, data: dict[str, Any]) -> Outlook:
-        return cls(tuple(tuple(g) for g in data["governments"]), tuple(data["cabinet"]),
-                   tuple(data["support"]), tuple(data["pivotal"]))
+    def of(cls, parliament: Instance, governments: tuple[Roles, ...]) -> Outlook:
+        """The outlook of these governments in this parliament: each party's part in them
+        worked out from them (so that a checkpoint keeps only the governments)."""
+        parties = range(len(parliament.parties))
+        needed = Pivotal(parliament).needed
+        pivotal = [False for _ in parties]
+        for roles in governments:
+            pivotal = [was or now for was, now in zip(pivotal, needed(roles), strict=True)]
+        return cls(governments,
+                   tuple(any(g[i] == CABINET for g in governments) for i in parties),
+                   tuple(any(g[i] == SUPPORT for g in governments) for i in parties),
+                   tuple(pivotal))
 
 
 def outlook(parliament: Instance) -> Outlook:
@@ -90,15 +94,7 @@ def outlook(parliament: Instance) -> Outlook:
     governments = tuple(roles for _, roles in listing.rows())
     if not listing.complete:  # interrupted: an answer cut short must never be counted
         raise Stopped(listing.stopped or "interrupt")
-    parties = range(len(parliament.parties))
-    needed = Pivotal(parliament).needed
-    pivotal = [False for _ in parties]
-    for roles in governments:
-        pivotal = [was or now for was, now in zip(pivotal, needed(roles), strict=True)]
-    return Outlook(governments,
-                   tuple(any(g[i] == CABINET for g in governments) for i in parties),
-                   tuple(any(g[i] == SUPPORT for g in governments) for i in parties),
-                   tuple(pivotal))
+    return Outlook.of(parliament, governments)
 
 
 class Parliaments:
@@ -197,64 +193,6 @@ def tally(problem: Instance, scenario: str | None, seed: int | None, requested: 
                        stopped_by, solved)
 
 
-# --- checkpoints ------------------------------------------------------------------------------
-
-
-class Checkpoint:
-    """A folder holding every answer of one sweep, each task's in its own file written whole
-    (`answers-000012.json`), beside `sweep.json`, which says which sweep they belong to."""
-
-    def __init__(self, folder: str, fingerprint: str) -> None:
-        self.folder = Path(folder)
-        self.written = 0
-        try:
-            self.folder.mkdir(parents=True, exist_ok=True)
-            manifest = self.folder / "sweep.json"
-            if manifest.exists():
-                said = json.loads(manifest.read_text(encoding="utf-8")).get("fingerprint")
-                if said != fingerprint:
-                    raise UsageError(
-                        f"--checkpoint {folder}: it holds another sweep (the instance, "
-                        "scenario, seed or seat table differ); give an empty folder or the "
-                        "one of this sweep")
-            else:
-                _write_whole(manifest, json.dumps({"fingerprint": fingerprint}))
-        except (OSError, ValueError) as exc:
-            raise UsageError(f"--checkpoint {folder}: cannot use it ({exc})") from None
-
-    def answers(self) -> dict[Key, Outlook]:
-        found = {}
-        for path in sorted(self.folder.glob("answers-*.json")):
-            try:
-                for key, data in json.loads(path.read_text(encoding="utf-8")):
-                    found[str(key)] = Outlook.from_json(data)
-            except (OSError, ValueError, KeyError, TypeError):
-                continue  # unreadable: those signatures are simply solved again
-            self.written += 1
-        return found
-
-    def save(self, answers: Iterable[tuple[Key, Outlook]]) -> None:
-        path = self.folder / f"answers-{self.written:06d}.json"
-        self.written += 1
-        try:
-            _write_whole(path, json.dumps([[k, o.to_json()] for k, o in answers],
-                                          separators=(",", ":")))
-        except OSError as exc:
-            raise UsageError(f"--checkpoint {self.folder}: cannot write to it ({exc})"
-                             ) from None
-
-
-def _write_whole(path: Path, text: str) -> None:
-    fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as out:
-            out.write(text)
-        os.replace(temp, path)
-    finally:
-        if os.path.exists(temp):
-            os.unlink(temp)
-
-
 # --- the sweep --------------------------------------------------------------------------------
 
 
@@ -290,10 +228,11 @@ def sweep(instance: Instance, scenario: str | None = None, *, draws: int = 1000,
     text = problem.model_dump_json()
     fingerprint = hashlib.sha256(json.dumps(
         [text, used_seed, seats.digest() if seats is not None else None]).encode()).hexdigest()
+    parliaments = Parliaments(problem)
     saved = Checkpoint(checkpoint, fingerprint) if checkpoint is not None else None
-    coordinator = _Coordinator(Parliaments(problem), source, total, text,
-                               saved.answers() if saved is not None else {}, saved,
-                               on_progress)
+    known = {key: Outlook.of(parliament, governments) for key, parliament, governments
+             in (saved.answers(parliaments) if saved is not None else ())}
+    coordinator = _Coordinator(parliaments, source, total, text, known, saved, on_progress)
     deadline = None if time_limit is None else time.monotonic() + time_limit
     with engine_for(workers, dask) as engine:
         stopped_by = coordinator.run(engine, deadline)
@@ -315,7 +254,7 @@ class _Coordinator:
         self.made = 0  # draws made
         self.waiting: deque[Key] = deque()  # the signatures of the draws made, not answered
         self.interned: dict[Key, Key] = {}  # one string per signature, however many draws
-        self.sent: set[Key] = set()
+        self.sent: dict[Key, Draw] = {}  # the signatures out for an answer, with their draws
         self.batch: list[tuple[Key, Draw]] = []
         self.counts: Counter[Key] = Counter()  # over the answered prefix
         self.progress = SweepProgress(total=total)
@@ -351,15 +290,17 @@ class _Coordinator:
             key = self.interned.setdefault(key, key)
             self.waiting.append(key)
             if key not in self.known and key not in self.sent:
-                self.sent.add(key)
+                self.sent[key] = draw
                 self.batch.append((key, draw))
         self.made = until
 
     def _learn(self, answers: tuple[tuple[Key, Outlook], ...]) -> None:
         self.solved += len(answers)
         self.known.update(answers)
-        if self.saved is not None:
-            self.saved.save(answers)
+        saved = [Saved(key, self.sent.pop(key), found.governments) for key, found in answers
+                 if key in self.sent]  # a task run twice (its worker lost) answers twice
+        if self.saved is not None and saved:
+            self.saved.save(saved)
 
     def _advance(self) -> None:
         before = self.progress.done
