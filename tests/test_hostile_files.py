@@ -607,3 +607,44 @@ def test_a_checkpoint_that_cannot_be_a_folder_is_refused(tmp_path, make, said):
     refused(code, err, where)
     assert said in err
     assert (tmp_path / "file").read_text() == "mine\n" if make == "under a file" else True
+
+
+# --- allocator report --sweep ------------------------------------------------------------------
+
+
+def report_of(tmp_path: Path, given: Path) -> tuple[int, str, str]:
+    return run("report", GERMANY, "--scenario", "campaign", "--sweep", given, "--out",
+               tmp_path / "report.html")
+
+
+@pytest.mark.parametrize("edit, said", [
+    (lambda d: d["coalitions"][0].__setitem__("draws", 10**6),
+     "coalitions[0] is counted in 1,000,000 draws, more than the sweep's 100"),
+    (lambda d: d["coalitions"][0].__setitem__("probability", 0.5), "is not"),
+    (lambda d: d.__setitem__("coalitions", 5), "coalitions"),
+], ids=["more draws than the sweep", "a probability not its share", "not a list"])
+def test_a_saved_sweep_that_does_not_hold_together_is_refused(tmp_path, swept, edit, said):
+    """Before, a government counted in more draws than the sweep was a "math domain error"
+    (an internal error); `document.py` refuses it now, with where and why."""
+    document = json.loads(swept[1])
+    edit(document)
+    given = tmp_path / "sweep.json"
+    given.write_text(json.dumps(document))
+    code, _, err = report_of(tmp_path, given)
+    refused(code, err, given)
+    assert "not the JSON of `allocator sweep --format json`" in err and said in err
+    assert tree(tmp_path) == ["sweep.json"]
+
+
+@pytest.mark.parametrize("make", ["device", "fifo", "deep"])
+def test_a_saved_sweep_that_is_no_json_file_is_refused(tmp_path, make):
+    given = tmp_path / "sweep.json"
+    if make == "device":
+        given = Path("/dev/zero")
+    elif make == "fifo":
+        os.mkfifo(given)
+    else:
+        given.write_text("[" * 100_000)
+    code, _, err = report_of(tmp_path, given)
+    refused(code, err, given)
+    assert not (tmp_path / "report.html").exists()
