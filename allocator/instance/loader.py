@@ -229,11 +229,7 @@ def _worded(error: Any, data: Any) -> tuple[Path, str, ProblemKind]:
     kind = error["type"]
     path = _user_path(error["loc"], data, keeps_last=kind in ("missing", "extra_forbidden"))
     if kind == "extra_forbidden":
-        parent = _parent_fields(path, data)
-        hint = ("; a demand's key? indent it under its demand"
-                if path[-1] in _DEMAND_KEYS and "type" not in parent else "")
-        return path, (f"unknown key {path[-1]!r}" + (f" ({known(parent)})" if parent else "")
-                      + hint), "unknown_key"
+        return path, _unknown_key(path, data), "unknown_key"
     if kind == "missing" and path[-1] == "party" and _demand_type(path[:-1], data):
         return path[:-1], (f"a `{_demand_type(path[:-1], data)}` demand needs the `party` it "
                            "belongs to"), "missing_key"
@@ -257,6 +253,16 @@ def _worded(error: Any, data: Any) -> tuple[Path, str, ProblemKind]:
     if kind in ("literal_error", "too_long", "string_too_long"):
         message += f", got {shown(error['input'])}"
     return path, message, "shape"
+
+
+def _unknown_key(path: Path, data: Any) -> str:
+    """What to say of a key the format does not have where it stands: the keys it does have
+    there, and where a demand's key landed outside its demand, that it lost its indent."""
+    parent = _parent_fields(path, data)
+    said = f"unknown key {path[-1]!r}" + (f" ({known(parent)})" if parent else "")
+    if path[-1] in _DEMAND_KEYS and "type" not in parent:
+        said += "; a demand's key? indent it under its demand"
+    return said
 
 
 #: every key some demand type has

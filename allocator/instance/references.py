@@ -38,6 +38,8 @@ def reference_problems(instance: Instance) -> Iterator[Problem]:
     yield from _policy_conflict_problems(instance)
     for i, demand in enumerate(instance.demands):
         yield from _demand_problems(instance, demand, ("demands", i))
+    if instance.previous is not None:
+        yield from _previous_problems(instance)
     if instance.outcome is not None:
         yield from _outcome_problems(instance, instance.outcome, ("outcome",))
         yield from _relaxed_by(instance, instance.outcome.relaxed_by, ("outcome",))
@@ -213,6 +215,21 @@ def _outcome_problems(instance: Instance, outcome: Outcome, at: Path) -> Iterato
     for a, b in combinations(roles, 2):
         for pid in sorted(a & b):
             yield Problem(f"{pid!r} is given two roles in the outcome", at, kind="meaning")
+
+
+def _previous_problems(instance: Instance) -> Iterator[Problem]:
+    """The outgoing government names parties of this parliament, its leader among them."""
+    previous = instance.previous
+    assert previous is not None
+    ids = instance.party_ids
+    for j, party in enumerate(previous.cabinet):
+        yield from _ref("party", party, ids, ("previous", "cabinet", j))
+    yield from _duplicates("the outgoing cabinet", previous.cabinet, ("previous", "cabinet"))
+    if previous.leader is not None:
+        yield from _ref("party", previous.leader, ids, ("previous", "leader"))
+        if previous.leader in ids and previous.leader not in previous.cabinet:
+            yield Problem(f"the outgoing leader's party {previous.leader!r} is not among the "
+                          "outgoing cabinet's parties", ("previous", "leader"), kind="meaning")
 
 
 def _partisan(outcome: Outcome, at: Path) -> Iterator[Problem]:

@@ -128,6 +128,16 @@ class InstanceOutcome(Outcome, Expectation):
     pass
 
 
+class Previous(Strict):
+    """The outgoing government: its cabinet parties still in parliament (a party that left it is
+    simply not listed) and the party of its leader, if that party is still there. The formation
+    model reads it: outgoing cabinets often form again."""
+
+    cabinet: list[Slug] = Field(default_factory=list, max_length=MAX_PARTIES,
+                                description="the outgoing cabinet's parties")
+    leader: Slug | None = Field(default=None, description="the outgoing leader's party")
+
+
 class Scenario(Expectation):
     name: Slug
     text: Text | None = None
@@ -138,7 +148,6 @@ class Scenario(Expectation):
     add: list[Demand] = Field(default_factory=list, max_length=MAX_ITEMS)
     drop: list[Slug] = Field(default_factory=list, max_length=MAX_ITEMS)
     outcome: Outcome | None = None
-
 
 
 class Instance(Strict):
@@ -157,6 +166,7 @@ class Instance(Strict):
     demands: list[Demand] = Field(default_factory=list, max_length=MAX_ITEMS)
     scenarios: list[Scenario] = Field(default_factory=list, max_length=MAX_ITEMS)
     outcome: InstanceOutcome | None = None
+    previous: Previous | None = Field(default=None, description="the outgoing government")
     votes: Polls | None = Field(default=None, description="polls, for `allocator sweep`")
     electoral_system: ElectoralSystem | None = Field(
         default=None, description="how a sweep's drawn votes become seats")

@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
-from numpy.typing import NDArray
+from numpy.typing import ArrayLike, NDArray
 
 Vector = NDArray[np.float64]
 #: the fit has converged when the gradient's norm is below this
@@ -36,16 +36,15 @@ class ChoiceSets:
     chosen: NDArray[np.int64]
 
     @classmethod
-    def of(cls, formations: Sequence[tuple[Sequence[Sequence[float]], int]]) -> ChoiceSets:
-        """From (the attributes of each alternative, the index of the chosen one) per
-        formation."""
-        rows = [row for alternatives, _ in formations for row in alternatives]
-        sizes = [len(alternatives) for alternatives, _ in formations]
+    def of(cls, formations: Sequence[tuple[ArrayLike, int]]) -> ChoiceSets:
+        """From (the attributes of each alternative, one row each; the index of the chosen
+        one) per formation."""
+        blocks = [np.atleast_2d(np.asarray(x, dtype=np.float64)) for x, _ in formations]
+        sizes = [len(block) for block in blocks]
         starts = np.concatenate([[0], np.cumsum(sizes)]).astype(np.int64)
         chosen = np.array([starts[g] + c for g, (_, c) in enumerate(formations)],
                           dtype=np.int64)
-        width = len(rows[0]) if rows else 0
-        return cls(np.array(rows, dtype=np.float64).reshape(len(rows), width), starts, chosen)
+        return cls(np.vstack(blocks), starts, chosen)
 
     @property
     def groups(self) -> int:

@@ -36,7 +36,7 @@ import io
 import re
 import unicodedata
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -176,7 +176,9 @@ def formations(rows: Iterable[Row], countries: Sequence[str] = (), since: int | 
     wanted = {c.upper() for c in countries}
     elections: dict[tuple[str, str], dict[str, list[Row]]] = defaultdict(lambda: defaultdict(
         list))
+    history: dict[str, list[Row]] = defaultdict(list)  # every cabinet, for the outgoing one
     for row in rows:
+        history[row["cabinet_id"]].append(row)
         country = row["country_name_short"]
         if wanted and country not in wanted:
             continue
@@ -187,15 +189,17 @@ def formations(rows: Iterable[Row], countries: Sequence[str] = (), since: int | 
     ordered = sorted(elections.items(),
                      key=lambda item: (item[0][0], _date(_first(item[1])["election_date"])))
     for (country, _), cabinets in ordered:
-        yield formation(cabinets, rules.get(country, "absolute"))
+        yield formation(cabinets, rules.get(country, "absolute"), history)
 
 
 def _first(cabinets: dict[str, list[Row]]) -> Row:
     return next(iter(cabinets.values()))[0]
 
 
-def formation(cabinets: dict[str, list[Row]], rule: str) -> Formation:
-    """The formation of one election from the rows of its cabinets."""
+def formation(cabinets: dict[str, list[Row]], rule: str,
+              history: Mapping[str, list[Row]] | None = None) -> Formation:
+    """The formation of one election from the rows of its cabinets (and, in `history`, every
+    cabinet's rows by id, to find the outgoing government)."""
     ordered = sorted(cabinets.values(),
                      key=lambda rs: (_date(rs[0]["start_date"]), int(rs[0]["cabinet_id"])))
     partisan = [c for c in ordered if c[0]["caretaker"] != "1"]
@@ -213,6 +217,9 @@ def formation(cabinets: dict[str, list[Row]], rule: str) -> Formation:
                   "format cannot express (no listed party holds it): skipped")
         return found
     found.instance = _instance(rows, in_cabinet, rule, found)
+    outgoing = (history or {}).get(head["previous_cabinet_id"], [])
+    if outgoing:
+        found.instance["previous"] = _previous(outgoing, rows, found.instance)
     try:
         from_dict(found.instance)
     except InstanceError as exc:
@@ -259,6 +266,22 @@ def _instance(rows: list[Row], in_cabinet: list[Row], rule: str,
         "government": {"investiture": rule},
         "outcome": _outcome(rows, in_cabinet, ids, found),
     }
+
+
+def _previous(outgoing: list[Row], rows: list[Row], instance: dict[str, Any]
+              ) -> dict[str, Any]:
+    """The outgoing cabinet's parties that are still in this parliament, and its prime
+    minister's party if it is one of them."""
+    ids = _ids(rows)
+    listed = {p["id"] for p in instance["parties"]}
+    cabinet = [ids[r["party_id"]] for r in outgoing if r["cabinet_party"] == "1"
+               and r["party_id"] in ids and ids[r["party_id"]] in listed]
+    previous: dict[str, Any] = {"cabinet": sorted(set(cabinet), key=cabinet.index)}
+    leader = [ids[r["party_id"]] for r in outgoing if r["prime_minister"] == "1"
+              and r["party_id"] in ids and ids[r["party_id"]] in previous["cabinet"]]
+    if leader:
+        previous["leader"] = leader[0]
+    return previous
 
 
 def _chamber(rows: list[Row], found: Formation) -> int:

@@ -23,6 +23,8 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+import numpy as np
+
 from .dataset import COLUMNS, Rows
 from .logit import ChoiceSets, fit
 
@@ -152,12 +154,12 @@ def conditional_logit(record: Record) -> Fit | None:
     by_group: dict[int, list[tuple[list[float], int]]] = defaultdict(list)
     for group, values, chosen in record.choices:
         by_group[group].append((values, chosen))
+    blocks = [(np.array([values for values, _ in rows]),
+               next(i for i, (_, chosen) in enumerate(rows) if chosen))
+              for rows in by_group.values()]
     varying = [j for j in range(len(ATTRIBUTES))
-               if any(len({values[j] for values, _ in rows}) > 1 for rows in by_group.values())]
-    sets = ChoiceSets.of([([[values[j] for j in varying] for values, _ in rows],
-                           next(i for i, (_, chosen) in enumerate(rows) if chosen))
-                          for rows in by_group.values()])
-    found = fit(sets)
+               if any(np.ptp(x[:, j]) > 0 for x, _ in blocks)]
+    found = fit(ChoiceSets.of([(x[:, varying], chosen) for x, chosen in blocks]))
     return Fit(tuple(ATTRIBUTES[j] for j in varying),
                tuple(float(x) for x in found.coefficients),
                tuple(float(x) for x in found.errors), tuple(float(x) for x in found.p_values),
