@@ -8,12 +8,14 @@ from __future__ import annotations
 import gc
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
+from dataclasses import replace
 from typing import Any
 
 from .explaining.binding import binding_demands
 from .explaining.deadlock import explain_deadlock
 from .instance.schema import Instance
 from .instance.transform import CoalitionQuestion, Filters, ask, narrow, resolve
+from .likely.model import FormationModel
 from .solving import allocations, census, coalitions
 from .solving.encoding import Encoding
 from .solving.result import (
@@ -22,6 +24,7 @@ from .solving.result import (
     Coalition,
     Explanation,
     Level,
+    Rank,
     Result,
     Status,
     Summary,
@@ -48,9 +51,12 @@ def solve(instance: Instance, scenario: str | None = None, *, level: Level = "al
           on_found: Callable[[Allocation | Coalition], None] | None = None,
           max_relaxations: int = DEFAULT_MAX_RELAXATIONS,
           on_phase: Callable[[str], None] | None = None,
-          budget: Budget | None = None) -> Result:
+          budget: Budget | None = None, rank: Rank = "spec",
+          model: FormationModel | None = None) -> Result:
     """Every allocation (or coalition) of the instance, in SPEC order, or a deadlock verdict
-    with its explanation (a minimal conflict and the minimum relaxations).
+    with its explanation (a minimal conflict and the minimum relaxations). With
+    `rank="likely"`, in order of the probability that their cabinet forms (`model`, the
+    shipped formation model by default), each carrying it (`Ranking`).
 
     `on_found` sees each one as it is found: allocations in the solver's order, coalitions in
     SPEC order (they are generated in it).
@@ -60,6 +66,21 @@ def solve(instance: Instance, scenario: str | None = None, *, level: Level = "al
     `budget` given (instead of `time_limit`) is shared with other work, and stopping it stops
     this.
     """
+    if rank == "likely":
+        ranking = Ranking(instance, scenario, level=level, filters=filters, limit=limit,
+                          time_limit=time_limit, max_relaxations=max_relaxations,
+                          on_phase=on_phase, budget=budget, model=model)
+        with collection_paused(), ranking.signals():
+            items = []
+            for item in ranking:
+                items.append(item)
+                if on_found is not None:
+                    on_found(item)
+        result = replace(ranking.result(), counted=None)
+        if level == "allocation":
+            return replace(result, allocations=tuple(i for i in items
+                                                     if isinstance(i, Allocation)))
+        return replace(result, coalitions=tuple(i for i in items if isinstance(i, Coalition)))
     problem = narrow(resolve(instance, scenario), filters or Filters())
     budget = budget or Budget(time_limit, on_phase)
     search: Search[Any] | coalitions.Listing
@@ -86,6 +107,56 @@ def solve(instance: Instance, scenario: str | None = None, *, level: Level = "al
     return Result(instance=problem, scenario=scenario, level=level, status=status,
                   complete=search.complete, allocations=listed_allocations,
                   coalitions=listed_coalitions, deadlock=deadlock, stopped_by=search.stopped)
+
+
+class Ranking:
+    """Governments in order of the probability that their cabinet forms (`likely.ranking`),
+    one at a time, each carrying it; then `result()` gives the verdict (and on deadlock its
+    explanation). With `limit`, the `limit` most likely, in bounded memory."""
+
+    def __init__(self, instance: Instance, scenario: str | None = None, *,
+                 level: Level = "coalition", filters: Filters | None = None,
+                 limit: int | None = None, time_limit: float | None = None,
+                 max_relaxations: int = DEFAULT_MAX_RELAXATIONS,
+                 on_phase: Callable[[str], None] | None = None,
+                 budget: Budget | None = None, model: FormationModel | None = None) -> None:
+        self.scenario, self.level, self.limit, self.model = scenario, level, limit, model
+        self.problem = narrow(resolve(instance, scenario), filters or Filters())
+        self.budget = budget or Budget(time_limit, on_phase)
+        self.max_relaxations = max_relaxations
+        self.count = 0
+        self.stopped: str | None = None
+
+    def signals(self) -> AbstractContextManager[None]:
+        return self.budget.stopped_by_signals()
+
+    def __iter__(self) -> Iterator[Allocation | Coalition]:
+        from .likely.ranking import every_ranked, first_ranked
+
+        self.budget.phase("the cabinets' probabilities")
+        items: Iterator[Allocation | Coalition] = (
+            every_ranked(self.problem, self.model, self.budget)
+            if self.limit is None and self.level == "coalition" else
+            first_ranked(self.problem, self.level, self.limit, self.model, self.budget))
+        try:
+            for item in items:
+                self.count += 1
+                yield item
+        except Stopped as stop:
+            self.stopped = stop.reason
+            return
+        if self.limit is not None and self.count >= self.limit:
+            self.stopped = "limit"
+
+    def result(self) -> Result:
+        """The verdict once the governments were iterated (they are not kept)."""
+        complete = self.stopped is None
+        status: Status = ("feasible" if self.count else "deadlock" if complete else "unknown")
+        deadlock = (self.budget.run(lambda: explain_deadlock(
+            self.problem, self.max_relaxations, self.budget)) if status == "deadlock" else None)
+        return Result(instance=self.problem, scenario=self.scenario, level=self.level,
+                      status=status, complete=complete, deadlock=deadlock,
+                      stopped_by=self.stopped, counted=self.count)
 
 
 class Stream:

@@ -11,12 +11,15 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
 from ..instance.transform import CoalitionQuestion
 from ..solving.result import DEFAULT_MAX_RELAXATIONS
+
+if TYPE_CHECKING:  # loaded when a model is given: numpy is not for every command
+    from ..likely.model import FormationModel
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -39,6 +42,27 @@ TIME_LIMIT = click.option(
 MAX_RELAXATIONS = click.option(
     "--max-relaxations", type=click.IntRange(min=1), default=DEFAULT_MAX_RELAXATIONS,
     show_default=True, metavar="N", help="List at most N minimum relaxations of a deadlock.")
+
+
+def formation_model(ctx: click.Context, param: click.Parameter,
+                    value: str | None) -> FormationModel | None:
+    """`--model FILE`: a formation model written by `allocator fit` (None: the shipped one)."""
+    if value is None:
+        return None
+    from ..errors import AllocatorError
+    from ..likely.model import load
+
+    try:
+        return load(value)
+    except AllocatorError as exc:
+        raise click.BadParameter(str(exc).removeprefix(f"--model {value}: "), ctx,
+                                 param) from None
+
+
+MODEL = click.option(
+    "--model", "model", callback=formation_model, metavar="FILE",
+    help="The formation model that says how likely each government is (default: the one "
+         "fitted on ParlGov's record; `allocator fit` writes others).")
 
 
 def scenario(what: str) -> Callable[[F], F]:

@@ -125,3 +125,48 @@ def theories(paths: tuple[str, ...], engine: options.Engine) -> None:
         return 0
 
     run_command(work)
+
+
+@click.command("fit")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(), metavar="PATH...")
+@click.option("--out", metavar="MODEL.json", help="Write the fitted model here (whole or not "
+                                                  "at all); give it to --model.")
+@click.option("--attributes", "names", metavar="NAME,NAME...",
+              help="The attributes to fit (default: the shipped model's).")
+@click.option("--validate", is_flag=True,
+              help="Also predict formations the fit did not see: each country from the others, "
+                   "and from 2005 on from the years before; against the classic rules.")
+@click.option("--data", "about", metavar="TEXT", default="",
+              help="What the formations are (the table, its release), kept in the model file.")
+def fit(paths: tuple[str, ...], out: str | None, names: str | None, validate: bool,
+        about: str) -> None:
+    """The formation model (a conditional logit over each formation's feasible cabinets),
+    fitted to its maximum on the formations in PATH (instance files with a recorded cabinet,
+    as `allocator parlgov` writes them, or folders of them)."""
+    from ..likely.attributes import CHOSEN, NAMES
+
+    chosen = options.listed((names,)) if names else CHOSEN
+    unknown = [n for n in chosen if n not in NAMES]
+    if unknown:
+        raise click.BadParameter(f"unknown attribute {', '.join(unknown)} (known: "
+                                 f"{', '.join(NAMES)})", param_hint="--attributes")
+
+    def work() -> int:
+        from ..record import fitting
+
+        def said(line: str) -> None:
+            click.echo(line, err=True)
+
+        formations = fitting.read(paths, said)
+        model = fitting.model_of([f.sample() for f in formations], chosen,
+                                 about or fitting.data_of(paths))
+        click.echo("\n".join(fitting.fit_lines(model)))
+        if validate:
+            results = fitting.validate(formations, chosen)
+            click.echo("\n".join(fitting.validation_lines(results)))
+            model = model.model_copy(update={"validation": fitting.validation_figures(results)})
+        if out is not None:
+            write_whole(out, model.to_json())
+        return 0
+
+    run_command(work)

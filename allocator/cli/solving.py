@@ -25,6 +25,7 @@ from .running import EXIT, Clock, run_command
 
 if TYPE_CHECKING:
     from ..api import Stream
+    from ..likely.model import FormationModel
 
 LEVELS: dict[str, Level] = {"allocation": "allocation", "coalition": "coalition"}
 FORMS: dict[str, Form] = {"majority": "majority", "minority": "minority"}
@@ -62,6 +63,11 @@ def width() -> int:
               help="Only governments in which every party is needed for the majority.")
 @click.option("--limit", type=click.IntRange(min=1), metavar="N",
               help="Stop after N allocations (or coalitions).")
+@click.option("--rank", type=click.Choice(["spec", "likely"]), default="spec",
+              show_default=True,
+              help="spec: SPEC order; likely: the most likely first, by the probability that "
+                   "the cabinet forms (the formation model), shown beside each.")
+@options.MODEL
 @options.TIME_LIMIT
 @click.option("--out", metavar="PATH",
               help="Write to PATH, whole or not at all (- for standard output).")
@@ -69,7 +75,8 @@ def width() -> int:
 def solve(file: str, scenario: str | None, level: str, fmt: str, counting: bool,
           summarising: bool, include: tuple[str, ...], exclude: tuple[str, ...],
           max_parties: int | None, form: str | None, minimal_winning: bool, limit: int | None,
-          time_limit: float | None, out: str | None, max_relaxations: int) -> None:
+          rank: str, model: FormationModel | None, time_limit: float | None, out: str | None,
+          max_relaxations: int) -> None:
     """Every feasible allocation of FILE, or a proof of deadlock.
 
     Filters act inside the model: the solver never visits what they leave out.
@@ -81,6 +88,9 @@ def solve(file: str, scenario: str | None, level: str, fmt: str, counting: bool,
     if counting and summarising:
         raise click.UsageError("give --count or --summary, not both (the summary has the "
                                "counts)")
+    if rank == "likely" and (counting or summarising):
+        raise click.UsageError("--rank likely orders a listing; --count and --summary list "
+                               "nothing")
 
     def work() -> int:
         instance = load(file)
@@ -99,6 +109,8 @@ def solve(file: str, scenario: str | None, level: str, fmt: str, counting: bool,
 
                 job = _Job(instance, scenario, LEVELS[level], output, limit, clock,
                            max_relaxations, filters, emit, progress)
+                job.ranked_by = model if rank == "likely" else None
+                job.ranked = rank == "likely"
                 for chunk in job.chunks("summary" if summarising else "count" if counting
                                         else None):
                     emit(chunk)
@@ -124,6 +136,9 @@ class _Job:
         self.clock = clock
         self.progress = progress
         self.result: Result
+        #: `--rank likely`: the governments in order of probability, under this model
+        self.ranked = False
+        self.ranked_by: FormationModel | None = None
 
     def _stream(self, limit: int | None) -> Stream:
         from ..api import Stream
@@ -140,7 +155,9 @@ class _Job:
         from ..api import collection_paused
 
         with collection_paused():
-            if census is not None:
+            if self.ranked:
+                yield from self._ranked()
+            elif census is not None:
                 yield from self._census(self._stream(None), census, "")
             elif self.level == "coalition" and (self.output.streams or self.limit is not None):
                 yield from self._streamed()
@@ -175,6 +192,35 @@ class _Job:
 
         with stream.signals():
             yield from self.output.streamed(lines(), items(), finish, problem, self.scenario)
+
+    def _ranked(self) -> Iterator[str]:
+        """The governments in order of probability: streamed (a table shows the first
+        LISTED)."""
+        from ..api import Ranking
+
+        table = not self.output.streams
+        limit = LISTED if table and self.limit is None else self.limit
+        ranking = Ranking(self.instance, self.scenario, level=self.level, filters=self.filters,
+                          limit=limit, time_limit=self.clock.remaining(),
+                          max_relaxations=self.max_relaxations, on_phase=self.progress.phase,
+                          model=self.ranked_by)
+        investiture = ranking.problem.government.investiture
+
+        def items() -> Iterator[Allocation | Coalition]:
+            for item in ranking:
+                self.progress.tick()
+                yield item
+
+        def lines() -> Iterator[str]:
+            for item in items():
+                yield json.dumps(render_json.item_dict(item, investiture), ensure_ascii=False)
+
+        def finish() -> Result:
+            return self._finish(ranking.result())
+
+        with ranking.signals():
+            yield from self.output.streamed(lines(), items(), finish, ranking.problem,
+                                            self.scenario, self.level, ranked=True)
 
     def _readable(self) -> Iterator[str]:
         """A table of at most LISTED items. Past that, allocations give way to their

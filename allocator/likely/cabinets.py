@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from itertools import combinations
 from math import comb
+from typing import TYPE_CHECKING
 
 import numpy as np
 from numpy.typing import NDArray
@@ -26,7 +27,9 @@ from numpy.typing import NDArray
 from ..instance.schema import Instance
 from ..instance.transform import Filters, narrow
 from ..solving.result import CABINET
-from ..solving.solver import Budget
+
+if TYPE_CHECKING:  # a budget is given, never made here: no solver at import
+    from ..solving.solver import Budget
 
 Members = NDArray[np.bool_]
 #: the most cabinets a choice set holds; past it, cabinets of fewer parties only

@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 from functools import cache
 from importlib.resources import files
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import numpy as np
 from numpy.typing import NDArray
@@ -22,9 +22,11 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from ..errors import UsageError, format_path, known
 from ..files import read_text
 from ..instance.schema import Instance
-from ..solving.solver import Budget
 from .attributes import NAMES, Chamber, attributes
 from .cabinets import Members, feasible
+
+if TYPE_CHECKING:  # a budget is given, never made here: no solver at import
+    from ..solving.solver import Budget
 
 #: the model shipped with the package
 SHIPPED = "formation.json"

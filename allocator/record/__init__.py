@@ -1,5 +1,6 @@
 """The post-war record: ParlGov's table as instances (`parlgov`), the choice sets of coalition
-research (`dataset`), and how well the classic theories predict them (`theories`).
+research (`dataset`), how well the classic theories predict them (`theories`), and the
+formation model fitted on them and validated (`fitting`, with `logit`).
 
-May import: errors, files, extras, instance, solving, sweep.engines.
+May import: errors, files, extras, instance, solving, likely, sweep.engines, render.text.
 """

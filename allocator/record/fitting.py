@@ -22,6 +22,7 @@ import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
@@ -32,6 +33,7 @@ from ..instance.transform import resolve
 from ..likely.attributes import MARTIN_STEVENSON, NAMES, Chamber, attributes
 from ..likely.cabinets import feasible
 from ..likely.model import FormationModel, Term
+from ..render.text import aligned
 from .logit import ChoiceSets, LogitFit, fit
 
 #: a formation with more cabinets than this enters the fit with a sample of them
@@ -200,6 +202,8 @@ def minimal_range(f: Formation) -> list[int]:
                x[:, a("seat_share")])
 
 
+#: the models validated: the one fitted, and Martin & Stevenson's attributes alone
+MODELS = ("the formation model", "Martin & Stevenson's attributes")
 RULES: dict[str, Callable[[Formation], list[int]]] = {
     "largest party's minimal winning cabinet": largest_minimal_winning,
     "the outgoing cabinet again, where it still wins": incumbent_again,
@@ -212,7 +216,7 @@ def validate(everything: Sequence[Formation], names: Sequence[str],
     """Leave one country out, and fit up to SPLIT - 1, predict from SPLIT on: the model with
     `names`, Martin & Stevenson's attributes alone, and the classic rules."""
     sample = [f.sample() for f in everything]
-    models = {"the formation model": names, "Martin & Stevenson's attributes": MARTIN_STEVENSON}
+    models = dict(zip(MODELS, (names, MARTIN_STEVENSON), strict=True))
     schemes: dict[str, dict[str, Scores]] = {}
     for scheme, group in (("leave one country out", _country),
                           (f"fit before {SPLIT}, predict from {SPLIT}", _after_split)):
@@ -265,3 +269,50 @@ def read(paths: Sequence[str], said: Callable[[str], None]) -> list[Formation]:
 def data_of(paths: Sequence[str]) -> str:
     """What the model was fitted on, in words."""
     return "instance files: " + ", ".join(Path(p).name for p in paths)
+
+
+def fit_lines(model: FormationModel) -> list[str]:
+    """The fitted model for people: each attribute's coefficient and standard error."""
+    figures = model.fit
+    rows: list[list[object]] = [[t.name, f"{t.coefficient:+.3f}",
+                                 "" if t.error is None else f"{t.error:.3f}"]
+                                for t in model.terms]
+    return [f"Conditional logit over {figures['formations']:,} formations "
+            f"({figures['cabinets']:,} cabinets in the fit): log-likelihood "
+            f"{figures['log_likelihood']:.2f}, gradient norm {figures['gradient_norm']:.1e} "
+            f"after {figures['iterations']} Newton steps.",
+            *aligned(["attribute", "coefficient", "std. error"], rows, figures=True)]
+
+
+def validation_lines(results: dict[str, dict[str, Scores]]) -> list[str]:
+    """Each scheme's table: the model and the rules, hits in the top 1, 3 and 5 and the mean
+    log-likelihood per formation; then the model's calibration."""
+    lines: list[str] = []
+    for scheme, scores in results.items():
+        n = next(iter(scores.values())).formations
+        rows: list[list[object]] = []
+        for label, score in scores.items():
+            r = score.rates()
+            rows.append([label, *(f"{100 * r[f'top{k}']:.1f}%" for k in (1, 3, 5)),
+                         f"{r['log_likelihood']:.3f}" if label in MODELS else "-"])
+        lines += ["", f"{scheme} ({n:,} formations predicted):",
+                  *aligned(["predictor", "top 1", "top 3", "top 5", "log-lik./formation"],
+                           rows, figures=True)]
+        model = scores["the formation model"]
+        calibration: list[list[object]] = [
+            [f"{i / 10:.1f}-{(i + 1) / 10:.1f}", f"{int(c):,}",
+             f"{p / c:.4f}" if c else "-", f"{chosen / c:.4f}" if c else "-"]
+            for i, (p, chosen, c) in enumerate(model.bins)]
+        lines += ["", "  the model's calibration: cabinets by predicted probability",
+                  *("  " + line for line in aligned(
+                      ["predicted", "cabinets", "mean predicted", "share formed"],
+                      calibration, figures=True))]
+    return lines
+
+
+def validation_figures(results: dict[str, dict[str, Scores]]) -> dict[str, Any]:
+    """The validation as a model file keeps it."""
+    return {scheme: {label: {k: round(v, 4) if isinstance(v, float) else v
+                             for k, v in score.rates().items()}
+                     for label, score in scores.items()}
+            for scheme, scores in results.items()}

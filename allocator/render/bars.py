@@ -18,7 +18,8 @@ from typing import Any
 
 from ..instance.schema import Instance
 from .chamber import colours
-from .sweep import percent, wilson
+from .sweep import wilson
+from .views import percent
 
 #: the picture shows this many governments, the most likely first
 SHOWN = 15

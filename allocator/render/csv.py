@@ -14,14 +14,15 @@ from .views import shows_abstain
 
 
 def _columns(level: Level, investiture: str, parties: list[str], posts: list[str],
-             portfolios: list[str]) -> list[str]:
+             portfolios: list[str], ranked: bool) -> list[str]:
     roles = ["cabinet", "support"] + (["abstain"] if shows_abstain(investiture) else [])
     if level == "allocation":
         split = [f"n:{p}" for p in parties]
     else:
         split = [f"{bound}:{p}" for p in parties for bound in ("min", "max")]
     return [*roles, "opposition", *split, *(f"post:{p}" for p in posts),
-            *(f"portfolio:{p}" for p in portfolios), "programme", "form", "seats"]
+            *(f"portfolio:{p}" for p in portfolios), "programme", "form", "seats",
+            *(["probability"] if ranked else [])]
 
 
 def _flat_row(item: Allocation | Coalition, parties: list[str], investiture: str
@@ -30,6 +31,7 @@ def _flat_row(item: Allocation | Coalition, parties: list[str], investiture: str
         "cabinet": "+".join(item.cabinet), "support": "+".join(item.support),
         "abstain": "+".join(item.abstain), "opposition": "+".join(item.opposition),
         "programme": "+".join(item.programme), "form": item.form, "seats": item.seats,
+        "probability": item.probability,
     }
     for p in parties:
         if isinstance(item, Allocation):
@@ -43,15 +45,15 @@ def _flat_row(item: Allocation | Coalition, parties: list[str], investiture: str
     return row
 
 
-def csv_stream(items: Iterable[Allocation | Coalition], problem: Instance, level: Level
-               ) -> Iterator[str]:
+def csv_stream(items: Iterable[Allocation | Coalition], problem: Instance, level: Level,
+               ranked: bool = False) -> Iterator[str]:
     """One flat row per allocation (or coalition) as it comes; several parties are joined
-    with `+`."""
+    with `+`; `ranked`: with each one's probability, in a last column."""
     buffer = io.StringIO()
     parties = problem.party_ids
     investiture = problem.government.investiture
     columns = _columns(level, investiture, parties, problem.cabinet.all_posts,
-                       list(problem.cabinet.portfolios))
+                       list(problem.cabinet.portfolios), ranked)
     writer = csv.DictWriter(buffer, fieldnames=columns, extrasaction="ignore",
                             lineterminator="\n")
     writer.writeheader()
@@ -65,4 +67,5 @@ def csv_stream(items: Iterable[Allocation | Coalition], problem: Instance, level
 
 
 def to_csv(result: Result) -> str:
-    return "".join(csv_stream(result.items, result.instance, result.level))
+    ranked = any(item.probability is not None for item in result.items[:1])
+    return "".join(csv_stream(result.items, result.instance, result.level, ranked))

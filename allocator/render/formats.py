@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterable, Iterator
 from typing import ClassVar
 
 from ..instance.schema import Instance
-from ..solving.result import Allocation, Coalition, Result, Summary
+from ..solving.result import Allocation, Coalition, Level, Result, Summary
 from . import csv as csv_out
 from . import json as json_out
 from . import text
@@ -36,11 +36,12 @@ class Format:
     def listed(self, result: Result) -> Iterator[str]:
         raise NotImplementedError
 
-    def streamed(self, lines: Iterable[str], items: Iterable[Coalition],
-                 finish: Callable[[], Result], problem: Instance,
-                 scenario: str | None) -> Iterator[str]:
-        """Coalitions as they come: `lines` are their JSON, `items` the coalitions (read one
-        of the two, once); `finish` gives the result once they are all out."""
+    def streamed(self, lines: Iterable[str], items: Iterable[Allocation | Coalition],
+                 finish: Callable[[], Result], problem: Instance, scenario: str | None,
+                 level: Level = "coalition", ranked: bool = False) -> Iterator[str]:
+        """Governments as they come (coalitions in SPEC order, or with `ranked` anything in
+        order of probability): `lines` are their JSON, `items` the objects (read one of the
+        two, once); `finish` gives the result once they are all out."""
         raise NotImplementedError
 
     def live(self, item: Allocation | Coalition, investiture: str) -> str | None:
@@ -66,13 +67,16 @@ class Table(Format):
     def listed(self, result: Result) -> Iterator[str]:
         yield text.to_table(result)
 
-    def streamed(self, lines: Iterable[str], items: Iterable[Coalition],
-                 finish: Callable[[], Result], problem: Instance,
-                 scenario: str | None) -> Iterator[str]:
+    def streamed(self, lines: Iterable[str], items: Iterable[Allocation | Coalition],
+                 finish: Callable[[], Result], problem: Instance, scenario: str | None,
+                 level: Level = "coalition", ranked: bool = False) -> Iterator[str]:
         from dataclasses import replace
 
         listed = tuple(items)
-        yield text.to_table(replace(finish(), coalitions=listed, counted=None))
+        result = replace(finish(), counted=None)
+        yield text.to_table(replace(result, allocations=tuple(
+            i for i in listed if isinstance(i, Allocation))) if level == "allocation" else
+            replace(result, coalitions=tuple(i for i in listed if isinstance(i, Coalition))))
 
     def census(self, result: Result, figures: Summary, note: str = "") -> str:
         return text.census_table(result, figures, note)
@@ -87,10 +91,10 @@ class Json(Format):
     def listed(self, result: Result) -> Iterator[str]:
         yield from json_out.json_chunks(result)
 
-    def streamed(self, lines: Iterable[str], items: Iterable[Coalition],
-                 finish: Callable[[], Result], problem: Instance,
-                 scenario: str | None) -> Iterator[str]:
-        yield from json_out.json_stream(lines, finish, problem, scenario)
+    def streamed(self, lines: Iterable[str], items: Iterable[Allocation | Coalition],
+                 finish: Callable[[], Result], problem: Instance, scenario: str | None,
+                 level: Level = "coalition", ranked: bool = False) -> Iterator[str]:
+        yield from json_out.json_stream(lines, finish, problem, scenario, level)
 
     def census(self, result: Result, figures: Summary, note: str = "") -> str:
         return json.dumps(json_out.census_dict(result, figures), ensure_ascii=False) + "\n"
@@ -106,9 +110,9 @@ class JsonLines(Format):
     def listed(self, result: Result) -> Iterator[str]:
         yield json_out.jsonl_summary(result)  # the items went out `live`
 
-    def streamed(self, lines: Iterable[str], items: Iterable[Coalition],
-                 finish: Callable[[], Result], problem: Instance,
-                 scenario: str | None) -> Iterator[str]:
+    def streamed(self, lines: Iterable[str], items: Iterable[Allocation | Coalition],
+                 finish: Callable[[], Result], problem: Instance, scenario: str | None,
+                 level: Level = "coalition", ranked: bool = False) -> Iterator[str]:
         yield from json_out.jsonl_stream(lines, finish)
 
     def live(self, item: Allocation | Coalition, investiture: str) -> str | None:
@@ -123,10 +127,10 @@ class Csv(Format):
     def listed(self, result: Result) -> Iterator[str]:
         yield csv_out.to_csv(result)
 
-    def streamed(self, lines: Iterable[str], items: Iterable[Coalition],
-                 finish: Callable[[], Result], problem: Instance,
-                 scenario: str | None) -> Iterator[str]:
-        yield from csv_out.csv_stream(items, problem, "coalition")
+    def streamed(self, lines: Iterable[str], items: Iterable[Allocation | Coalition],
+                 finish: Callable[[], Result], problem: Instance, scenario: str | None,
+                 level: Level = "coalition", ranked: bool = False) -> Iterator[str]:
+        yield from csv_out.csv_stream(items, problem, level, ranked)
         finish()
 
     def aside(self, result: Result) -> str | None:

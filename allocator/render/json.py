@@ -9,7 +9,15 @@ from collections.abc import Callable, Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 
 from ..instance.schema import Instance
-from ..solving.result import Allocation, Coalition, Deadlock, Explanation, Result, Summary
+from ..solving.result import (
+    Allocation,
+    Coalition,
+    Deadlock,
+    Explanation,
+    Level,
+    Result,
+    Summary,
+)
 from .views import FORMS, shows_abstain
 
 if TYPE_CHECKING:  # the renderers read the listing's rows; they never run a solver
@@ -30,6 +38,8 @@ def item_dict(item: Allocation | Coalition, investiture: str) -> dict[str, Any]:
         out["abstain"] = list(item.abstain)
     out.update(opposition=list(item.opposition), posts=posts, portfolios=portfolios,
                programme=list(item.programme), form=item.form, seats=item.seats)
+    if item.probability is not None:
+        out["probability"] = item.probability
     return out
 
 
@@ -68,13 +78,14 @@ def json_chunks(result: Result) -> Iterator[str]:
 
 
 def json_stream(lines: Iterable[str], finish: Callable[[], Result], problem: Instance,
-                scenario: str | None) -> Iterator[str]:
+                scenario: str | None, level: Level = "coalition") -> Iterator[str]:
     """The JSON document of a streamed listing: the items (already JSON) as they come, then the
     verdict (`status`, `complete`, `count`, `deadlock` follow the list, since they are known
     only at its end)."""
     investiture = problem.government.investiture
-    head = {"instance": problem.name, "scenario": scenario, "level": "coalition"}
-    yield json.dumps(head, ensure_ascii=False)[:-1] + ', "coalitions": ['
+    head = {"instance": problem.name, "scenario": scenario, "level": level}
+    key = "allocations" if level == "allocation" else "coalitions"
+    yield json.dumps(head, ensure_ascii=False)[:-1] + f', "{key}": ['
     for i, line in enumerate(lines):
         yield (", " if i else "") + line
     result = finish()

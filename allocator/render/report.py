@@ -25,9 +25,15 @@ from ..solving.result import COUNTED, SHOWN, Allocation, Briefing, Coalition, De
 from .bars import bars_svg
 from .chamber import hemicycle_svg
 from .pages import REPORT, Script, render, static_text
-from .sweep import percent
 from .text import count_lines
-from .views import cabinet_cell, example_line, holders, shows_abstain, status_line
+from .views import (
+    cabinet_cell,
+    example_line,
+    holders,
+    percent,
+    shows_abstain,
+    status_line,
+)
 
 #: the report's own script, first on every page that shows a report
 REPORT_SCRIPT = Script("report.js", "allocator.render")

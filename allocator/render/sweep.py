@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 from ..solving.result import ABSTAIN, CABINET, SUPPORT
 from ..sweep.document import members, share, sweep_json
 from .text import aligned
+from .views import percent
 
 if TYPE_CHECKING:  # what is rendered; the renderers never run a sweep
     from ..sweep.run import SweepResult
@@ -50,15 +51,6 @@ def sweep_csv(result: SweepResult) -> str:
                          for role in (CABINET, SUPPORT, ABSTAIN)]
                         + [f"{share(k, n):.6f}", f"{low:.6f}", f"{high:.6f}", k])
     return buffer.getvalue()
-
-
-def percent(x: float) -> str:
-    """One decimal, never rounding a share that is not 0 or 1 to 0.0% or 100.0%."""
-    if 0 < x < 0.0005:
-        return "<0.1%"
-    if 0.9995 <= x < 1:
-        return ">99.9%"
-    return f"{100 * x:.1f}%"
 
 
 def status(result: SweepResult) -> str:

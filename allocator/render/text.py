@@ -20,7 +20,15 @@ from ..solving.result import (
     Result,
     Summary,
 )
-from .views import FORMS, cabinet_cell, example_line, holders, shows_abstain, status_line
+from .views import (
+    FORMS,
+    cabinet_cell,
+    example_line,
+    holders,
+    percent,
+    shows_abstain,
+    status_line,
+)
 
 
 def to_table(result: Result, note: str = "") -> str:
@@ -65,11 +73,14 @@ def _table_rows(items: Sequence[Allocation | Coalition], investiture: str
                 ) -> tuple[list[object], list[list[object]]]:
     first = items[0]
     abstain = shows_abstain(investiture)
-    header: list[object] = ["#", "cabinet", "support", *(["abstain"] if abstain else []),
-                            "form", "seats", *first.posts, *first.portfolios, "programme"]
+    ranked = first.probability is not None
+    header: list[object] = ["#", *(["probability"] if ranked else []), "cabinet", "support",
+                            *(["abstain"] if abstain else []), "form", "seats", *first.posts,
+                            *first.portfolios, "programme"]
     rows: list[list[object]] = []
     for number, item in enumerate(items, 1):
-        rows.append([number, cabinet_cell(item), ", ".join(item.support) or "-",
+        rows.append([number, *([percent(item.probability or 0.0)] if ranked else []),
+                     cabinet_cell(item), ", ".join(item.support) or "-",
                      *([", ".join(item.abstain) or "-"] if abstain else []),
                      item.form, item.seats, *holders(item), ", ".join(item.programme) or "-"])
     return header, rows

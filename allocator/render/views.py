@@ -57,3 +57,12 @@ def example_line(item: Allocation) -> str:
     if item.programme:
         parts.append("programme " + ", ".join(item.programme))
     return "; ".join(parts) + f" ({item.form}, {item.seats} seats)"
+
+
+def percent(x: float) -> str:
+    """One decimal, never rounding a share that is not 0 or 1 to 0.0% or 100.0%."""
+    if 0 < x < 0.0005:
+        return "<0.1%"
+    if 0.9995 <= x < 1:
+        return ">99.9%"
+    return f"{100 * x:.1f}%"

@@ -26,6 +26,8 @@ ROLE_NAMES = ("cabinet", "support", "abstain", "opposition")
 Status = Literal["feasible", "deadlock", "unknown"]
 Form = Literal["majority", "minority"]
 Level = Literal["allocation", "coalition"]
+#: the order of a listing: SPEC §2's, or by the probability that the cabinet forms
+Rank = Literal["spec", "likely"]
 
 
 @dataclass(frozen=True)
@@ -41,6 +43,8 @@ class Allocation:
     programme: tuple[str, ...]
     form: Form
     seats: int
+    #: with `rank="likely"`: the probability that its cabinet forms (the formation model)
+    probability: float | None = None
 
 
 @dataclass(frozen=True)
@@ -62,6 +66,8 @@ class Coalition:
     programme: tuple[str, ...]
     form: Form
     seats: int
+    #: with `rank="likely"`: the probability that its cabinet forms (the formation model)
+    probability: float | None = None
 
 
 @dataclass(frozen=True)
