@@ -67,20 +67,9 @@ def solve(instance: Instance, scenario: str | None = None, *, level: Level = "al
     this.
     """
     if rank == "likely":
-        ranking = Ranking(instance, scenario, level=level, filters=filters, limit=limit,
-                          time_limit=time_limit, max_relaxations=max_relaxations,
-                          on_phase=on_phase, budget=budget, model=model)
-        with collection_paused(), ranking.signals():
-            items = []
-            for item in ranking:
-                items.append(item)
-                if on_found is not None:
-                    on_found(item)
-        result = replace(ranking.result(), counted=None)
-        if level == "allocation":
-            return replace(result, allocations=tuple(i for i in items
-                                                     if isinstance(i, Allocation)))
-        return replace(result, coalitions=tuple(i for i in items if isinstance(i, Coalition)))
+        return _ranked(Ranking(instance, scenario, level=level, filters=filters, limit=limit,
+                               time_limit=time_limit, max_relaxations=max_relaxations,
+                               on_phase=on_phase, budget=budget, model=model), on_found)
     problem = narrow(resolve(instance, scenario), filters or Filters())
     budget = budget or Budget(time_limit, on_phase)
     search: Search[Any] | coalitions.Listing
@@ -107,6 +96,21 @@ def solve(instance: Instance, scenario: str | None = None, *, level: Level = "al
     return Result(instance=problem, scenario=scenario, level=level, status=status,
                   complete=search.complete, allocations=listed_allocations,
                   coalitions=listed_coalitions, deadlock=deadlock, stopped_by=search.stopped)
+
+
+def _ranked(ranking: Ranking, on_found: Callable[[Allocation | Coalition], None] | None
+            ) -> Result:
+    """`solve` with `rank="likely"`: the ranking's governments, kept in the result."""
+    with collection_paused(), ranking.signals():
+        items = []
+        for item in ranking:
+            items.append(item)
+            if on_found is not None:
+                on_found(item)
+    result = replace(ranking.result(), counted=None)
+    if ranking.level == "allocation":
+        return replace(result, allocations=tuple(i for i in items if isinstance(i, Allocation)))
+    return replace(result, coalitions=tuple(i for i in items if isinstance(i, Coalition)))
 
 
 class Ranking:
