@@ -91,7 +91,7 @@ def solve(instance: Instance, scenario: str | None = None, *, level: Level = "al
             listed_coalitions = tuple(listed)
     found = bool(listed_allocations or listed_coalitions)
     status: Status = "feasible" if found else "deadlock" if search.complete else "unknown"
-    deadlock = (budget.run(lambda: explain_deadlock(problem, max_relaxations, budget))
+    deadlock = (budget.run(lambda: explain_deadlock(problem, max_relaxations, budget, model))
                 if status == "deadlock" else None)
     return Result(instance=problem, scenario=scenario, level=level, status=status,
                   complete=search.complete, allocations=listed_allocations,
@@ -157,7 +157,8 @@ class Ranking:
         complete = self.stopped is None
         status: Status = ("feasible" if self.count else "deadlock" if complete else "unknown")
         deadlock = (self.budget.run(lambda: explain_deadlock(
-            self.problem, self.max_relaxations, self.budget)) if status == "deadlock" else None)
+            self.problem, self.max_relaxations, self.budget, self.model))
+            if status == "deadlock" else None)
         return Result(instance=self.problem, scenario=self.scenario, level=self.level,
                       status=status, complete=complete, deadlock=deadlock,
                       stopped_by=self.stopped, counted=self.count)
@@ -178,12 +179,13 @@ class Stream:
                  time_limit: float | None = None,
                  max_relaxations: int = DEFAULT_MAX_RELAXATIONS,
                  on_phase: Callable[[str], None] | None = None,
-                 budget: Budget | None = None) -> None:
+                 budget: Budget | None = None, model: FormationModel | None = None) -> None:
         self.scenario = scenario
         self.problem = narrow(resolve(instance, scenario), filters or Filters())
         self.budget = budget or Budget(time_limit, on_phase)
         self.listing = coalitions.Listing(self.problem, limit=limit, budget=self.budget)
         self.max_relaxations = max_relaxations
+        self.model = model
 
     def signals(self) -> AbstractContextManager[None]:
         return self.budget.stopped_by_signals()
@@ -206,7 +208,8 @@ class Stream:
         status: Status = ("feasible" if found else "deadlock" if listing.complete
                           else "unknown")
         deadlock = (self.budget.run(lambda: explain_deadlock(
-            self.problem, self.max_relaxations, self.budget)) if status == "deadlock" else None)
+            self.problem, self.max_relaxations, self.budget, self.model))
+            if status == "deadlock" else None)
         return Result(instance=self.problem, scenario=self.scenario, level="coalition",
                       status=status, complete=listing.complete, deadlock=deadlock,
                       stopped_by=listing.stopped, counted=found)
@@ -226,26 +229,51 @@ def explain(instance: Instance, scenario: str | None = None, *,
             why_not: CoalitionQuestion | None = None,
             max_relaxations: int = DEFAULT_MAX_RELAXATIONS, time_limit: float | None = None,
             on_phase: Callable[[str], None] | None = None,
-            budget: Budget | None = None) -> Explanation:
+            budget: Budget | None = None, model: FormationModel | None = None
+            ) -> Explanation:
     """Explain the instance (or scenario): its deadlock, or its binding demands; with
-    `why_not`, why that coalition has no allocation (or that it has one). `time_limit`,
-    Ctrl-C and SIGTERM end it early with what was found, marked incomplete."""
+    `why_not`, why that coalition has no allocation (or that it has one), how likely its
+    cabinet is (`model`: the shipped formation model by default) and a sensible deal of it.
+    Every example is the most likely deal it stands for. `time_limit`, Ctrl-C and SIGTERM end
+    it early with what was found, marked incomplete."""
     problem = resolve(instance, scenario)
-    if why_not is not None:
-        problem = ask(problem, why_not)
     budget = budget or Budget(time_limit, on_phase)
-    return budget.run(lambda: _explain(problem, scenario, why_not, max_relaxations, budget))
+    if why_not is None:
+        return budget.run(lambda: _explain(problem, scenario, None, max_relaxations, budget,
+                                           model))
+    asked = ask(problem, why_not)
+    answer = budget.run(lambda: _explain(asked, scenario, why_not, max_relaxations, budget,
+                                         model))
+    if not answer.feasible:
+        return answer
+    return budget.run(lambda: _likelihood(answer, problem, why_not, model, budget))
+
+
+def _likelihood(answer: Explanation, problem: Instance, question: CoalitionQuestion,
+                model: FormationModel | None, budget: Budget) -> Explanation:
+    """A feasible why-not's answer with its cabinet's probability and rank, and its sensible
+    deal (left out if the time limit or an interrupt comes first)."""
+    from .likely.deals import sensible
+    from .likely.ranking import probability_of
+
+    try:
+        likely = probability_of(problem, question.cabinet, model, budget)
+        example = sensible(answer.instance, model, budget)
+    except Stopped:
+        return answer
+    return replace(answer, likelihood=likely, example=example)
 
 
 def _explain(problem: Instance, scenario: str | None, why_not: CoalitionQuestion | None,
-             max_relaxations: int, budget: Budget) -> Explanation:
+             max_relaxations: int, budget: Budget, model: FormationModel | None
+             ) -> Explanation:
     try:
         budget.phase("verdict")
         feasible = allocations.exists(problem, budget)
     except Stopped as stop:
         return Explanation(problem, scenario, why_not, None, None, None, stopped_by=stop.reason)
     if not feasible:
-        deadlock = explain_deadlock(problem, max_relaxations, budget)
+        deadlock = explain_deadlock(problem, max_relaxations, budget, model)
         return Explanation(problem, scenario, why_not, False, deadlock, None,
                            stopped_by=budget.stopped)
     if why_not is not None:

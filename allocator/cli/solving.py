@@ -109,8 +109,7 @@ def solve(file: str, scenario: str | None, level: str, fmt: str, counting: bool,
 
                 job = _Job(instance, scenario, LEVELS[level], output, limit, clock,
                            max_relaxations, filters, emit, progress)
-                job.ranked_by = model if rank == "likely" else None
-                job.ranked = rank == "likely"
+                job.model, job.ranked = model, rank == "likely"
                 for chunk in job.chunks("summary" if summarising else "count" if counting
                                         else None):
                     emit(chunk)
@@ -136,16 +135,17 @@ class _Job:
         self.clock = clock
         self.progress = progress
         self.result: Result
-        #: `--rank likely`: the governments in order of probability, under this model
+        #: `--rank likely`: the governments in order of probability
         self.ranked = False
-        self.ranked_by: FormationModel | None = None
+        #: the formation model of the ranking and of every example deal (None: the shipped one)
+        self.model: FormationModel | None = None
 
     def _stream(self, limit: int | None) -> Stream:
         from ..api import Stream
 
         return Stream(self.instance, self.scenario, filters=self.filters, limit=limit,
                       time_limit=self.clock.remaining(), max_relaxations=self.max_relaxations,
-                      on_phase=self.progress.phase)
+                      on_phase=self.progress.phase, model=self.model)
 
     def _finish(self, result: Result) -> Result:
         self.result = result
@@ -203,7 +203,7 @@ class _Job:
         ranking = Ranking(self.instance, self.scenario, level=self.level, filters=self.filters,
                           limit=limit, time_limit=self.clock.remaining(),
                           max_relaxations=self.max_relaxations, on_phase=self.progress.phase,
-                          model=self.ranked_by)
+                          model=self.model)
         investiture = ranking.problem.government.investiture
 
         def items() -> Iterator[Allocation | Coalition]:
@@ -265,7 +265,7 @@ class _Job:
                               filters=self.filters, limit=limit,
                               time_limit=self.clock.remaining(), on_found=on_found,
                               max_relaxations=self.max_relaxations,
-                              on_phase=self.progress.phase)
+                              on_phase=self.progress.phase, model=self.model)
 
     def _listed(self, limit: int | None) -> Iterator[str]:
         """Allocations: gathered and sorted (JSON lines go out as they are found)."""
@@ -291,9 +291,11 @@ class _Job:
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table",
               show_default=True, help="table for people, json for programs.")
 @options.MAX_RELAXATIONS
+@options.MODEL
 @options.TIME_LIMIT
 def explain(file: str, scenario: str | None, question: CoalitionQuestion | None,
-            fmt: str, max_relaxations: int, time_limit: float | None) -> None:
+            fmt: str, max_relaxations: int, model: FormationModel | None,
+            time_limit: float | None) -> None:
     """Why FILE is deadlocked (or which of its demands bind), or why not a coalition."""
     clock = Clock(time_limit)
 
@@ -304,7 +306,8 @@ def explain(file: str, scenario: str | None, question: CoalitionQuestion | None,
         with Progress("step") as progress:
             answer = api.explain(instance, scenario, why_not=question,
                                  max_relaxations=max_relaxations,
-                                 time_limit=clock.remaining(), on_phase=progress.phase)
+                                 time_limit=clock.remaining(), on_phase=progress.phase,
+                                 model=model)
         if fmt == "json":
             click.echo(json.dumps(render_json.explanation_dict(answer), ensure_ascii=False))
         else:

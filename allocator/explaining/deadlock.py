@@ -8,6 +8,7 @@ far, marked incomplete, with a message naming the part that was cut.
 from __future__ import annotations
 
 from ..instance.schema import Instance
+from ..likely.model import FormationModel
 from ..solving.result import DEFAULT_MAX_RELAXATIONS, Deadlock
 from ..solving.solver import Budget, Stopped
 from .conflict import minimal_conflict
@@ -19,8 +20,10 @@ BASE_RULES_ONLY = ("no allocation exists even with every demand dropped: the bas
 
 
 def explain_deadlock(problem: Instance, max_relaxations: int = DEFAULT_MAX_RELAXATIONS,
-                     budget: Budget | None = None) -> Deadlock:
-    """Explain a deadlocked (scenario-resolved) instance; raise if it is not deadlocked."""
+                     budget: Budget | None = None, model: FormationModel | None = None
+                     ) -> Deadlock:
+    """Explain a deadlocked (scenario-resolved) instance; raise if it is not deadlocked. Each
+    relaxation's example is the most likely deal it allows under `model`."""
     budget = budget or Budget()
     soft = SoftModel(problem, budget)
     try:
@@ -34,7 +37,7 @@ def explain_deadlock(problem: Instance, max_relaxations: int = DEFAULT_MAX_RELAX
     if conflict is None:
         raise ValueError("the instance is not deadlocked: there is nothing to explain")
     budget.phase("minimum relaxations")
-    relaxations, complete = minimum_relaxations(soft, max_relaxations)
+    relaxations, complete = minimum_relaxations(soft, max_relaxations, model)
     if complete:
         message = ""
     elif budget.stopped is not None:

@@ -1,5 +1,5 @@
 """Minimum relaxations: every smallest set of demands whose dropping makes a deal possible, each
-with the first deal it allows (SPEC §1; docs/explanations.md).
+with the sensible deal it allows (SPEC §1; docs/explanations.md).
 
 A relaxation is a minimum correction set (MCS) of the soft demands: its complement is a maximum
 satisfiable subset. One algorithm: optimise, then enumerate the optimal correction sets with
@@ -9,7 +9,8 @@ blocking clauses.
 from __future__ import annotations
 
 from ..instance.transform import without
-from ..solving import allocations
+from ..likely.deals import sensible
+from ..likely.model import FormationModel
 from ..solving.result import Relaxation
 from ..solving.solver import Solver, Stopped
 from .soft import SoftModel
@@ -56,15 +57,17 @@ def _in_instance_order(soft: SoftModel, sets: list[tuple[str, ...]]) -> list[tup
     return sorted(sets, key=lambda ds: [position[d] for d in ds])
 
 
-def minimum_relaxations(soft: SoftModel, limit: int) -> tuple[list[Relaxation], bool]:
-    """Every minimum relaxation (at most `limit`) with the first allocation it allows, and
+def minimum_relaxations(soft: SoftModel, limit: int, model: FormationModel | None = None
+                        ) -> tuple[list[Relaxation], bool]:
+    """Every minimum relaxation (at most `limit`) with the sensible deal it allows (the most
+    likely cabinet under `model`, its allocation closest to proportional: `likely.deals`), and
     whether the list is complete (a relaxation whose example a time limit or an interrupt cut
     short is left out, and the list marked incomplete)."""
     sets, complete = minimum_correction_sets(soft, limit)
     relaxations: list[Relaxation] = []
     for dropped in sets:
         try:
-            example = allocations.first(without(soft.problem, dropped), soft.budget)
+            example = sensible(without(soft.problem, dropped), model, soft.budget)
         except Stopped:
             return relaxations, False
         assert example is not None, "a relaxation always allows a deal"

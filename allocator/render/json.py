@@ -237,4 +237,16 @@ def explanation_dict(explanation: Explanation) -> dict[str, Any]:
         "deadlock": deadlock_dict(explanation.deadlock, investiture),
         "binding": None if explanation.binding is None else list(explanation.binding),
         "undecided": list(explanation.undecided),
+        **_likely_dict(explanation, investiture),
     }
+
+
+def _likely_dict(explanation: Explanation, investiture: str) -> dict[str, Any]:
+    """A possible why-not: how likely its cabinet is, and its sensible deal."""
+    out: dict[str, Any] = {}
+    if explanation.likelihood is not None:
+        probability, rank, cabinets = explanation.likelihood
+        out["likely"] = {"probability": probability, "rank": rank, "cabinets": cabinets}
+    if explanation.example is not None:
+        out["example"] = item_dict(explanation.example, investiture)
+    return out

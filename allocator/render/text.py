@@ -25,6 +25,7 @@ from .views import (
     cabinet_cell,
     example_line,
     holders,
+    ordinal,
     percent,
     shows_abstain,
     status_line,
@@ -248,10 +249,23 @@ def explanation_table(explanation: Explanation) -> str:
     elif explanation.question:
         lines.append("It is possible: at least one allocation satisfies every demand "
                      "(allocator solve lists them).")
+        lines += _likely_lines(explanation)
     else:
         lines.append("feasible: the demands can all hold together.")
         lines += _binding_lines(explanation)
     return "\n".join(lines) + "\n"
+
+
+def _likely_lines(explanation: Explanation) -> list[str]:
+    """How likely a possible why-not's cabinet is, and its sensible deal."""
+    lines = []
+    if explanation.likelihood is not None:
+        probability, rank, cabinets = explanation.likelihood
+        lines.append(f"Its cabinet is the {ordinal(rank)} most likely of the {cabinets:,} "
+                     f"possible cabinets ({percent(probability)}, by the formation model).")
+    if explanation.example is not None:
+        lines.append(f"For example: {example_line(explanation.example)}")
+    return lines
 
 
 def _binding_lines(explanation: Explanation) -> list[str]:

@@ -66,3 +66,9 @@ def percent(x: float) -> str:
     if 0.9995 <= x < 1:
         return ">99.9%"
     return f"{100 * x:.1f}%"
+
+
+def ordinal(n: int) -> str:
+    """1st, 2nd, 3rd, 4th, 11th, 21st."""
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n:,}{suffix}"

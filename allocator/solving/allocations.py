@@ -64,10 +64,18 @@ def count(problem: Instance, limit: int, budget: Budget | None = None) -> int:
     return total
 
 
-def first(problem: Instance, budget: Budget | None = None) -> Allocation | None:
+#: something to prefer before SPEC order decides: given the encoding and the model (a copy, to
+#: which it may add variables and constraints), an expression to minimise
+Preference = Callable[[Encoding, cp_model.CpModel], cp_model.LinearExprT]
+
+
+def first(problem: Instance, budget: Budget | None = None,
+          prefer: Sequence[Preference] = ()) -> Allocation | None:
     """The first allocation in SPEC §2's order, or None: found by fixing the key part by part
     (the number of cabinet parties by minimising, each index list greedily, each member count
-    and holder index by minimising), on a copy of the model."""
+    and holder index by minimising), on a copy of the model. With `prefer`, each expression is
+    minimised (and fixed at its minimum) first, in turn: the first in SPEC order of the
+    allocations that do best by them."""
     encoding = Encoding(problem)
     model = encoding.model.clone()
     solver = Solver(model, presolve=False, budget=budget)
@@ -100,6 +108,8 @@ def first(problem: Instance, budget: Budget | None = None) -> Allocation | None:
         for lit in rest:
             model.add_bool_and([negation(lit)])
 
+    for preference in prefer:
+        fix_minimum(preference(encoding, model))
     fix_minimum(sum(encoding.cabinet))
     for role in encoding.role_vars[:3]:
         fix_smallest_index_list(role)

@@ -108,6 +108,11 @@ class Explanation:
     binding: tuple[str, ...] | None  # demands whose dropping would add allocations
     undecided: tuple[str, ...] = ()  # demands too costly to decide, or not reached
     stopped_by: str | None = None  # "time limit" or "interrupt", if either cut it short
+    #: a possible why-not: its cabinet's probability, its rank (from 1) and how many cabinets
+    #: there are, by the formation model; None where not worked out
+    likelihood: tuple[float, int, int] | None = None
+    #: a possible why-not: its sensible deal (the most likely, closest to proportional)
+    example: Allocation | None = None
 
     @property
     def status(self) -> Status:
