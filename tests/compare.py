@@ -4,6 +4,7 @@ compare the two."""
 from __future__ import annotations
 
 import allocator
+from tests import bruteforce
 
 
 def as_tuple(a: allocator.Allocation) -> tuple:
@@ -50,3 +51,25 @@ def check_both_levels(raw: dict, scenario: str | None, expected: list[tuple]) ->
     got = coalitions_as_dict(coalitions)
     assert got == project(expected)
     assert list(got) == list(project(expected))  # same order: SPEC's, restricted to roles
+
+
+def government_seats(raw: dict, scenario: str | None) -> tuple[dict, int, int, str]:
+    inst = bruteforce.effective(raw, scenario)
+    seats = {p["id"]: p["seats"] for p in inst["parties"]}
+    total = inst.get("seats", sum(seats.values()))
+    quota = inst.get("majority", total // 2 + 1)
+    return seats, quota, total - sum(seats.values()), inst["government"].get(
+        "investiture", "absolute")
+
+
+def needed(party: str, key: tuple, raw: dict, scenario: str | None) -> bool:
+    """SPEC §2: the government fails its investiture with `party` moved into opposition."""
+    seats, quota, unlisted, rule = government_seats(raw, scenario)
+    cabinet, support, abstain = key
+    backing = [p for p in (*cabinet, *support) if p != party]
+    votes_for = sum(seats[p] for p in backing)
+    against = unlisted + sum(seats[p] for p in seats
+                             if p not in (*backing, *abstain) or p == party)
+    gets_in = (votes_for >= quota if rule == "absolute" else votes_for > against
+               if rule == "relative" else against < quota)
+    return not gets_in

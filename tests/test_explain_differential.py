@@ -12,10 +12,11 @@ import allocator
 from allocator.explaining.check import verify
 from allocator.explaining.soft import SoftModel
 from allocator.instance.schema import Outcome
-from allocator.instance.transform import resolve
+from allocator.instance.transform import resolve, without
+from allocator.likely.model import cabinet_probabilities
 from tests import bruteforce
+from tests.compare import as_tuple
 from tests.strategies import deadlocks, instances
-from tests.test_differential import as_tuple
 
 
 class Brute:
@@ -44,7 +45,8 @@ class Brute:
         return set()
 
 
-def check_deadlock(brute: Brute, deadlock) -> None:
+def check_deadlock(brute: Brute, deadlock, problem: allocator.Instance) -> None:
+    """`problem`: the instance as explained (its relaxations drop demands of it)."""
     minimum = brute.minimum_drop_sets()
     if not minimum:  # base rules and fixed demands alone admit nothing
         assert (deadlock.conflict, deadlock.relaxations) == ((), ())
@@ -60,7 +62,30 @@ def check_deadlock(brute: Brute, deadlock) -> None:
     assert [r.drop for r in deadlock.relaxations] == sorted(
         (r.drop for r in deadlock.relaxations), key=lambda ds: [brute.ids.index(d) for d in ds])
     for relaxation in deadlock.relaxations:
-        assert as_tuple(relaxation.example) == brute.allocations(relaxation.drop)[0]
+        check_example(brute, without(problem, relaxation.drop), relaxation.example,
+                      relaxation.drop)
+
+
+def check_example(brute: Brute, problem: allocator.Instance, example: allocator.Allocation,
+                  drop: tuple[str, ...]) -> None:
+    """A relaxation's example is a deal it allows, of the most likely cabinet it allows (by
+    the enumeration of every cabinet, not the CP-SAT maximum that found it), with members as
+    close to proportional as that cabinet's deals allow."""
+    allowed = brute.allocations(drop)
+    assert as_tuple(example) in allowed
+    members, probabilities = cabinet_probabilities(problem)
+    ids = problem.party_ids
+    chance = {tuple(ids[i] for i in range(len(ids)) if row[i]): p
+              for row, p in zip(members, probabilities, strict=True)}
+    assert chance[tuple(example.cabinet)] >= max(probabilities) - 1e-4
+    seats = {p["id"]: p["seats"] for p in brute.raw["parties"]}
+
+    def deviation(cabinet: tuple) -> int:
+        whole, n = sum(seats[p] for p, _ in cabinet), sum(k for _, k in cabinet)
+        return max(abs(whole * k - n * seats[p]) for p, k in cabinet)
+
+    same = [a for a in allowed if tuple(p for p, _ in a[0]) == tuple(example.cabinet)]
+    assert deviation(tuple(example.cabinet.items())) == min(deviation(a[0]) for a in same)
 
 
 def with_fixed(raw: dict, data) -> dict:
@@ -82,7 +107,7 @@ def test_explanations_match_brute_force(case, data):
         assert result.status == "feasible" and result.deadlock is None
         return
     assert result.status == "deadlock"
-    check_deadlock(brute, result.deadlock)
+    check_deadlock(brute, result.deadlock, result.instance)
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=list(HealthCheck))
@@ -120,7 +145,7 @@ def test_why_not_matches_brute_force(case, data):
     answer = allocator.explain(allocator.from_dict(raw), scenario, why_not=question)
     assert answer.feasible == bool(brute.allocations([]))
     if not answer.feasible:
-        check_deadlock(brute, answer.deadlock)
+        check_deadlock(brute, answer.deadlock, answer.instance)
 
 
 @pytest.mark.parametrize("rule", ["relative", "negative"])
@@ -135,7 +160,7 @@ def test_explanations_under_tolerated_minorities(rule, data):
     if brute.allocations([]):
         assert result.status == "feasible"
     else:
-        check_deadlock(brute, result.deadlock)
+        check_deadlock(brute, result.deadlock, result.instance)
 
 
 @settings(max_examples=100, deadline=None, suppress_health_check=list(HealthCheck))
@@ -148,7 +173,7 @@ def test_larger_conflicts_match_brute_force(raw, data):
     brute = Brute(raw, None)
     assert result.status == ("feasible" if brute.allocations([]) else "deadlock")
     if result.deadlock is not None:
-        check_deadlock(brute, result.deadlock)
+        check_deadlock(brute, result.deadlock, result.instance)
 
 
 @pytest.fixture
@@ -169,7 +194,7 @@ def weakest_core(monkeypatch):
 def test_conflicts_are_minimal_whatever_the_core(weakest_core, case):
     result = allocator.solve(allocator.from_dict(case))
     if result.deadlock is not None:
-        check_deadlock(Brute(case, None), result.deadlock)
+        check_deadlock(Brute(case, None), result.deadlock, result.instance)
 
 
 def outcome_of(example: allocator.Allocation) -> Outcome:

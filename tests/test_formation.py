@@ -58,3 +58,71 @@ def test_probabilities_sum_to_one_in_every_formation():
     (sets,) = simulated(20, 7, [0.5, 2.0], 5)
     p = sets.probabilities(np.array([0.7, -1.2]))
     assert np.allclose(np.add.reduceat(p, sets.starts[:-1]), 1.0)
+
+
+# --- the choice set: an instance's distinct feasible cabinets -----------------------------------
+
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+
+import allocator  # noqa: E402
+from allocator.instance.transform import resolve  # noqa: E402
+from allocator.likely import cabinets as choice  # noqa: E402
+from tests import bruteforce  # noqa: E402
+from tests.strategies import instances  # noqa: E402
+
+SETTINGS = settings(max_examples=60, deadline=None,
+                    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+
+
+def brute_cabinets(raw: dict, scenario: str | None) -> list[tuple[str, ...]]:
+    """The distinct cabinets of the brute force's allocations, in SPEC order."""
+    found = []
+    for allocation in bruteforce.allocations(raw, scenario):
+        cabinet = tuple(p for p, _ in allocation[0])
+        if cabinet not in found:
+            found.append(cabinet)
+    return found
+
+
+def named(problem, members) -> list[tuple[str, ...]]:
+    ids = problem.party_ids
+    return [tuple(ids[i] for i in np.flatnonzero(row)) for row in members]
+
+
+@SETTINGS
+@given(instances(max_parties=5))
+def test_the_cabinets_are_the_brute_forces(case):
+    raw, scenario = case
+    problem = resolve(allocator.from_dict(raw), scenario)
+    assert named(problem, choice.feasible(problem)) == brute_cabinets(raw, scenario)
+
+
+@SETTINGS
+@given(instances(max_parties=5))
+def test_arithmetic_gives_the_coalition_levels_cabinets_without_demands(case):
+    """The fast path (no demand in force: arithmetic on subset sums) against the slow one
+    (the coalition level) and the brute force, on the same instances without their demands."""
+    raw, scenario = case
+    raw = {**raw, "demands": [], "scenarios": [], "policy_conflicts": []}
+    problem = resolve(allocator.from_dict(raw), None)
+    fast = named(problem, choice.by_arithmetic(problem))
+    assert fast == named(problem, choice.from_coalitions(problem))
+    assert fast == brute_cabinets(raw, None)
+
+
+@pytest.mark.parametrize("rule, b, majority, expected", [
+    # a quota of half: a cabinet of 3 of 6 seats "holds the majority" but only ties the vote
+    ("relative", 3, 3, [("a", "b")]),
+    ("relative", 4, 3, [("b",), ("a", "b")]),
+    ("absolute", 3, 3, [("a",), ("b",), ("a", "b")]),
+    ("negative", 4, 4, [("b",), ("a", "b")]),
+    ("negative", 3, 3, [("a", "b")]),  # 3 against reach the quota of 3
+])
+def test_the_arithmetic_at_the_edges_of_the_rules(rule, b, majority, expected):
+    raw = {"name": "x", "parties": [{"id": "a", "seats": 3}, {"id": "b", "seats": b}],
+           "seats": 3 + b, "majority": majority, "cabinet": {"size": {"min": 1, "max": 2}},
+           "government": {"investiture": rule, "forms": ["majority"]}}
+    problem = resolve(allocator.from_dict(raw), None)
+    assert named(problem, choice.by_arithmetic(problem)) == expected
+    assert named(problem, choice.from_coalitions(problem)) == expected
+    assert brute_cabinets(raw, None) == [tuple(c) for c in expected]

@@ -13,8 +13,8 @@ from hypothesis import strategies as st
 from ruamel.yaml import YAML
 
 import allocator
+from tests.compare import as_tuple, coalitions_as_dict, project
 from tests.strategies import instances
-from tests.test_differential import as_tuple, coalitions_as_dict, project
 
 SETTINGS = settings(max_examples=100, deadline=None, suppress_health_check=list(HealthCheck))
 

@@ -35,9 +35,9 @@ from allocator.sweep.draws import Draw, PollDraws, SeatTable, effective_sample_s
 from allocator.sweep.run import SweepResult, sweep
 from allocator.sweep.signature import seat_signature
 from tests import bruteforce
+from tests.compare import needed
+from tests.helpers import run
 from tests.strategies import instances
-from tests.test_cli import run
-from tests.test_scale import needed
 
 ROOT = Path(__file__).resolve().parent.parent
 GERMANY = str(ROOT / "instances" / "germany-2017.yaml")
