@@ -40,16 +40,22 @@ def wilson(k: int, n: int, z: float = Z95) -> tuple[float, float]:
 
 
 def sweep_csv(result: SweepResult) -> str:
-    """One row per government, the most likely first; parties joined with `+`."""
+    """One row per government, the most often possible first; parties joined with `+`:
+    `probability` the share of draws in which it is possible (with its 95% interval),
+    `cabinet_forms` its cabinet's P(forms)."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(["cabinet", "support", "abstain", "probability", "low", "high", "draws"])
+    writer.writerow(["cabinet", "support", "abstain", "probability", "low", "high", "draws",
+                     "cabinet_forms"])
     n = result.draws
+    forms = {cabinet: chance for cabinet, chance, _ in result.cabinets}
     for roles, k in result.governments:
         low, high = wilson(k, n)
-        writer.writerow(["+".join(members(result, roles, role))
-                         for role in (CABINET, SUPPORT, ABSTAIN)]
-                        + [f"{share(k, n):.6f}", f"{low:.6f}", f"{high:.6f}", k])
+        cabinet = tuple(i for i, r in enumerate(roles) if r == CABINET)
+        writer.writerow([*("+".join(members(result, roles, role))
+                           for role in (CABINET, SUPPORT, ABSTAIN)),
+                         f"{share(k, n):.6f}", f"{low:.6f}", f"{high:.6f}", k,
+                         f"{share(forms.get(cabinet, 0.0), n):.6f}"])
     return buffer.getvalue()
 
 
@@ -77,6 +83,7 @@ def sweep_table(result: SweepResult) -> str:
                  f"({percent(share(possible, n))}); none in {result.deadlock:,} "
                  f"({percent(share(result.deadlock, n))}).")
     abstain = result.instance.government.investiture != "absolute"
+    lines += _forming_lines(result)
     if result.governments:
         header: list[object] = ["probability", "95% interval", "draws", "cabinet", "support",
                                 *(["abstain"] if abstain else [])]
@@ -88,7 +95,8 @@ def sweep_table(result: SweepResult) -> str:
                          ", ".join(members(result, roles, SUPPORT)) or "-",
                          *([", ".join(members(result, roles, ABSTAIN)) or "-"]
                            if abstain else [])])
-        lines += ["", "Governments, the most likely first:", *aligned(header, rows, figures=True)]
+        lines += ["", "Possible: the share of parliaments in which each government has a deal "
+                  "meeting every demand:", *aligned(header, rows, figures=True)]
         rest = len(result.governments) - TABLE_ROWS
         if rest > 0:
             lines.append(f"... and {rest:,} more (--format csv or json lists them all)")
@@ -99,6 +107,24 @@ def sweep_table(result: SweepResult) -> str:
               "or is pivotal to one:",
               *aligned(["party", "cabinet", "support", "pivotal"], party_rows, figures=True)]
     return "\n".join(lines) + "\n"
+
+
+def _forming_lines(result: SweepResult) -> list[str]:
+    """Likely: each cabinet's chance to form (the formation model, averaged over the draws)."""
+    if not result.cabinets:
+        return []
+    n = result.draws
+    ids = result.instance.party_ids
+    rows: list[list[object]] = [
+        [percent(share(chance, n)), percent(share(k, n)), ", ".join(ids[i] for i in cabinet)]
+        for cabinet, chance, k in result.cabinets[:TABLE_ROWS]]
+    lines = ["", "Likely: which cabinet forms (the formation model, over the parliaments; with "
+             "no deal, none does):",
+             *aligned(["forms", "possible", "cabinet"], rows, figures=True)]
+    rest = len(result.cabinets) - TABLE_ROWS
+    if rest > 0:
+        lines.append(f"... and {rest:,} more cabinets (--format json lists them all)")
+    return lines
 
 
 #: `allocator sweep --format`: each format's renderer

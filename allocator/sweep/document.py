@@ -40,6 +40,15 @@ class Government(_Document):
     draws: Draws
 
 
+class Forming(_Document):
+    """One cabinet: the mean over the draws of the formation model's probability that it
+    forms (`forms`), and the share of draws in which it has a deal (`possible`)."""
+
+    cabinet: list[str] = Field(min_length=1)
+    forms: Probability
+    possible: Probability
+
+
 class Chances(_Document):
     """A party's share of the draws in which it can sit in a cabinet, support one, or is
     pivotal to one."""
@@ -58,6 +67,7 @@ class SweepDocument(_Document):
     seed: int | None
     deadlock: Probability
     coalitions: list[Government]
+    cabinets: list[Forming] = Field(default_factory=list)
     parties: dict[str, Chances]
     complete: bool
 
@@ -70,10 +80,14 @@ class SweepDocument(_Document):
             if abs(government.probability - share(government.draws, self.draws)) > TOLERANCE:
                 raise ValueError(f"coalitions[{i}]: probability {government.probability} is "
                                  f"not {government.draws:,} of {self.draws:,} draws")
+        likely = sum(c.forms for c in self.cabinets)
+        if self.cabinets and abs(likely + self.deadlock - 1) > 1e-6:
+            raise ValueError(f"the cabinets' chances to form ({likely:.6f}) and no deal "
+                             f"({self.deadlock:.6f}) do not make 1")
         return self
 
 
-def share(k: int, n: int) -> float:
+def share(k: float, n: int) -> float:
     return k / n if n else 0.0
 
 
@@ -92,6 +106,9 @@ def document(result: SweepResult) -> SweepDocument:
                                abstain=members(result, roles, ABSTAIN),
                                probability=share(k, n), draws=k)
                     for roles, k in result.governments],
+        cabinets=[Forming(cabinet=[result.instance.party_ids[i] for i in cabinet],
+                          forms=min(chance / n, 1.0) if n else 0.0, possible=share(k, n))
+                  for cabinet, chance, k in result.cabinets],
         parties={p: Chances(cabinet=share(c, n), support=share(s, n), pivotal=share(v, n))
                  for p, (c, s, v) in result.parties.items()},
         complete=result.complete)
@@ -128,6 +145,7 @@ def read_sweep(path: str, instance: Instance) -> dict[str, Any]:
                          f"{instance.name!r}")
     ids = instance.party_ids
     named = {p for c in sweep.coalitions for p in (*c.cabinet, *c.support, *c.abstain)}
+    named |= {p for c in sweep.cabinets for p in c.cabinet}
     unknown = sorted((named | set(sweep.parties)) - set(ids))
     if unknown:
         raise UsageError(f"{where}: it names parties the instance does not have: "

@@ -32,6 +32,7 @@ from typing import TYPE_CHECKING
 
 from ..instance.schema import Instance
 from ..instance.transform import resolve
+from ..likely.model import FormationModel, shipped
 from ..solving.census import Pivotal
 from ..solving.coalitions import Listing
 from ..solving.result import CABINET, SUPPORT
@@ -39,6 +40,7 @@ from ..solving.solver import Stopped
 from ..solving.symmetry import key_of
 from .checkpoint import Checkpoint, Saved
 from .draws import Draw, PollDraws, SeatTable, at_draw
+from .forming import Forming
 from .signature import reads_numbers, seat_signature, seat_tables
 
 if TYPE_CHECKING:  # engines run the tasks this module defines
@@ -163,6 +165,9 @@ class SweepResult:
     parties: dict[str, tuple[int, int, int]]  # id -> (cabinet, support, pivotal) draw counts
     stopped_by: str | None = None
     solved: int = 0
+    #: P(forms): per cabinet (party indexes), the sum over the draws of the formation model's
+    #: probability that it forms, and the draws it was possible in; the most likely first
+    cabinets: tuple[tuple[tuple[int, ...], float, int], ...] = ()
 
     @property
     def complete(self) -> bool:
@@ -171,7 +176,7 @@ class SweepResult:
 
 def tally(problem: Instance, scenario: str | None, seed: int | None, requested: int,
           seen: Iterable[tuple[Outlook, int]], stopped_by: str | None,
-          solved: int) -> SweepResult:
+          solved: int, forming: Forming | None = None) -> SweepResult:
     """The result of these outlooks, each seen in so many draws."""
     counts: Counter[Roles] = Counter()
     figures = [[0, 0, 0] for _ in problem.parties]
@@ -190,7 +195,7 @@ def tally(problem: Instance, scenario: str | None, seed: int | None, requested: 
     return SweepResult(problem, scenario, seed, requested, draws, ranked, deadlock,
                        {p: (f[0], f[1], f[2]) for p, f in zip(problem.party_ids, figures,
                                                                 strict=True)},
-                       stopped_by, solved)
+                       stopped_by, solved, forming.ranked() if forming is not None else ())
 
 
 # --- the sweep --------------------------------------------------------------------------------
@@ -209,9 +214,12 @@ def sweep(instance: Instance, scenario: str | None = None, *, draws: int = 1000,
           seed: int = 0, seats: SeatTable | None = None, workers: int | None = None,
           dask: str | None = None, checkpoint: str | None = None,
           time_limit: float | None = None,
-          on_progress: Callable[[SweepProgress], None] | None = None) -> SweepResult:
+          on_progress: Callable[[SweepProgress], None] | None = None,
+          model: FormationModel | None = None) -> SweepResult:
     """How likely each government of the instance (or scenario) is over `draws` parliaments
-    drawn from its polls with `seed`, or over the rows of a seat table (`seats`).
+    drawn from its polls with `seed`, or over the rows of a seat table (`seats`): possible
+    (it has a deal) and likely (the formation model, `model` or the shipped one, says it
+    forms: `forming`).
 
     Solves on `workers` local processes (default: every core; 1 solves in this process) or
     on the Dask scheduler at `dask`. `time_limit`, Ctrl-C and SIGTERM end it early with the
@@ -232,12 +240,14 @@ def sweep(instance: Instance, scenario: str | None = None, *, draws: int = 1000,
     saved = Checkpoint(checkpoint, fingerprint) if checkpoint is not None else None
     known = {key: Outlook.of(parliament, governments) for key, parliament, governments
              in (saved.answers(parliaments) if saved is not None else ())}
-    coordinator = _Coordinator(parliaments, source, total, text, known, saved, on_progress)
+    forming = Forming(problem, parliaments.majority, model or shipped())
+    coordinator = _Coordinator(parliaments, source, total, text, known, saved, on_progress,
+                               forming)
     deadline = None if time_limit is None else time.monotonic() + time_limit
     with engine_for(workers, dask) as engine:
         stopped_by = coordinator.run(engine, deadline)
     return tally(problem, scenario, used_seed, total, coordinator.seen(), stopped_by,
-                 coordinator.solved)
+                 coordinator.solved, forming)
 
 
 class _Coordinator:
@@ -245,14 +255,17 @@ class _Coordinator:
 
     def __init__(self, parliaments: Parliaments, source: PollDraws | SeatTable, total: int,
                  problem: str, known: dict[Key, Outlook], saved: Checkpoint | None,
-                 on_progress: Callable[[SweepProgress], None] | None) -> None:
+                 on_progress: Callable[[SweepProgress], None] | None,
+                 forming: Forming) -> None:
         self.parliaments, self.source, self.total = parliaments, source, total
         self.problem = problem
         self.known = known  # signature -> its answer
         self.saved = saved
         self.on_progress = on_progress
         self.made = 0  # draws made
-        self.waiting: deque[Key] = deque()  # the signatures of the draws made, not answered
+        #: the draws made and not answered yet, with their signatures
+        self.waiting: deque[tuple[Key, Draw]] = deque()
+        self.forming = forming
         self.interned: dict[Key, Key] = {}  # one string per signature, however many draws
         self.sent: dict[Key, Draw] = {}  # the signatures out for an answer, with their draws
         self.batch: list[tuple[Key, Draw]] = []
@@ -288,7 +301,7 @@ class _Coordinator:
             draw = self.source.draw(index)
             key = self.parliaments.key(draw)
             key = self.interned.setdefault(key, key)
-            self.waiting.append(key)
+            self.waiting.append((key, draw))
             if key not in self.known and key not in self.sent:
                 self.sent[key] = draw
                 self.batch.append((key, draw))
@@ -304,8 +317,10 @@ class _Coordinator:
 
     def _advance(self) -> None:
         before = self.progress.done
-        while self.waiting and self.waiting[0] in self.known:
-            self.counts[self.waiting.popleft()] += 1
+        while self.waiting and self.waiting[0][0] in self.known:
+            key, draw = self.waiting.popleft()
+            self.counts[key] += 1
+            self.forming.add(draw, self.known[key].governments)
             self.progress.done += 1
         if self.progress.done > before and self.on_progress is not None:
             self.on_progress(self.progress)
