@@ -11,11 +11,12 @@ from collections.abc import Sequence
 from dataclasses import replace
 from typing import Any
 
-from .api import Stream
+from .api import Ranking, Stream
 from .explaining.check import checks
 from .instance.fields import Role
 from .instance.schema import Instance
 from .instance.transform import adding, pin_roles, resolve
+from .likely.model import FormationModel
 from .solving import allocations
 from .solving.result import COUNTED, LISTED, SHOWN_ALLOCATIONS, Allocation, Briefing, Coalition
 from .solving.solver import Budget, Stopped
@@ -23,22 +24,25 @@ from .solving.solver import Budget, Stopped
 
 def brief(instance: Instance, scenario: str | None, command: str,
           time_limit: float | None = None, budget: Budget | None = None,
-          sweep: dict[str, Any] | None = None) -> Briefing:
-    """The briefing on an instance (or one of its scenarios). One budget (`time_limit`, or
-    the `budget` given, which someone else may stop) bounds the whole of it: what it does not
-    reach is marked incomplete, unknown or undecided."""
+          sweep: dict[str, Any] | None = None, model: FormationModel | None = None
+          ) -> Briefing:
+    """The briefing on an instance (or one of its scenarios): its governments, the most likely
+    first (`model`, the shipped formation model by default), at most LISTED of them, and their
+    summary when there are more. One budget (`time_limit`, or the `budget` given, which someone
+    else may stop) bounds the whole of it: what it does not reach is marked incomplete,
+    unknown or undecided."""
     budget = budget or Budget(time_limit)
-    stream = Stream(instance, scenario, limit=LISTED + 1, budget=budget)
-    with stream.signals():
-        listed = tuple(stream)
-        result = replace(stream.result(), coalitions=listed[:LISTED], counted=None)
+    ranking = Ranking(instance, scenario, limit=LISTED + 1, budget=budget, model=model)
+    with ranking.signals():
+        listed = tuple(c for c in ranking if isinstance(c, Coalition))
+    result = replace(ranking.result(), coalitions=listed[:LISTED], counted=None)
     summary = None
-    if stream.listing.stopped == "limit":
-        whole = Stream(instance, scenario, budget=budget)
+    if ranking.stopped == "limit":
+        whole = Stream(instance, scenario, budget=budget, model=model)
         with whole.signals():
             summary = whole.summary()
-        result = replace(result, coalitions=(), counted=summary.total,
-                         complete=whole.listing.complete, stopped_by=whole.listing.stopped)
+        result = replace(result, counted=summary.total, complete=whole.listing.complete,
+                         stopped_by=whole.listing.stopped)
     verdicts = {s.name: _verdict(resolve(instance, s.name), budget) for s in instance.scenarios}
     try:
         examples = tuple(_allocations(result.instance, c, budget) for c in result.coalitions)

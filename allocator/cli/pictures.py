@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
@@ -11,6 +12,9 @@ from ..instance.loader import load
 from ..instance.transform import CoalitionQuestion, check_question, resolve
 from . import options
 from .running import EXIT, Clock, run_command
+
+if TYPE_CHECKING:
+    from ..likely.model import FormationModel
 
 
 @click.command("draw")
@@ -53,9 +57,10 @@ def draw(file: str, scenario: str | None, question: CoalitionQuestion | None,
               help="Where to write the page, whole or not at all (- for standard output).")
 @click.option("--sweep", "swept", metavar="SWEEP.json",
               help="Show this sweep of FILE (saved by `allocator sweep --format json`) as bars.")
+@options.MODEL
 @options.TIME_LIMIT
 def report(file: str, scenario: str | None, out: str, swept: str | None,
-           time_limit: float | None) -> None:
+           model: FormationModel | None, time_limit: float | None) -> None:
     """One self-contained HTML page on FILE: the chamber, the deals or their summary, the
     deadlock and what unlocks it, the scenarios, the recorded outcome, and a sweep if given."""
     clock = Clock(time_limit)
@@ -74,7 +79,8 @@ def report(file: str, scenario: str | None, out: str, swept: str | None,
             from ..sweep.document import read_sweep
 
             sweep = read_sweep(swept, instance)
-        briefing = brief(instance, scenario, command, clock.remaining(), sweep=sweep)
+        briefing = brief(instance, scenario, command, clock.remaining(), sweep=sweep,
+                         model=model)
         write_whole(out, report_html(briefing))
         return EXIT[briefing.result.status]
 

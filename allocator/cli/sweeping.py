@@ -17,6 +17,7 @@ from .progress import Progress
 from .running import EXIT, Clock, run_command
 
 if TYPE_CHECKING:
+    from ..likely.model import FormationModel
     from ..sweep.run import SweepResult
 
 
@@ -42,10 +43,12 @@ if TYPE_CHECKING:
 @click.option("--out", metavar="PATH", help="Write to PATH, whole or not at all.")
 @click.option("--plot", metavar="PATH.svg|.png",
               help="Also draw the probabilities as bars into PATH.")
+@options.MODEL
 @options.TIME_LIMIT
 def sweep(file: str, scenario: str | None, draws: int, seed: int, seat_table: str | None,
           polls: str | None, engine: options.Engine, checkpoint: str | None, fmt: str,
-          out: str | None, plot: str | None, time_limit: float | None) -> None:
+          out: str | None, plot: str | None, model: FormationModel | None,
+          time_limit: float | None) -> None:
     """How likely each government of FILE is, over parliaments drawn from its polls (or
     given in a seat table), with every demand in force."""
     clock = Clock(time_limit)
@@ -76,7 +79,8 @@ def sweep(file: str, scenario: str | None, draws: int, seed: int, seat_table: st
                 result = run_sweep(instance, scenario, draws=draws, seed=seed, seats=table,
                                    workers=engine.workers, dask=engine.dask,
                                    checkpoint=checkpoint, time_limit=clock.remaining(),
-                                   on_progress=lambda p: progress.advance(p.done))
+                                   on_progress=lambda p: progress.advance(p.done),
+                                   model=model)
             text.write(FORMATS[fmt](result))
             if picture is not None:
                 picture.write(_bars(result, kind == "png"))

@@ -13,14 +13,14 @@ role, with the styles `chamber.role_css` gives.
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from importlib.metadata import version
 from typing import Any
 
 from markupsafe import Markup
 
-from ..instance.schema import Instance
+from ..instance.schema import Instance, Outcome
 from ..solving.result import COUNTED, SHOWN, Allocation, Briefing, Coalition, Deadlock, Summary
 from .bars import bars_svg
 from .chamber import hemicycle_svg
@@ -93,8 +93,9 @@ def answer_context(briefing: Briefing) -> dict[str, Any]:
     problem = result.instance
     investiture = problem.government.investiture
     coalitions = None
-    if briefing.summary is None and result.coalitions:
-        coalitions = coalition_table(result.coalitions, investiture, briefing.allocations)
+    if result.coalitions:
+        coalitions = coalition_table(result.coalitions, investiture, briefing.allocations,
+                                     recorded(briefing.instance.outcome))
     return {
         "verdict": status_line(result),
         "deadlock": None if result.deadlock is None else _deadlock(result.deadlock, problem),
@@ -117,19 +118,37 @@ def roles_json(item: Coalition | Allocation) -> str:
                        "abstain": list(item.abstain)})
 
 
+def recorded(outcome: Outcome | None) -> Callable[[Coalition], bool] | None:
+    """Whether a coalition is what happened (the parties the recorded outcome names, in the
+    roles it gives them); None without a recorded cabinet."""
+    if outcome is None or outcome.cabinet is None:
+        return None
+
+    def matches(c: Coalition) -> bool:
+        return (set(c.cabinet) == set(outcome.cabinet or ())
+                and (outcome.support is None or set(c.support) == set(outcome.support))
+                and (outcome.abstain is None or set(c.abstain) == set(outcome.abstain)))
+
+    return matches
+
+
 def coalition_table(items: Sequence[Coalition], investiture: str,
-                    examples: Sequence[tuple[tuple[Allocation, ...], int | None]] = ()
-                    ) -> CoalitionTable:
-    """A table of coalitions; with `examples`, each row opens (when chosen) onto its
-    allocations: how many, and the first of them."""
+                    examples: Sequence[tuple[tuple[Allocation, ...], int | None]] = (),
+                    happened: Callable[[Coalition], bool] | None = None) -> CoalitionTable:
+    """A table of coalitions (with their probability, where they are ranked); with
+    `examples`, each row opens (when chosen) onto its allocations: how many, and the first of
+    them; with `happened`, the coalition that formed is marked."""
     abstain = shows_abstain(investiture)
-    head = ["#", "cabinet", "support", *(["abstain"] if abstain else []), "form", "seats",
-            *items[0].posts, *items[0].portfolios]
+    ranked = items[0].probability is not None
+    head = ["#", *(["probability"] if ranked else []), "cabinet", "support",
+            *(["abstain"] if abstain else []), "form", "seats", *items[0].posts,
+            *items[0].portfolios, *(["what happened"] if happened else [])]
     rows = []
     for number, c in enumerate(items, 1):
-        cells = [str(number), cabinet_cell(c), ", ".join(c.support) or "-",
+        cells = [str(number), *([percent(c.probability or 0.0)] if ranked else []),
+                 cabinet_cell(c), ", ".join(c.support) or "-",
                  *([", ".join(c.abstain) or "-"] if abstain else []), c.form, str(c.seats),
-                 *holders(c)]
+                 *holders(c), *(["✓ formed" if happened(c) else ""] if happened else [])]
         rows.append(Row(cells, roles_json(c),
                         _details(*examples[number - 1]) if examples else None))
     return CoalitionTable(head, rows)
