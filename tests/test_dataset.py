@@ -7,8 +7,10 @@ from __future__ import annotations
 import csv
 import io
 import json
+import math
 from pathlib import Path
 
+import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -189,11 +191,30 @@ def test_theories_count_hits_against_chance(formations):
     assert sum(record.formations.values()) == 3 and record.minority["ITA"] == 1
 
 
+def test_the_rate_by_chance_counts_each_cabinet_once(formations):
+    """By chance: the share of a formation's distinct feasible cabinets that a theory
+    predicts, however many supports each cabinet has (the choice set of the logit)."""
+    from allocator.instance.transform import resolve
+    from allocator.likely.cabinets import feasible
+
+    record = score(build([str(formations)], workers=1))
+    shares = []
+    for path in sorted(formations.glob("*.yaml")):
+        problem = resolve(allocator.load(path), None)
+        members = feasible(problem)
+        seats = np.array([p.seats for p in problem.parties])
+        shares.append(members[:, seats == seats.max()].any(axis=1).mean())
+    chance = record.scores["largest party in cabinet"]["all"].chance
+    assert math.isclose(chance, sum(shares), rel_tol=1e-9)
+
+
 def test_theories_print_a_table(formations):
     code, out, err = run("theories", str(formations), "--workers", "1")
     assert code == 0, err
     assert "3 formations with a recorded cabinet." in out
-    assert "minimal winning (Riker 1962; von Neumann & Morgenstern 1944)" in out
+    assert ("minimal winning, single-party majorities included (Riker 1962; von Neumann & "
+            "Morgenstern 1944)") in out
+    assert "minimal winning coalition (two parties or more)" in out
 
 
 def test_formations_are_named_once(formations, tmp_path):

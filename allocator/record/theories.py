@@ -20,21 +20,39 @@ import csv
 import io
 import math
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 import numpy as np
 
+from ..render.text import aligned
 from .dataset import COLUMNS, Rows
 from .logit import ChoiceSets, fit
 
-#: theory -> (the dataset's column, whom it is due to)
-THEORIES = {
-    "minimal winning": ("minimal_winning", "Riker 1962; von Neumann & Morgenstern 1944"),
-    "minimum winning": ("minimum_winning", "Riker 1962"),
-    "minimal connected winning": ("minimal_connected_winning", "Axelrod 1970"),
-    "median party in cabinet": ("median", "Black 1958; Laver & Schofield 1990"),
-    "largest party in cabinet": ("largest", "Laver & Schofield 1990"),
+Row = dict[str, str]
+
+
+def _flag(column: str) -> Callable[[Row], bool | None]:
+    """A theory that predicts the cabinets with this column set (None: the column is empty,
+    the formation lacks what the theory needs)."""
+    return lambda row: None if row[column] == "" else row[column] == "1"
+
+
+def _coalition(row: Row) -> bool:
+    """Minimal winning, of two parties or more (a single-party majority is no coalition)."""
+    return row["minimal_winning"] == "1" and int(row["parties"]) >= 2
+
+
+#: theory -> (what it predicts of a cabinet's row, whom it is due to)
+THEORIES: dict[str, tuple[Callable[[Row], bool | None], str]] = {
+    "minimal winning, single-party majorities included": (
+        _flag("minimal_winning"), "Riker 1962; von Neumann & Morgenstern 1944"),
+    "minimal winning coalition (two parties or more)": (
+        _coalition, "the same, single-party majorities apart"),
+    "minimum winning": (_flag("minimum_winning"), "Riker 1962"),
+    "minimal connected winning": (_flag("minimal_connected_winning"), "Axelrod 1970"),
+    "median party in cabinet": (_flag("median"), "Black 1958; Laver & Schofield 1990"),
+    "largest party in cabinet": (_flag("largest"), "Laver & Schofield 1990"),
 }
 #: the attributes of the conditional logit (all of the cabinet)
 ATTRIBUTES = ("minimal_winning", "minimum_winning", "minimal_connected_winning", "median",
@@ -98,21 +116,25 @@ class _Formation:
     """What one formation's rows say: how many, how many each theory predicts, the row that
     formed, and each distinct cabinet's attributes."""
 
-    count: int = 0
     predicted: dict[str, int] = field(default_factory=lambda: defaultdict(int))
     formed: dict[str, str] | None = None
     cabinets: dict[str, list[float]] = field(default_factory=dict)
 
+    @property
+    def count(self) -> int:
+        """How many distinct cabinets (a cabinet counts once, whatever its support)."""
+        return len(self.cabinets)
+
     def add(self, row: dict[str, str]) -> None:
-        self.count += 1
-        for column, _ in THEORIES.values():
-            self.predicted[column] += row[column] == "1"
         if row["formed"] == "1":
             self.formed = row
-        if row["median"] != "" and row["cabinet"] not in self.cabinets:
-            self.cabinets[row["cabinet"]] = [
-                float(row["form"] == "minority") if a == "minority" else float(row[a])
-                for a in ATTRIBUTES]
+        if row["cabinet"] in self.cabinets:
+            return
+        for theory, (predicts, _) in THEORIES.items():
+            self.predicted[theory] += predicts(row) is True
+        self.cabinets[row["cabinet"]] = [
+            float(row["form"] == "minority") if a == "minority" else float(row[a] or 0)
+            for a in ATTRIBUTES]
 
     def tally(self, record: Record, name: str) -> None:
         formed = self.formed
@@ -120,12 +142,13 @@ class _Formation:
         country = country_of(name)
         record.formations[country] += 1
         record.minority[country] += formed["form"] == "minority"
-        for theory, (column, _) in THEORIES.items():
-            if formed[column] == "":
+        for theory, (predicts, _) in THEORIES.items():
+            hit = predicts(formed)
+            if hit is None:
                 continue  # the theory needs positions this formation lacks
             for place in (country, "all"):
                 record.scores.setdefault(theory, {}).setdefault(place, Score()).add(
-                    formed[column] == "1", self.predicted[column] / self.count)
+                    hit, self.predicted[theory] / self.count)
         if formed["median"] == "":
             record.without_positions += 1
             return
@@ -143,6 +166,7 @@ class Fit:
     groups: int
     choices: int
     log_likelihood: float
+    gradient_norm: float
 
 
 def conditional_logit(record: Record) -> Fit | None:
@@ -163,43 +187,48 @@ def conditional_logit(record: Record) -> Fit | None:
     return Fit(tuple(ATTRIBUTES[j] for j in varying),
                tuple(float(x) for x in found.coefficients),
                tuple(float(x) for x in found.errors), tuple(float(x) for x in found.p_values),
-               record.groups, len(record.choices), found.log_likelihood)
+               record.groups, len(record.choices), found.log_likelihood, found.gradient_norm)
 
 
 def theories_table(record: Record, fit: Fit | None) -> str:
     """For people: hit rates against chance by theory, per country and overall; minority
     cabinets; the logit."""
-    lines = []
     countries = sorted(record.formations)
     total = sum(record.formations.values())
-    lines.append(f"{total} formations with a recorded cabinet"
-                 + (f" ({len(record.without_outcome)} without one left out)"
-                    if record.without_outcome else "") + ".")
     minority = sum(record.minority.values())
-    lines.append(f"Minority cabinets among those formed: {minority} of {total} "
-                 f"({100 * minority / max(total, 1):.0f}%).")
+    lines = [f"{total:,} formations with a recorded cabinet"
+             + (f" ({len(record.without_outcome):,} without one left out)"
+                if record.without_outcome else "") + ".",
+             f"Minority cabinets among those formed: {minority:,} of {total:,} "
+             f"({100 * minority / max(total, 1):.0f}%).",
+             "A theory's rate by chance: the share of each formation's distinct feasible "
+             "cabinets it predicts (a cabinet counts once, whatever its support)."]
     for theory, (_, source) in THEORIES.items():
-        lines += ["", f"{theory} ({source}): hit rate, and the rate by chance"]
         places = [c for c in countries if c in record.scores.get(theory, {})] + ["all"]
+        rows: list[list[object]] = []
         for place in places:
             entry = record.scores.get(theory, {}).get(place)
-            if entry is None:
-                continue
-            hit, chance = entry.rates()
-            lines.append(f"  {place:<5} {entry.hits:>4} of {entry.formations:<4} "
-                         f"{100 * hit:5.1f}%   by chance {100 * chance:5.1f}%")
-    lines.append("")
-    lines.append("Minority cabinets by country: " + ", ".join(
-        f"{c} {record.minority[c]}/{record.formations[c]}" for c in countries))
+            if entry is not None:
+                hit, chance = entry.rates()
+                rows.append([place, f"{entry.hits:,}", f"{entry.formations:,}",
+                             f"{100 * hit:.1f}%", f"{100 * chance:.1f}%"])
+        lines += ["", f"{theory} ({source}):",
+                  *("  " + line for line in aligned(
+                      ["place", "hits", "formations", "hit rate", "by chance"], rows,
+                      figures=True))]
+    lines += ["", "Minority cabinets by country: " + ", ".join(
+        f"{c} {record.minority[c]}/{record.formations[c]}" for c in countries)]
     if fit is None:
         lines += ["", "Conditional logit: too few formations with positions for every party."]
-    else:
-        lines += ["", f"Conditional logit of formed on the cabinet's attributes: {fit.groups} "
-                  f"formations, {fit.choices:,} cabinets, log-likelihood "
-                  f"{fit.log_likelihood:.1f} ({record.without_positions} formations without "
-                  "positions for every party left out)",
-                  f"  {'attribute':<26}{'coefficient':>12}{'std. error':>12}{'p':>9}"]
-        for name, b, se, p in zip(fit.names, fit.coefficients, fit.errors, fit.p_values,
-                                  strict=True):
-            lines.append(f"  {name:<26}{b:>12.3f}{se:>12.3f}{p:>9.3f}")
+        return "\n".join(lines) + "\n"
+    lines += ["", f"Conditional logit of formed on the cabinet's attributes: {fit.groups:,} "
+              f"formations, {fit.choices:,} cabinets, log-likelihood {fit.log_likelihood:.2f} "
+              f"at its maximum (gradient norm {fit.gradient_norm:.1e}); "
+              f"{record.without_positions:,} formations without positions for every party "
+              "left out.",
+              *("  " + line for line in aligned(
+                  ["attribute", "coefficient", "std. error", "p"],
+                  [[n, f"{b:+.3f}", f"{se:.3f}", f"{p:.3f}"] for n, b, se, p in zip(
+                      fit.names, fit.coefficients, fit.errors, fit.p_values, strict=True)],
+                  figures=True))]
     return "\n".join(lines) + "\n"

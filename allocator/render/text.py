@@ -55,8 +55,9 @@ def _title(result: Result) -> str:
     return result.instance.name + (f" (scenario {result.scenario})" if result.scenario else "")
 
 
-#: a cell of figures: a count (1,234), a share (12.5%, <0.1%) or a range of shares
-_FIGURE = re.compile(r"^[<>]?[\d,.]+%?(-[<>]?[\d,.]+%?)?$")
+#: a cell of figures: a count (1,234), a signed number (+0.5), a share (12.5%, <0.1%) or a
+#: range of shares
+_FIGURE = re.compile(r"^[+-]?[<>]?[\d,.]+%?(-[<>]?[\d,.]+%?)?$")
 
 
 def aligned(header: list[object], rows: list[list[object]], figures: bool = False
