@@ -126,3 +126,105 @@ def test_the_arithmetic_at_the_edges_of_the_rules(rule, b, majority, expected):
     assert named(problem, choice.by_arithmetic(problem)) == expected
     assert named(problem, choice.from_coalitions(problem)) == expected
     assert brute_cabinets(raw, None) == [tuple(c) for c in expected]
+
+
+# --- the model at work: ranking, sweeps, model files, the fit ----------------------------------
+
+import json  # noqa: E402
+
+from allocator.likely.model import cabinet_probabilities  # noqa: E402
+from tests.helpers import DATA, GERMANY, INSTANCES, ROOT, run  # noqa: E402
+
+
+@pytest.mark.parametrize("path", INSTANCES, ids=lambda p: p.stem)
+def test_the_probabilities_of_every_bundled_formation_sum_to_one(path):
+    instance = allocator.load(path)
+    for scenario in [None, *(s.name for s in instance.scenarios)]:
+        members, p = cabinet_probabilities(resolve(instance, scenario))
+        assert len(members) == 0 or math.isclose(p.sum(), 1.0, rel_tol=1e-9)
+        assert (p >= 0).all()
+
+
+def test_the_probabilities_of_the_records_formations_sum_to_one(tmp_path):
+    code, _, err = run("parlgov", DATA / "parlgov-sample.csv", "--out", tmp_path)
+    assert code == 0, err
+    for path in tmp_path.glob("*.yaml"):
+        _, p = cabinet_probabilities(resolve(allocator.load(path), None))
+        assert math.isclose(p.sum(), 1.0, rel_tol=1e-9), path.name
+
+
+@pytest.mark.parametrize("level", ["coalition", "allocation"])
+def test_the_n_most_likely_are_the_first_n_of_the_whole_ranking(level):
+    """`--rank likely --limit N` (the likeliest cabinets one at a time) gives exactly the
+    first N of the whole ranking (one pass, every cabinet's block kept aside)."""
+    path = ROOT / "instances" / "worcester-2022.yaml"
+    code, whole, err = run("solve", path, "--level", level, "--rank", "likely",
+                           "--format", "jsonl")
+    assert code == 0, err
+    rows = [json.loads(line) for line in whole.splitlines()[:-1]]
+    for n in (1, 3, 7, len(rows)):
+        code, out, _ = run("solve", path, "--level", level, "--rank", "likely", "--limit", n,
+                           "--format", "jsonl")
+        assert [json.loads(line) for line in out.splitlines()[:-1]] == rows[:n]
+    chances = {tuple(r["cabinet"]): r["probability"] for r in rows}
+    assert math.isclose(sum(chances.values()), 1.0, rel_tol=1e-9)
+    order = [r["probability"] for r in rows]
+    assert order == sorted(order, reverse=True)
+
+
+def test_a_sweeps_cabinets_and_no_deal_make_one():
+    code, out, err = run("sweep", GERMANY, "--draws", "200", "--workers", "1", "--format",
+                         "json")  # the November red lines: deadlocked in most parliaments
+    assert code in (0, 3), err
+    document = json.loads(out)
+    likely = sum(c["forms"] for c in document["cabinets"])
+    assert math.isclose(likely + document["deadlock"], 1.0, rel_tol=1e-9)
+    code, out, err = run("sweep", GERMANY, "--scenario", "campaign", "--draws", "200",
+                         "--workers", "1", "--format", "json")
+    document = json.loads(out)
+    assert math.isclose(sum(c["forms"] for c in document["cabinets"]), 1.0, rel_tol=1e-9)
+    for cabinet in document["cabinets"]:  # a cabinet forms only where it is possible
+        assert cabinet["forms"] <= cabinet["possible"] + 1e-12
+
+
+@pytest.mark.parametrize("text, said", [
+    ("{", "not JSON"),
+    ('{"terms": []}', "terms"),
+    ('{"terms": [{"name": "charisma", "coefficient": 1}]}', "unknown attribute 'charisma'"),
+    ('{"terms": [{"name": "parties", "coefficient": "NaN"}]}', "terms"),
+    ('{"terms": [{"name": "parties", "coefficient": 1}], "surprise": 1}', "surprise"),
+    ("[" * 100_000 + "]" * 100_000, "not JSON"),
+])
+def test_a_model_file_is_checked(tmp_path, text, said):
+    model = tmp_path / "model.json"
+    model.write_text(text)
+    code, _, err = run("solve", WORCESTER_PATH, "--rank", "likely", "--model", model)
+    assert code == 2 and said in err and "Traceback" not in err
+
+
+WORCESTER_PATH = ROOT / "instances" / "worcester-2016.yaml"
+
+
+def test_fit_writes_a_model_that_ranks(tmp_path):
+    folder = tmp_path / "record"
+    assert run("parlgov", DATA / "parlgov-sample.csv", "--out", folder)[0] == 0
+    (folder / "che-1991-10-20.yaml").unlink()  # 3.8 million cabinets: for the benchmark
+    model = tmp_path / "model.json"
+    code, out, err = run("fit", folder, "--attributes", "parties,minority,seat_share",
+                         "--out", model)
+    assert code == 0, err
+    assert "Conditional logit over 4 formations" in out and "gradient norm" in out
+    fitted = json.loads(model.read_text())
+    assert [t["name"] for t in fitted["terms"]] == ["parties", "minority", "seat_share"]
+    code, out, err = run("solve", GERMANY, "--scenario", "campaign", "--level", "coalition",
+                         "--rank", "likely", "--model", model, "--format", "jsonl")
+    assert code == 0, err
+    code, _, err = run("fit", folder, "--attributes", "charisma")
+    assert code == 2 and "unknown attribute charisma" in err
+
+
+def test_parlgov_records_the_outgoing_government(tmp_path):
+    assert run("parlgov", DATA / "parlgov-sample.csv", "--out", tmp_path)[0] == 0
+    germany = allocator.load(tmp_path / "deu-2017-09-24.yaml")
+    assert germany.previous is not None
+    assert germany.previous.cabinet == ["cdu-csu", "spd"] and germany.previous.leader == "cdu-csu"

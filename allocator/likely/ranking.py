@@ -70,15 +70,17 @@ def first_ranked(problem: Instance, level: Level, limit: int | None = None,
         narrowed = pinned(problem, cabinet)
         left = None if limit is None else limit - listed
         items: Sequence[Allocation | Coalition]
-        if level == "allocation":
-            items, search = allocations.listing(narrowed, limit=left, budget=budget)
-            if search.stopped not in (None, "limit"):
+        if level == "allocation":  # all of the cabinet's, sorted: the solver finds them in
+            # its own order, and the first in SPEC order may be found last
+            sorted_allocations, search = allocations.listing(narrowed, budget=budget)
+            if search.stopped is not None:
                 raise Stopped(search.stopped)
+            items = sorted_allocations[:left]
         else:
-            found = Listing(narrowed, limit=left, budget=budget)
-            items = list(found)
-            if found.stopped not in (None, "limit"):
-                raise Stopped(found.stopped)
+            listing = Listing(narrowed, limit=left, budget=budget)
+            items = list(listing)
+            if listing.stopped not in (None, "limit"):
+                raise Stopped(listing.stopped)
         for item in items:
             yield replace(item, probability=p)
             listed += 1
