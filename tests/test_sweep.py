@@ -345,12 +345,15 @@ def test_sweep_table_csv_and_plot(tmp_path):
                        "--workers", "1", "--format", "csv", "--plot",
                        str(tmp_path / "bars.svg"))
     lines = out.splitlines()
-    assert lines[0] == "cabinet,support,abstain,probability,low,high,draws"
-    cabinet, _, _, p, low, high, k = lines[1].split(",")
-    assert float(low) <= float(p) <= float(high) and int(k) > 0
+    assert lines[0] == "cabinet,support,abstain,probability,low,high,draws,cabinet_forms"
+    rows = [line.split(",") for line in lines[1:]]
+    for _, _, _, p, low, high, k, forms in rows:
+        assert float(low) <= float(p) <= float(high) and int(k) > 0
+        assert 0 < float(forms) <= float(p) + 1e-9  # a cabinet forms only where possible
+    likeliest = max(rows, key=lambda row: float(row[7]))[0]
     picture = (tmp_path / "bars.svg").read_text()
     bars = re.findall(r'<rect class="bar"[^>]*data-cabinet="([^"]*)"', picture)
-    assert bars[0] == cabinet
+    assert bars[0] == likeliest and "Which cabinet forms" in picture
 
 
 def test_sweep_json_is_the_spec_document_and_the_same_bytes_every_time():
@@ -360,7 +363,8 @@ def test_sweep_json_is_the_spec_document_and_the_same_bytes_every_time():
     assert code == 0
     document = json.loads(out)
     assert list(document) == ["instance", "scenario", "draws", "seed", "deadlock",
-                              "coalitions", "parties", "complete"]
+                              "coalitions", "cabinets", "parties", "complete"]
+    assert list(document["cabinets"][0]) == ["cabinet", "forms", "possible"]
     assert document["draws"] == 200 and document["seed"] == 5 and document["complete"]
     assert list(document["coalitions"][0]) == ["cabinet", "support", "abstain",
                                                "probability", "draws"]

@@ -36,7 +36,7 @@ from ..likely.model import FormationModel, shipped
 from ..solving.census import Pivotal
 from ..solving.coalitions import Listing
 from ..solving.result import CABINET, SUPPORT
-from ..solving.solver import Stopped
+from ..solving.solver import Budget, Stopped
 from ..solving.symmetry import key_of
 from .checkpoint import Checkpoint, Saved
 from .draws import Draw, PollDraws, SeatTable, at_draw
@@ -274,27 +274,36 @@ class _Coordinator:
         self.solved = 0
 
     def run(self, engine: Engine, deadline: float | None) -> str | None:
+        """Draw, send and learn until every draw is answered; what ended it early. Ctrl-C and
+        SIGTERM are taken between two steps (never in the middle of counting a draw)."""
         from .engines import TICK
 
+        signals = Budget()
         try:
-            while self.progress.done < self.total:
-                if deadline is not None and time.monotonic() >= deadline:
-                    return "time limit"
-                drawing = self.made < self.total and engine.room()
-                if drawing:
-                    self._draw(min(self.made + STRIDE, self.total))
-                if self.batch and (len(self.batch) >= BATCH or not drawing):
-                    engine.submit(run_task, Task(self.problem, tuple(self.batch)))
-                    self.batch = []
-                wait = 0.0 if drawing else TICK
-                if deadline is not None:
-                    wait = max(min(wait, deadline - time.monotonic()), 0.0)
-                for answers in engine.answers(wait):
-                    self._learn(answers)
-                self._advance()
+            with signals.stopped_by_signals():
+                while self.progress.done < self.total:
+                    if signals.stopped is not None:
+                        return "interrupt"
+                    if deadline is not None and time.monotonic() >= deadline:
+                        return "time limit"
+                    self._step(engine, deadline, TICK)
         except (KeyboardInterrupt, Stopped):
             return "interrupt"
         return None
+
+    def _step(self, engine: Engine, deadline: float | None, tick: float) -> None:
+        drawing = self.made < self.total and engine.room()
+        if drawing:
+            self._draw(min(self.made + STRIDE, self.total))
+        if self.batch and (len(self.batch) >= BATCH or not drawing):
+            engine.submit(run_task, Task(self.problem, tuple(self.batch)))
+            self.batch = []
+        wait = 0.0 if drawing else tick
+        if deadline is not None:
+            wait = max(min(wait, deadline - time.monotonic()), 0.0)
+        for answers in engine.answers(wait):
+            self._learn(answers)
+        self._advance()
 
     def _draw(self, until: int) -> None:
         for index in range(self.made, until):
