@@ -228,3 +228,85 @@ def test_parlgov_records_the_outgoing_government(tmp_path):
     germany = allocator.load(tmp_path / "deu-2017-09-24.yaml")
     assert germany.previous is not None
     assert germany.previous.cabinet == ["cdu-csu", "spd"] and germany.previous.leader == "cdu-csu"
+
+
+# --- the model's utility over the encoding (likely.deals) against its attributes ---------------
+
+from hypothesis import strategies as st  # noqa: E402
+
+from allocator.likely.attributes import NAMES, Chamber, attributes  # noqa: E402
+from allocator.likely.deals import TERMS, most_likely  # noqa: E402
+from allocator.likely.model import FormationModel, Term  # noqa: E402
+from allocator.solving.encoding import Encoding  # noqa: E402
+from allocator.solving.solver import Solver  # noqa: E402
+
+
+@st.composite
+def with_a_past(draw, max_parties: int = 5) -> tuple[dict, str | None]:
+    """An instance with positions for some of its parties (ParlGov leaves many out) and an
+    outgoing government; half of them without demands (most random demands leave one cabinet
+    or none, and the utility is only tested where there is a choice)."""
+    raw, scenario = draw(instances(max_parties=max_parties))
+    if draw(st.booleans()):
+        raw, scenario = {**raw, "demands": [], "scenarios": []}, None
+    placed = "'connected'" in repr(raw)  # a `connected` demand needs every party's position
+    parties = []
+    for party in raw["parties"]:
+        position = draw(st.integers(0, 20).map(lambda x: x / 2)
+                        | (st.nothing() if placed else st.none()))
+        parties.append({k: v for k, v in party.items() if k != "position"}
+                       | ({"position": position} if position is not None else {}))
+    ids = [p["id"] for p in parties]
+    previous = draw(st.lists(st.sampled_from(ids), unique=True, max_size=3))
+    raw = {**raw, "parties": parties}
+    if previous:
+        raw["previous"] = {"cabinet": previous, "leader": draw(st.sampled_from(previous))}
+    return raw, scenario
+
+
+UTILITY = settings(SETTINGS, max_examples=150)
+
+
+@UTILITY
+@given(with_a_past())
+def test_each_term_is_its_attribute_on_every_cabinet(case):
+    """Each term of the sensible deal's utility (CP-SAT, over the instance's model), with the
+    cabinet fixed, can only take the value its attribute has for that cabinet (numpy): its
+    minimum and its maximum are both that value (range: in thousandths of the spread)."""
+    raw, scenario = case
+    problem = resolve(allocator.from_dict(raw), scenario)
+    members = choice.feasible(problem)
+    chamber = Chamber.of(problem)
+    expected = attributes(chamber, members)
+    encoding = Encoding(problem)
+    for row, cabinet in enumerate(members[:8]):
+        for column, name in enumerate(NAMES):
+            model = encoding.model.clone()
+            value, unit = TERMS[name](encoding, model, chamber)  # before the cabinet is fixed
+            for inside, party in zip(cabinet, encoding.cabinet, strict=True):
+                model.add(party == int(inside))
+            found = [value if isinstance(value, int) else
+                     Solver(model, presolve=False).optimum(value, maximise=highest)[0]
+                     for highest in (False, True)]
+            assert found[0] == found[1], (name, cabinet)
+            assert found[0] / unit == pytest.approx(expected[row, column], abs=1e-3), name
+
+
+@UTILITY
+@given(with_a_past(), st.lists(st.floats(-3, 3), min_size=len(NAMES), max_size=len(NAMES)))
+def test_the_likeliest_cabinet_is_the_one_of_highest_probability(case, coefficients):
+    """With every attribute at once: the cabinet CP-SAT finds has the highest probability of
+    the instance's cabinets, up to the utility's rounding."""
+    raw, scenario = case
+    problem = resolve(allocator.from_dict(raw), scenario)
+    model = FormationModel(terms=[Term(name=n, coefficient=round(b, 3))
+                                  for n, b in zip(NAMES, coefficients, strict=True)])
+    members, p = cabinet_probabilities(problem, model)
+    found = most_likely(problem, model)
+    if found is None:
+        assert len(members) == 0
+        return
+    row = np.flatnonzero((members == np.isin(np.array(problem.party_ids),
+                                             list(found.cabinet))[None, :]).all(axis=1))
+    assert len(row) == 1
+    assert math.log(p[row[0]]) >= math.log(p.max()) - 0.005  # 14 terms rounded, and range

@@ -1,8 +1,8 @@
 """The `allocator` command (SPEC §5): the last step of the pipeline, and the only one that exits.
 
 One module per group of commands (`solving`: solve, explain; `checking`: check, validate,
-schema; `pictures`: draw, report; `sweeping`: sweep; `record`: parlgov, dataset, theories, fit;
-`serving`: serve), the options they share declared once (`options`), how every command runs
+schema; `pictures`: draw, report; `sweeping`: sweep; `record`: parlgov, dataset, theories, fit,
+predict; `serving`: serve), the options they share declared once (`options`), how every command runs
 (`running`: its clock, signals, errors and exit status) and what it shows while it works
 (`progress`).
 
@@ -32,5 +32,5 @@ def main() -> None:
 
 for command in (solving.solve, solving.explain, pictures.draw, pictures.report,
                 sweeping.sweep, record.parlgov, record.dataset, record.theories, record.fit,
-                serving.serve, checking.check, checking.validate, checking.schema):
+                record.predict, serving.serve, checking.check, checking.validate, checking.schema):
     main.add_command(command)

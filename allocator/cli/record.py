@@ -1,9 +1,11 @@
-"""`allocator parlgov`, `dataset` and `theories`: the post-war record as instances, as the
-choice sets of coalition research, and as the classic theories' hit rates."""
+"""`allocator parlgov`, `dataset`, `theories`, `fit` and `predict`: the post-war record as
+instances, as the choice sets of coalition research and as the classic theories' hit rates; the
+formation model fitted on it, and checked on formations it did not see."""
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
@@ -11,6 +13,9 @@ from ..errors import UsageError
 from ..files import write_whole
 from . import options
 from .running import run_command
+
+if TYPE_CHECKING:
+    from ..likely.model import FormationModel
 
 
 def _investiture_rules(ctx: click.Context, param: click.Parameter,
@@ -167,6 +172,32 @@ def fit(paths: tuple[str, ...], out: str | None, names: str | None, validate: bo
             model = model.model_copy(update={"validation": fitting.validation_figures(results)})
         if out is not None:
             write_whole(out, model.to_json())
+        return 0
+
+    run_command(work)
+
+
+@click.command("predict")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(), metavar="PATH...")
+@options.MODEL
+def predict(paths: tuple[str, ...], model: FormationModel | None) -> None:
+    """How well the formation model predicts the formations in PATH (instance files with a
+    recorded cabinet, or folders of them; formations it was not fitted on): where it ranks the
+    cabinet that formed, beside the classic rules, formation by formation and in all."""
+
+    def work() -> int:
+        from ..likely.model import shipped
+        from ..record import fitting
+
+        def said(line: str) -> None:
+            click.echo(line, err=True)
+
+        formations = list(fitting.formations(paths, said))
+        if not formations:
+            raise UsageError("predict: no formation with a recorded cabinet in "
+                             + ", ".join(paths))
+        scores, rows = fitting.predicted(formations, model or shipped())
+        click.echo("\n".join(fitting.predicted_lines(scores, rows)))
         return 0
 
     run_command(work)

@@ -43,14 +43,20 @@ Term = Callable[[Encoding, cp_model.CpModel, Chamber], tuple[Expression, int]]
 def sensible(problem: Instance, model: FormationModel | None = None,
              budget: Budget | None = None) -> Allocation | None:
     """The sensible example deal of an instance (see the module docstring), or None."""
-    model = model or shipped()
-    chamber = Chamber.of(problem)
-    likeliest = first(problem, budget, prefer=[_negated_utility(model, chamber)])
-    if likeliest is None:
+    found = most_likely(problem, model, budget)
+    if found is None:
         return None
-    cabinet = list(likeliest.cabinet)
+    cabinet = list(found.cabinet)
     return first(pinned(problem, cabinet), budget,
                  prefer=[_deviation(problem, cabinet), _leader_from_largest(problem, cabinet)])
+
+
+def most_likely(problem: Instance, model: FormationModel | None = None,
+                budget: Budget | None = None) -> Allocation | None:
+    """An allocation of the most likely cabinet the instance allows (the model's utility at its
+    maximum; ties in SPEC order), or None where it allows none."""
+    return first(problem, budget, prefer=[_negated_utility(model or shipped(),
+                                                           Chamber.of(problem))])
 
 
 def _negated_utility(model: FormationModel, chamber: Chamber) -> Preference:
@@ -123,14 +129,8 @@ def _minimal_winning(enc: Encoding, cp: cp_model.CpModel, chamber: Chamber
         keeps = cp.new_bool_var(f"keeps-without:{i}")  # the rest still reaches the quota
         cp.add(seats - int(chamber.seats[i]) >= chamber.quota).only_enforce_if(keeps)
         cp.add(seats - int(chamber.seats[i]) <= chamber.quota - 1).only_enforce_if(~keeps)
-        spare = cp.new_bool_var(f"spare:{i}")
-        cp.add_bool_and([c, keeps]).only_enforce_if(spare)
-        cp.add_bool_or([~c, ~keeps]).only_enforce_if(~spare)
-        spares.append(spare)
-    minimal = cp.new_bool_var("minimal-winning")
-    cp.add_bool_and([enc.majority_form, *(~s for s in spares)]).only_enforce_if(minimal)
-    cp.add_bool_or([~enc.majority_form, *spares]).only_enforce_if(~minimal)
-    return minimal, 1
+        spares.append(_all(cp, [c, keeps], f"spare:{i}"))
+    return _all(cp, [enc.majority_form, *(~s for s in spares)], "minimal-winning"), 1
 
 
 def _either(cp: cp_model.CpModel, lits: Sequence[Any], name: str) -> cp_model.IntVar:
@@ -151,26 +151,26 @@ def _median(enc: Encoding, cp: cp_model.CpModel, chamber: Chamber) -> tuple[Expr
 
 
 def _range(enc: Encoding, cp: cp_model.CpModel, chamber: Chamber) -> tuple[Expression, int]:
-    """The span of the members' positions, in units of 1/POSITIONS of the chamber's spread."""
+    """The span of the members' positions, in units of 1/POSITIONS of the chamber's spread
+    (0 when no member has a position: then `high` is 0 and `low` POSITIONS)."""
     if chamber.positions is None:
         return 0, 1
-    spread = float(chamber.positions.max() - chamber.positions.min()) or 1.0
-    at = [round((p - chamber.positions.min()) / spread * POSITIONS) for p in chamber.positions]
+    leftmost, spread = chamber.spread
+    placed = [(round((p - leftmost) / spread * POSITIONS), c)
+              for p, c, known in zip(chamber.positions, enc.cabinet, chamber.positioned,
+                                     strict=True) if known]
     high, low = cp.new_int_var(0, POSITIONS, "high"), cp.new_int_var(0, POSITIONS, "low")
-    cp.add_max_equality(high, [a * c for a, c in zip(at, enc.cabinet, strict=True)])
-    cp.add_min_equality(low, [a * c + POSITIONS * (1 - c)
-                              for a, c in zip(at, enc.cabinet, strict=True)])
-    return high - low, POSITIONS
+    cp.add_max_equality(high, [a * c for a, c in placed])
+    cp.add_min_equality(low, [a * c + POSITIONS * (1 - c) for a, c in placed])
+    any_placed = _either(cp, [c for _, c in placed], "positioned")
+    return high - low + POSITIONS * (1 - any_placed), POSITIONS
 
 
 def _incumbent(enc: Encoding, cp: cp_model.CpModel, chamber: Chamber) -> tuple[Expression, int]:
     if chamber.previous is None:
         return 0, 1
     same = [c if was else ~c for c, was in zip(enc.cabinet, chamber.previous, strict=True)]
-    again = cp.new_bool_var("incumbent")
-    cp.add_bool_and(same).only_enforce_if(again)
-    cp.add_bool_or([~s for s in same]).only_enforce_if(~again)
-    return again, 1
+    return _all(cp, same, "incumbent"), 1
 
 
 def _previous_pm(enc: Encoding, cp: cp_model.CpModel, chamber: Chamber) -> tuple[Expression, int]:
@@ -181,12 +181,19 @@ def _seat_share(enc: Encoding, cp: cp_model.CpModel, chamber: Chamber) -> tuple[
     return _seats(enc, chamber), max(chamber.total, 1)
 
 
+def _surplus_share(enc: Encoding, cp: cp_model.CpModel, chamber: Chamber
+                   ) -> tuple[Expression, int]:
+    surplus = cp.new_int_var(0, int(chamber.seats.sum()), "surplus")
+    cp.add_max_equality(surplus, [0, _seats(enc, chamber) - chamber.quota])
+    return surplus, max(chamber.total, 1)
+
+
 def _single_party_majority(enc: Encoding, cp: cp_model.CpModel, chamber: Chamber
                            ) -> tuple[Expression, int]:
     one = cp.new_bool_var("one-party")
     cp.add(sum(enc.cabinet) == 1).only_enforce_if(one)
     cp.add(sum(enc.cabinet) != 1).only_enforce_if(~one)
-    return _both(cp, one, enc.majority_form, "single-party-majority"), 1
+    return _all(cp, [one, enc.majority_form], "single-party-majority"), 1
 
 
 def _minimum_winning(enc: Encoding, cp: cp_model.CpModel, chamber: Chamber
@@ -204,37 +211,32 @@ def _minimum_winning(enc: Encoding, cp: cp_model.CpModel, chamber: Chamber
     under = cp.new_bool_var("at-most-the-fewest")
     cp.add(seats <= fewest[0]).only_enforce_if(under)
     cp.add(seats >= fewest[0] + 1).only_enforce_if(~under)
-    return _both(cp, under, enc.majority_form, "minimum-winning"), 1
+    return _all(cp, [under, enc.majority_form], "minimum-winning"), 1
 
 
-def _both(cp: cp_model.CpModel, a: cp_model.IntVar, b: cp_model.IntVar, name: str
-          ) -> cp_model.IntVar:
-    """A boolean that is the conjunction of two."""
+def _all(cp: cp_model.CpModel, lits: Sequence[Any], name: str) -> cp_model.IntVar:
+    """A boolean that is the conjunction of `lits` (true exactly when all are)."""
     found = cp.new_bool_var(name)
-    cp.add_bool_and([a, b]).only_enforce_if(found)
-    cp.add_bool_or([~a, ~b]).only_enforce_if(~found)
+    cp.add_bool_and(lits).only_enforce_if(found)
+    cp.add_bool_or([~x for x in lits]).only_enforce_if(~found)
     return found
 
 
 def _connected(enc: Encoding, cp: cp_model.CpModel, chamber: Chamber) -> tuple[Expression, int]:
-    """No party outside the cabinet sits strictly between two of its parties."""
+    """No party outside the cabinet sits strictly between two of its parties (parties with a
+    position only)."""
     if chamber.positions is None:
         return 0, 1
-    positions = chamber.positions
+    placed = [(float(p), c) for p, c, known in zip(chamber.positions, enc.cabinet,
+                                                  chamber.positioned, strict=True) if known]
     breaks = []
-    for r, outside in enumerate(enc.cabinet):
-        left = [c for p, c in zip(positions, enc.cabinet, strict=True) if p < positions[r]]
-        right = [c for p, c in zip(positions, enc.cabinet, strict=True) if p > positions[r]]
+    for r, (here, outside) in enumerate(placed):
+        left = [c for p, c in placed if p < here]
+        right = [c for p, c in placed if p > here]
         if left and right:
-            gap = cp.new_bool_var(f"gap:{r}")
-            cp.add_bool_and([~outside, _either(cp, left, f"left:{r}"),
-                             _either(cp, right, f"right:{r}")]).only_enforce_if(gap)
-            breaks.append(gap)
-    whole = cp.new_bool_var("connected")
-    cp.add_bool_and([~b for b in breaks]).only_enforce_if(whole)
-    if breaks:
-        cp.add_bool_or(breaks).only_enforce_if(~whole)
-    return whole, 1
+            breaks.append(_all(cp, [~outside, _either(cp, left, f"left:{r}"),
+                                    _either(cp, right, f"right:{r}")], f"gap:{r}"))
+    return (1 - _either(cp, breaks, "broken") if breaks else 1), 1
 
 
 #: each attribute of `likely.attributes`, over the cabinet's booleans
@@ -243,5 +245,5 @@ TERMS: dict[str, Term] = {
     "range": _range, "largest": _largest, "median": _median, "incumbent": _incumbent,
     "previous_pm": _previous_pm, "minority_tolerated": _minority_tolerated,
     "single_party_majority": _single_party_majority, "minimum_winning": _minimum_winning,
-    "connected": _connected, "seat_share": _seat_share,
+    "connected": _connected, "seat_share": _seat_share, "surplus_share": _surplus_share,
 }

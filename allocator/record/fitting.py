@@ -97,6 +97,9 @@ def formations(paths: Sequence[str], said: Callable[[str], None] = lambda _: Non
         members = feasible(problem)
         formed = np.isin(np.array(problem.party_ids), list(outcome.cabinet))
         rows = np.flatnonzero((members == formed[None, :]).all(axis=1))
+        if not len(members):
+            said(f"{path.stem}: no cabinet is feasible (a deadlock), left out")
+            continue
         if not len(rows):
             said(f"{path.stem}: the recorded cabinet is not among its {len(members):,} feasible "
                  "cabinets, left out")
@@ -256,6 +259,40 @@ def _score(f: Formation, models: dict[str, Sequence[str]], betas: dict[str, Matr
         scores[label].add(model_rank(p, f.chosen), float(np.log(p[f.chosen])), p, f.chosen)
     for label, rule in RULES.items():
         scores[label].add(rule_rank(rule(f), f.chosen))
+
+
+#: what `predicted` scores a model file as
+GIVEN = "the formation model"
+
+
+def predicted(everything: Sequence[Formation], model: FormationModel
+              ) -> tuple[dict[str, Scores], list[list[object]]]:
+    """A fitted model on formations it may not have seen, beside the classic rules: the scores,
+    and a row per formation (its cabinets, the recorded cabinet's probability and its rank by
+    the model and by each rule, 1 first; "-" where a rule does not list it)."""
+    names: dict[str, Sequence[str]] = {GIVEN: model.names}
+    betas = {GIVEN: model.beta}
+    scores = {label: Scores() for label in [GIVEN, *RULES]}
+    rows: list[list[object]] = []
+    for f in everything:
+        _score(f, names, betas, scores)
+        utility = f.x[:, columns(model.names)] @ model.beta
+        weight = np.exp(utility - utility.max())
+        p = weight / weight.sum()
+        ranks = [rule_rank(rule(f), f.chosen) for rule in RULES.values()]
+        rows.append([f.name, f"{len(f.x):,}", f"{100 * p[f.chosen]:.1f}%",
+                     model_rank(p, f.chosen) + 1,
+                     *(r + 1 if r < 10**9 else "-" for r in ranks)])
+    return scores, rows
+
+
+def predicted_lines(scores: dict[str, Scores], rows: list[list[object]]) -> list[str]:
+    """The formations one by one, then the hit rates (`validation_lines`)."""
+    headers: list[object] = ["formation", "cabinets", "P(recorded)", "model rank",
+               *(f"rule {i}" for i in range(1, len(RULES) + 1))]
+    return [*aligned(headers, rows, figures=True), "",
+            *(f"rule {i}: {label}" for i, label in enumerate(RULES, 1)),
+            *validation_lines({"the recorded cabinets": scores})]
 
 
 def read(paths: Sequence[str], said: Callable[[str], None]) -> list[Formation]:
