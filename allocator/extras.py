@@ -8,20 +8,19 @@ from types import ModuleType
 
 from .errors import UsageError
 
-#: module -> (extra, what needs it)
-EXTRAS = {
-    "starlette": ("web", "serving"), "uvicorn": ("web", "serving"),
-    "cairosvg": ("plot", "PNG pictures"), "distributed": ("dask", "--dask"),
-    "pyarrow": ("parquet", "Parquet files"), "statsmodels": ("research", "the statsmodels fit"),
-}
+#: module (its top-level package) -> what needs it
+EXTRAS = {"starlette": "serving", "uvicorn": "serving", "cairosvg": "PNG pictures",
+          "distributed": "--dask", "pyarrow": "Parquet files"}
 
 
-def require(module: str, extra: str) -> ModuleType:
-    """The module, or a `UsageError` saying which extra to install for it."""
+def require(module: str, extra: str, instead: str = "") -> ModuleType:
+    """The module, or a `UsageError` saying which extra to install for it (and, with `instead`,
+    what else would do without it)."""
     try:
         return import_module(module)
     except (ImportError, OSError) as exc:  # OSError: a system library it loads is missing
-        what = EXTRAS.get(module, (extra, module))[1]
-        system = f" (and the system library it needs: {exc})" if isinstance(exc, OSError) else ""
-        raise UsageError(f"{what} needs the {extra} extra: pip install 'allocator[{extra}]'"
-                         f"{system}") from None
+        what = EXTRAS.get(module.split(".")[0], module)
+        system = f" and the system library it loads ({exc})" if isinstance(exc, OSError) else ""
+        other = f", or {instead}" if instead else ""
+        raise UsageError(f"{what}: install the {extra} extra (pip install 'allocator[{extra}]')"
+                         f"{system}{other}") from None

@@ -4,6 +4,7 @@ differences, and the fit against statsmodels' `ConditionalLogit` at the true max
 from __future__ import annotations
 
 import math
+import re
 
 import numpy as np
 import pytest
@@ -310,3 +311,33 @@ def test_the_likeliest_cabinet_is_the_one_of_highest_probability(case, coefficie
                                              list(found.cabinet))[None, :]).all(axis=1))
     assert len(row) == 1
     assert math.log(p[row[0]]) >= math.log(p.max()) - 0.005  # 14 terms rounded, and range
+
+
+RECENT = ROOT / "benchmarks" / "recent"
+
+
+def test_the_recent_formations_hold_and_predict_ranks_them(tmp_path):
+    """The held-out formations after the record (benchmarks/recent) are valid and feasible as
+    recorded; `predict` ranks each recorded cabinet, the shipped model ahead of every rule."""
+    code, out, err = run("check", RECENT)
+    assert code == 0, out + err
+    code, out, err = run("predict", RECENT)
+    assert code == 0, err
+    rows = {line.split()[0]: line.split() for line in out.splitlines()
+            if line[:3].isalpha() and line[3:4] == "-"}
+    assert len(rows) == len(list(RECENT.glob("*.yaml")))
+    assert rows["prt-2022-01-30"][3] == "1"  # a single-party majority: first
+
+    def top3(predictor: str) -> float:
+        line = next(line for line in out.splitlines() if line.startswith(predictor))
+        return float(re.findall(r"([\d.]+)%", line)[1])
+
+    for rule in ("largest party's minimal winning", "the outgoing cabinet again", "minimal range"):
+        assert top3("the formation model") > top3(rule), rule
+
+
+def test_predict_says_what_it_leaves_out(tmp_path):
+    (tmp_path / "a.yaml").write_text((ROOT / "instances" / "worcester-2016.yaml").read_text())
+    code, _, err = run("predict", tmp_path)
+    assert code == 2 and "a: no cabinet is feasible (a deadlock), left out" in err
+    assert "no formation with a recorded cabinet" in err

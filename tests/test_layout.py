@@ -27,7 +27,7 @@ ALLOWED: dict[str, set[str]] = {
     "explaining": {"errors", "instance", "solving", "likely"},
     "api": {"errors", "instance", "solving", "explaining", "likely"},
     "briefing": {"errors", "instance", "solving", "explaining", "api", "likely"},
-    "render": {"errors", "files", "instance", "solving.result", "sweep.document"},
+    "render": {"errors", "files", "extras", "instance", "solving.result", "sweep.document"},
     "sweep": {"errors", "files", "extras", "instance", "solving", "likely"},
     "record": {"errors", "files", "extras", "instance", "solving", "likely", "sweep.engines",
                "render.text"},

@@ -29,6 +29,7 @@ potential governments (or that has none) has no formed row, and `problems` says 
 
 from __future__ import annotations
 
+import io
 import re
 import zlib
 from collections.abc import Iterator, Sequence
@@ -37,6 +38,7 @@ from types import TracebackType
 from typing import Any
 
 from ..errors import UsageError
+from ..extras import require
 from ..instance.schema import Instance
 from ..instance.transform import resolve
 from ..solving.coalitions import Analysed, Listing
@@ -72,16 +74,18 @@ class Chamber:
     total: int
     largest: frozenset[int] = field(init=False)
     median: int | None = field(init=False)
-    positioned: bool = field(init=False)  # every party has a position
+    positions: tuple[float, ...] | None = field(init=False)  # None unless every party has one
 
     def __post_init__(self) -> None:
         most = max(p.seats for p in self.parties)
         self.largest = frozenset(i for i, p in enumerate(self.parties) if p.seats == most)
         self.median = None
-        self.positioned = all(p.position is not None for p in self.parties)
-        if self.positioned:
-            order = sorted(range(len(self.parties)),
-                           key=lambda i: (self.parties[i].position, i))
+        given = [p.position for p in self.parties]
+        self.positions = (tuple(float(x) for x in given if x is not None)
+                          if all(x is not None for x in given) else None)
+        if self.positions is not None:
+            positions = self.positions
+            order = sorted(range(len(self.parties)), key=lambda i: (positions[i], i))
             half, held = sum(p.seats for p in self.parties), 0
             for i in order:  # the party holding the middle seat (the first, if two do)
                 held += self.parties[i].seats
@@ -93,13 +97,12 @@ class Chamber:
         return sum(self.parties[i].seats for i in members)
 
     def connected(self, members: Sequence[int]) -> bool | None:
-        if not self.positioned:
+        if self.positions is None:
             return None
-        spots = [self.parties[i].position for i in members]
-        low, high = min(spots), max(spots)  # type: ignore[type-var]
+        positions = self.positions
+        low, high = min(positions[i] for i in members), max(positions[i] for i in members)
         inside = set(members)
-        return not any(low < p.position < high  # type: ignore[operator]
-                       for i, p in enumerate(self.parties) if i not in inside)
+        return not any(low < x < high for i, x in enumerate(positions) if i not in inside)
 
     def minimal_connected_winning(self, members: Sequence[int]) -> bool | None:
         connected = self.connected(members)
@@ -114,10 +117,10 @@ class Chamber:
         return True
 
     def range(self, members: Sequence[int]) -> float | None:
-        spots = [self.parties[i].position for i in members]
-        if any(s is None for s in spots):
+        spots = [x for i in members if (x := self.parties[i].position) is not None]
+        if len(spots) < len(members):
             return None
-        return round(max(spots) - min(spots), 6)  # type: ignore[type-var,operator]
+        return round(max(spots) - min(spots), 6)
 
 
 def chamber_of(problem: Instance) -> Chamber:
@@ -304,18 +307,14 @@ class Output:
 
         self.parquet = out.lower().endswith(".parquet")
         if self.parquet:
-            try:
-                import pyarrow.csv
-                import pyarrow.parquet
-            except ImportError:
-                raise UsageError("Parquet needs pyarrow: pip install 'allocator[parquet]', or "
-                                 "write .csv") from None
+            parquet = require("pyarrow.parquet", "parquet", instead="write .csv")
+            self.csv = csv = require("pyarrow.csv", "parquet", instead="write .csv")
             self.sink = Sink(out, binary=True)
             self.schema = _schema()
-            self.writer = pyarrow.parquet.ParquetWriter(self.sink.stream, self.schema)
-            self.options = pyarrow.csv.ReadOptions(column_names=list(COLUMNS))
-            self.parsing = pyarrow.csv.ParseOptions(newlines_in_values=True)
-            self.types = pyarrow.csv.ConvertOptions(
+            self.writer = parquet.ParquetWriter(self.sink.stream, self.schema)
+            self.options = csv.ReadOptions(column_names=list(COLUMNS))
+            self.parsing = csv.ParseOptions(newlines_in_values=True)
+            self.types = csv.ConvertOptions(
                 column_types={f.name: f.type for f in self.schema})
         else:
             self.sink = Sink(out)
@@ -326,12 +325,8 @@ class Output:
             for text in rows.text():
                 self.sink.write(text)
             return
-        import io
-
-        import pyarrow.csv
-
         for text in rows.text():
-            table = pyarrow.csv.read_csv(io.BytesIO(text.encode()), read_options=self.options,
+            table = self.csv.read_csv(io.BytesIO(text.encode()), read_options=self.options,
                                          parse_options=self.parsing,
                                          convert_options=self.types)
             self.writer.write_table(table.cast(self.schema))

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from html import escape
 
 from ..errors import UsageError
+from ..extras import require
 from ..instance.schema import Instance, Party
 
 #: the largest chamber drawn (one mark per seat: past this, a picture says nothing more)
@@ -145,12 +146,7 @@ def role_style(role: str | None, colour: str, radius: float) -> dict[str, str]:
 
 def png(svg: str) -> bytes:
     """The picture as PNG, at twice its size (CairoSVG, which needs the cairo library)."""
-    try:
-        import cairosvg
-    except (ImportError, OSError):
-        raise UsageError("PNG needs CairoSVG and the cairo library: pip install "
-                         "'allocator[plot]' (and apt-get install libcairo2), or write .svg"
-                         ) from None
+    cairosvg = require("cairosvg", "plot", instead="write .svg")
     data: bytes = cairosvg.svg2png(bytestring=svg.encode(), scale=2)
     return data
 

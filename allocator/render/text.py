@@ -62,9 +62,11 @@ _FIGURE = re.compile(r"^[+-]?[<>]?[\d,.]+%?(-[<>]?[\d,.]+%?)?$")
 
 def aligned(header: list[object], rows: list[list[object]], figures: bool = False
              ) -> list[str]:
-    """Columns padded to their widest cell; with `figures`, columns of numbers flush right."""
+    """Columns padded to their widest cell; with `figures`, columns of numbers flush right
+    ("-", nothing to show, among them)."""
     widths = [max(len(str(r[i])) for r in [header, *rows]) for i in range(len(header))]
-    right = [figures and all(_FIGURE.match(str(r[i])) for r in rows)
+    right = [figures and any(str(r[i]) != "-" for r in rows)
+             and all(str(r[i]) == "-" or _FIGURE.match(str(r[i])) for r in rows)
              for i in range(len(header))]
     return ["  ".join(str(cell).rjust(width) if flush else str(cell).ljust(width)
                       for cell, width, flush in zip(row, widths, right, strict=True)).rstrip()
