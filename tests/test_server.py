@@ -4,6 +4,7 @@ work, and many clients at once."""
 
 from __future__ import annotations
 
+import html
 import json
 import re
 import warnings
@@ -21,6 +22,7 @@ from tests import helpers
 from tests.helpers import running_server
 
 WORCESTER = str(helpers.WORCESTER)
+WORCESTER_2022 = str(helpers.ROOT / "instances" / "worcester-2022.yaml")
 GERMANY = str(helpers.GERMANY)
 
 
@@ -30,12 +32,13 @@ def token_of(client, name: str) -> str:
     return re.search(r'name="allocator-token" content="([^"]+)"', page).group(1)
 
 
-def make_client(paths: list[str], limits: Limits, write: bool = False):
+def make_client(paths: list[str], limits: Limits, write: bool = False, model=None):
     with warnings.catch_warnings():  # Starlette 1.x would rather see httpx2 behind it
         warnings.simplefilter("ignore")
         from starlette.testclient import TestClient
 
-        return TestClient(create_app(paths, limits, write), base_url="http://127.0.0.1")
+        return TestClient(create_app(paths, limits, write, model=model),
+                          base_url="http://127.0.0.1")
 
 
 @pytest.fixture(scope="module")
@@ -104,6 +107,26 @@ def test_why_not(client):
     bad = client.post("/api/why-not", json={"instance": "worcester-2016",
                                             "cabinet_parties": ["nobody"]})
     assert bad.status_code == 422 and "nobody" in bad.text
+
+
+def test_the_pages_rank_by_the_model_served():
+    """`serve --model`: the pages and the room's answers rank by the model given (here one
+    that prefers more parties: the largest cabinet comes first)."""
+    from allocator.likely.model import FormationModel, Term
+
+    model = FormationModel(terms=[Term(name="parties", coefficient=5.0)])
+    served = make_client([WORCESTER_2022], Limits(), model=model)
+    shipped = make_client([WORCESTER_2022], Limits())
+    mine, theirs = (first_government(c.get("/instances/worcester-2022").text)
+                    for c in (served, shipped))
+    assert mine["cabinet"] != theirs["cabinet"]
+    answer = served.post("/api/answer", json={"instance": "worcester-2022"}).json()["html"]
+    assert first_government(answer) == mine
+
+
+def first_government(page: str) -> dict:
+    """The roles of the first government a page lists."""
+    return json.loads(html.unescape(re.search(r'data-roles="([^"]+)"', page).group(1)))
 
 
 def test_the_page_is_the_report(client):

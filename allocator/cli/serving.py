@@ -4,6 +4,7 @@ server."""
 from __future__ import annotations
 
 import socket
+from typing import TYPE_CHECKING
 
 import click
 
@@ -11,6 +12,9 @@ from ..errors import UsageError
 from ..extras import require
 from . import options
 from .running import run_command
+
+if TYPE_CHECKING:
+    from ..likely.model import FormationModel
 
 
 @click.command("serve")
@@ -25,8 +29,9 @@ from .running import run_command
 @click.option("--write", is_flag=True,
               help="Let the room save scenarios into the YAML files served (kept whole, "
                    "comments kept).")
+@options.MODEL
 def serve(files: tuple[str, ...], host: str, port: int, seconds: float, solving: int,
-          write: bool) -> None:
+          write: bool, model: FormationModel | None) -> None:
     """The reports of FILES and a JSON API on a local web server (Ctrl-C stops it)."""
 
     def work() -> int:
@@ -35,7 +40,8 @@ def serve(files: tuple[str, ...], host: str, port: int, seconds: float, solving:
         from ..web.app import create_app
         from ..web.served import Limits
 
-        app = create_app(list(files), Limits(seconds=seconds, solving=solving), write, host)
+        app = create_app(list(files), Limits(seconds=seconds, solving=solving), write, host,
+                         model)
         listening = _bound(host, port)
         shown = f"[{host}]" if ":" in host else host
         click.echo(f"serving {len(files)} instance{'s' if len(files) != 1 else ''} on "

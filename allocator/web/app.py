@@ -43,6 +43,7 @@ from ..instance.loader import from_dict
 from ..instance.parse import parse
 from ..instance.schema import Instance
 from ..instance.transform import CoalitionQuestion, resolve
+from ..likely.model import FormationModel
 from ..render import json as render_json
 from ..render.pages import static_text
 from ..solving.solver import Budget
@@ -59,9 +60,10 @@ Handler = Callable[[Request], Awaitable[Response]]
 
 
 def create_app(paths: list[str], limits: Limits | None = None, write: bool = False,
-               host: str = "127.0.0.1") -> Starlette:
+               host: str = "127.0.0.1", model: FormationModel | None = None) -> Starlette:
     """The web app serving these instance files, addressed as `host` (and loopback); with
-    `write`, the room may add scenarios to them."""
+    `write`, the room may add scenarios to them; `model`: the formation model of its pages and
+    why-nots (the shipped one by default)."""
     served = Served(paths, limits or Limits(), write)
     limits = served.limits
 
@@ -94,7 +96,8 @@ def create_app(paths: list[str], limits: Limits | None = None, write: bool = Fal
 
         def work(budget: Budget) -> dict[str, Any]:
             try:
-                answer = explain(changed(served, asked)[0], why_not=question, budget=budget)
+                answer = explain(changed(served, asked)[0], why_not=question, budget=budget,
+                                 model=model)
             except UsageError as exc:
                 raise Refused(422, str(exc), "cabinet_parties") from None
             document = render_json.explanation_dict(answer)
@@ -111,7 +114,8 @@ def create_app(paths: list[str], limits: Limits | None = None, write: bool = Fal
                                                                next(iter(served.instances))))
         return HTMLResponse(await served.run(request, lambda budget: served.page(
             name, "report", lambda b: report_html(
-                brief(found, None, f"allocator serve: {name}", budget=b), inline=False),
+                brief(found, None, f"allocator serve: {name}", budget=b, model=model),
+                inline=False),
             budget)))
 
     async def room_page(request: Request) -> Response:
@@ -121,7 +125,8 @@ def create_app(paths: list[str], limits: Limits | None = None, write: bool = Fal
         name, found = served.instance(request.path_params["name"])
         return HTMLResponse(await served.run(request, lambda budget: served.page(
             name, "room", lambda b: room_html(
-                name, found, brief(found, None, f"allocator serve: {name}", budget=b),
+                name, found, brief(found, None, f"allocator serve: {name}", budget=b,
+                                   model=model),
                 served.token, served.write), budget)))
 
     async def answer(request: Request) -> Response:
@@ -132,7 +137,7 @@ def create_app(paths: list[str], limits: Limits | None = None, write: bool = Fal
 
         def work(budget: Budget) -> dict[str, str]:
             briefing = brief(changed(served, asked)[0], None, "allocator serve",
-                             budget=budget)
+                             budget=budget, model=model)
             return {"html": answer_html(briefing)}
 
         return JSONResponse(await served.run(request, work))
