@@ -16,6 +16,7 @@ from .explaining.check import checks
 from .instance.fields import Role
 from .instance.schema import Instance
 from .instance.transform import adding, pin_roles, resolve
+from .likely.deals import sensible, sensible_order
 from .likely.model import FormationModel
 from .solving import allocations
 from .solving.result import COUNTED, LISTED, SHOWN_ALLOCATIONS, Allocation, Briefing, Coalition
@@ -54,7 +55,8 @@ def brief(instance: Instance, scenario: str | None, command: str,
 
 def _allocations(problem: Instance, coalition: Coalition, budget: Budget
                  ) -> tuple[tuple[Allocation, ...], int | None]:
-    """The first allocations of one coalition (its roles pinned), and how many it has;
+    """The first allocations of one coalition (its roles pinned), the sensible one first
+    (closest to proportional, led by the largest party: `likely.deals`), and how many it has;
     `Stopped` if the time limit or an interrupt came first."""
     roles: dict[str, Sequence[Role]] = {p: ["opposition"] for p in problem.party_ids}
     roles.update({p: ["cabinet"] for p in coalition.cabinet})
@@ -64,7 +66,12 @@ def _allocations(problem: Instance, coalition: Coalition, budget: Budget
     found, search = allocations.listing(pinned, limit=COUNTED + 1, budget=budget)
     if search.stopped not in (None, "limit"):
         raise Stopped(search.stopped)
-    return tuple(found[:SHOWN_ALLOCATIONS]), len(found) if search.complete else None
+    seats = {p.id: p.seats for p in problem.parties}
+    shown = sensible_order(found, seats)
+    if not search.complete:  # the sensible deal may be among those not listed: found, first
+        best = sensible(pinned, budget=budget)
+        shown = [best, *(a for a in shown if a != best)] if best is not None else shown
+    return tuple(shown[:SHOWN_ALLOCATIONS]), len(found) if search.complete else None
 
 
 def _verdict(problem: Instance, budget: Budget) -> str:

@@ -10,7 +10,8 @@ from collections import Counter
 import pytest
 
 import allocator
-from allocator.render.chamber import PALETTE, Roles, colours, hemicycle_svg, seating
+from allocator.render.chamber import Roles, hemicycle_svg, seating
+from allocator.render.colours import PALETTE, colours, contrast
 from tests.helpers import INSTANCES, NO_CAIRO, ROOT, has_cairo, run
 
 SVG = "{http://www.w3.org/2000/svg}"
@@ -49,15 +50,44 @@ def test_a_coalition_reads_without_colour():
     assert roles == {"lab": {"cabinet"}, "green": {"support"}, "con": {"opposition"}}
     support = next(e for e in marks if e.get("data-party") == "green")
     cabinet = next(e for e in marks if e.get("data-party") == "lab")
+    opposition = next(e for e in marks if e.get("data-party") == "con")
     assert support.get("fill") == "#ffffff" and support.get("stroke")  # a ring, not a disc
-    assert cabinet.get("fill") != "#ffffff" and not cabinet.get("stroke")
+    assert cabinet.get("fill") not in ("#ffffff", opposition.get("fill"))
+    assert opposition.get("fill") == "#c4c4c4"  # grey, not faded
+
+
+def test_a_government_is_drawn_together_from_the_left_end():
+    """Cabinet, then supporters, then abstainers, each by position, then the opposition: the
+    Jamaica coalition's 393 seats come first, so they read against the majority line."""
+    instance = allocator.load(ROOT / "instances" / "germany-2017.yaml")
+    jamaica = Roles(cabinet=("cdu", "csu", "fdp", "gruene"))
+    assert [p.id for p in seating(instance, jamaica)] == [
+        "gruene", "fdp", "cdu", "csu", "linke", "spd", "afd"]
+    marks = seats_of(hemicycle_svg(instance, jamaica))
+    first = [e.get("data-party") for e in marks[:393]]
+    assert set(first) == {"cdu", "csu", "fdp", "gruene"}
+    assert all(e.get("data-party") not in jamaica.cabinet for e in marks[393:])
+
+
+def test_every_mark_stands_out_and_clashing_colours_are_redrawn():
+    """Light colours are outlined in a darker ink (3:1 against white); of two parties whose
+    colours merge for readers with deuteranopia, the smaller is drawn in a safe colour."""
+    worcester = allocator.load(ROOT / "instances" / "worcester-2016.yaml")
+    drawn = colours(worcester)
+    assert [(c.larger, c.smaller, c.vision) for c in drawn.clashes] == [
+        ("lab", "green", "deuteranopia")]
+    assert drawn.fill["green"] in PALETTE and drawn.fill["green"] != "#02A95B"
+    spain = colours(allocator.load(ROOT / "instances" / "spain-2019.yaml"))
+    for party, ink in spain.ink.items():
+        assert contrast(ink) >= 3.0, party
+    assert spain.ink["cup"] != spain.fill["cup"]  # CUP's yellow (1.2:1) gets a dark outline
 
 
 def test_colours_are_the_instances_or_a_stable_palette():
     raw = {"name": "c", "cabinet": {"size": 1},
            "parties": [{"id": "a", "seats": 3, "colour": PALETTE[1]}, {"id": "b", "seats": 2},
                        {"id": "c", "seats": 1, "colour": "#123456"}]}
-    given = colours(allocator.from_dict(raw))
+    given = colours(allocator.from_dict(raw)).fill
     assert given == {"a": PALETTE[1], "b": PALETTE[0], "c": "#123456"}  # no colour twice
     bad = dict(raw, parties=[{"id": "a", "seats": 3, "colour": "red"}])
     with pytest.raises(allocator.InstanceError, match="colour"):
@@ -78,8 +108,8 @@ def test_draw_writes_the_svg(tmp_path):
 @pytest.mark.skipif(not has_cairo(), reason=NO_CAIRO)
 def test_draw_writes_a_png(tmp_path):
     out = tmp_path / "chamber.png"
-    code, _, err = run("draw", str(ROOT / "instances" / "worcester-2016.yaml"), "--coalition",
-                       "lab+green", "--out", str(out))
+    code, _, err = run("draw", str(ROOT / "instances" / "worcester-2016.yaml"), "--scenario",
+                       "green-backs-labour", "--coalition", "lab+green", "--out", str(out))
     assert code == 0, err
     data = out.read_bytes()
     svg = ET.fromstring(hemicycle_svg(allocator.load(ROOT / "instances" / "worcester-2016.yaml"),
@@ -130,3 +160,36 @@ def test_the_browser_counts_every_seat(browser, tmp_path):
     assert errors == []
     assert requests == [path.as_uri()]
     assert counted == {p.id: p.seats for p in instance.parties}
+
+
+def test_draw_says_when_a_government_is_impossible(tmp_path):
+    out = tmp_path / "afd.svg"
+    code, _, err = run("draw", str(ROOT / "instances" / "germany-2017.yaml"), "--coalition",
+                       "afd", "--out", str(out))
+    assert code == 0 and "Not a possible government: cabinet afd" in err
+    assert "Not a possible government" in out.read_text()  # on the picture too
+    code, _, err = run("draw", str(ROOT / "instances" / "germany-2017.yaml"), "--scenario",
+                       "campaign", "--coalition", "cdu,csu,spd", "--out", str(out))
+    assert code == 0 and err == "" and "Not a possible" not in out.read_text()
+
+
+def test_draw_card_is_a_picture_to_share(tmp_path):
+    """1200 x 675, with the title, the date, the verdict, the most likely government in words,
+    the sources and the credit; no local path."""
+    out = tmp_path / "card.svg"
+    path = ROOT / "instances" / "germany-2017.yaml"
+    code, _, err = run("draw", str(path), "--scenario", "campaign", "--card", "--out", str(out))
+    assert code == 0, err
+    svg = out.read_text()
+    root = ET.fromstring(svg)
+    assert (root.get("width"), root.get("height")) == ("1200", "675")
+    text = " ".join(t.text or "" for t in root.iter(f"{SVG}text"))
+    for said in ("German Bundestag", "14 March 2018", "The most likely government: CDU, CSU "
+                 "and SPD", "CDU 200 + CSU 46 + SPD 153 = 399 of 709 seats: a majority",
+                 "Sources: Wikipedia", "Made with allocator: allocator draw germany-2017.yaml"):
+        assert said in text, said
+    assert str(ROOT) not in svg and len(seats_of(svg)) == 709
+    if has_cairo():
+        png = tmp_path / "card.png"
+        assert run("draw", str(path), "--card", "--out", str(png))[0] == 0
+        assert struct.unpack(">II", png.read_bytes()[16:24]) == (2400, 1350)

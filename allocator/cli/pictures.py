@@ -9,12 +9,13 @@ import click
 
 from ..files import write_whole
 from ..instance.loader import load
-from ..instance.transform import CoalitionQuestion, check_question, resolve
+from ..instance.transform import CoalitionQuestion, ask, check_question, resolve
 from . import options
 from .running import EXIT, Clock, run_command
 
 if TYPE_CHECKING:
     from ..likely.model import FormationModel
+    from ..solving.result import Coalition, Result
 
 
 @click.command("draw")
@@ -22,32 +23,71 @@ if TYPE_CHECKING:
 @options.scenario("Draw the chamber of")
 @click.option("--coalition", "question", callback=options.question,
               metavar="PARTY,PARTY[+SUPPORTER...]",
-              help="Show a coalition: lab,green (that cabinet) or lab+green (Labour cabinet, "
+              help="Show a government: lab,green (that cabinet) or lab+green (Labour cabinet, "
                    "Greens supporting); every other party in opposition.")
+@click.option("--card", is_flag=True,
+              help="A 1200x675 picture to share: the chamber with the government (--coalition, "
+                   "else the most likely), the title, date, verdict, sources and credit.")
 @click.option("--out", metavar="PATH.svg|PATH.png", required=True,
               help="Where to write the picture (SVG, or PNG by its name), whole or not at all "
                    "(- for SVG on standard output).")
-def draw(file: str, scenario: str | None, question: CoalitionQuestion | None,
-         out: str) -> None:
-    """The chamber of FILE as a hemicycle (SVG or PNG), one mark per seat."""
+@options.MODEL
+def draw(file: str, scenario: str | None, question: CoalitionQuestion | None, card: bool,
+         out: str, model: FormationModel | None) -> None:
+    """The chamber of FILE as a hemicycle (SVG or PNG), one mark per seat; with --card, a
+    picture to share."""
     kind = "svg" if out == "-" else Path(out).suffix.lower().lstrip(".")
     if kind not in ("svg", "png"):
         raise click.BadParameter("give a path ending in .svg or .png (or - for SVG on "
                                  "standard output)", param_hint="--out")
 
     def work() -> int:
+        from ..api import solve
+        from ..render.card import card_svg
         from ..render.chamber import Roles, hemicycle_svg, png
+        from ..render.views import names_of
+        from ..solving.allocations import exists
 
         problem = resolve(load(file), scenario)
-        roles = None
+        roles, note = None, ""
         if question is not None:
             check_question(problem, question)
             roles = Roles(question.cabinet, question.support or ())
-        picture = hemicycle_svg(problem, roles)
+            if not exists(ask(problem, question)):
+                note = (f"Not a possible government: {question.words()} has no deal that "
+                        "meets the seats and every stated demand (allocator explain "
+                        "--why-not says why).")
+                click.echo(f"allocator draw: {note}", err=True)
+        if card:
+            result = solve(problem, level="coalition", limit=1, rank="likely", model=model)
+            first = result.coalitions[0] if result.coalitions else None
+            if roles is None and first is not None:
+                roles = Roles(tuple(first.cabinet), first.support, first.abstain)
+            credit = " ".join(["Made with allocator:", "allocator draw", Path(file).name,
+                               *(["--scenario", scenario] if scenario else []), "--card"])
+            picture = card_svg(problem, roles, card_verdict(result, first, names_of(problem),
+                                                            question is not None), credit, note)
+        else:
+            picture = hemicycle_svg(problem, roles, note=note)
         write_whole(out, png(picture) if kind == "png" else picture)
         return 0
 
     run_command(work)
+
+
+def card_verdict(result: Result, first: Coalition | None, names: dict[str, str],
+                 asked: bool) -> str:
+    """What a card says above the government: the verdict, and whether the government shown
+    is the most likely or the one asked for."""
+    from ..render.views import listed, percent
+
+    if first is None:
+        return "No deal meets every demand." if result.status == "deadlock" else \
+            "No answer: the search was cut short."
+    likeliest = listed([names[p] for p in first.cabinet])
+    chance = f" ({percent(first.probability)} likely to form)" if first.probability else ""
+    return (f"The most likely government: {likeliest}{chance}." if not asked else
+            f"The most likely government is {likeliest}{chance}; shown: the one asked for.")
 
 
 @click.command("report")

@@ -72,6 +72,25 @@ def _negated_utility(model: FormationModel, chamber: Chamber) -> Preference:
     return utility
 
 
+def deviation(allocation: Allocation, seats: dict[str, int]) -> int:
+    """How far an allocation's members are from proportional to seats: the largest
+    |n_p·W − N·w_p| over its cabinet parties (what `sensible` minimises in the model)."""
+    whole = sum(seats[p] for p in allocation.cabinet)
+    members = sum(allocation.cabinet.values())
+    return max(abs(n * whole - members * seats[p]) for p, n in allocation.cabinet.items())
+
+
+def sensible_order(allocations: Sequence[Allocation], seats: dict[str, int]
+                   ) -> list[Allocation]:
+    """Allocations as `sensible` prefers them: closest to proportional first, then led by the
+    cabinet's largest party, then in the order given (SPEC order)."""
+    def key(a: Allocation) -> tuple[int, bool]:
+        largest = max(a.cabinet, key=lambda p: seats[p])
+        return deviation(a, seats), a.posts.get("leader") != largest
+
+    return sorted(allocations, key=key)
+
+
 def _deviation(problem: Instance, cabinet: Sequence[str]) -> Preference:
     """The largest |n_p·W − N·w_p| over the cabinet's parties (w: seats)."""
     def deviation(enc: Encoding, cp: cp_model.CpModel) -> Expression:

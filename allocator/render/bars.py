@@ -7,7 +7,7 @@ a whisker.
 Drawn from the sweep's JSON document (SPEC §7), so that a sweep saved with `--format json`
 draws the same as one just run. Each bar is `<rect class="bar">` carrying the coalition in
 `data-cabinet`, `data-support`, `data-abstain` (ids joined with `+`) and `data-probability`.
-Each cabinet party shows as a chip in its colour (`chamber.colours`) before the label, so a
+Each cabinet party shows as a chip in its colour (`colours.colours`) before the label, so a
 coalition reads at a glance and without colour (the label names every party). Each
 government's row carries its roles in `data-roles`, as the report's rows do, so that a page can
 redraw its chamber from a bar.
@@ -22,7 +22,7 @@ from html import escape
 from typing import Any
 
 from ..instance.schema import Instance
-from .chamber import colours
+from .colours import colours
 from .sweep import wilson
 from .views import percent
 
@@ -31,10 +31,8 @@ SHOWN = 15
 _WIDTH = 800
 _LABEL = 340  # the label column, chips included
 _BAR = 330  # the length of a bar at probability 1
-_ROW = 28
+_ROW = 34
 _TOP = 78
-#: a party name longer than this gives way to its id in a label (the tooltip has every name)
-_SHORT = 14
 _CHIP = 10
 _CHAR = 7.6  # the width of a character of the 13 px system font, near enough
 _SMALL = 6.4  # and of the 11 px font
@@ -78,7 +76,7 @@ def bars_svg(sweep: dict[str, Any], instance: Instance) -> str:
     it, in how many parliaments each government is possible."""
     n = int(sweep["draws"])
     full = {p.id: p.name or p.id for p in instance.parties}
-    names = {p: name if len(name) <= _SHORT else p for p, name in full.items()}
+    names = full
     likely = bool(sweep.get("cabinets"))
     bars, listed = (_likely(sweep, names, full) if likely else _possible(sweep, names, full, n))
     deadlock = float(sweep["deadlock"])
@@ -87,7 +85,7 @@ def bars_svg(sweep: dict[str, Any], instance: Instance) -> str:
                         f"{percent(deadlock)} of the parliaments",
                         data={"cabinet": "", "support": "", "abstain": "",
                               "probability": repr(sweep["deadlock"])}, fill=NONE_COLOUR))
-    colour = colours(instance)
+    colour = colours(instance).fill
     rows = [_row(_TOP + k * _ROW, bar, colour) for k, bar in enumerate(bars)]
     y = _TOP + len(bars) * _ROW
     more = listed - min(listed, SHOWN)
@@ -168,15 +166,20 @@ def _row(y: float, bar: Bar, colour: dict[str, str]) -> str:
         f'<rect x="{12 + i * (_CHIP + 3)}" y="{y - _CHIP + 1}" width="{_CHIP}" '
         f'height="{_CHIP}" rx="2" fill="{colour[party]}" stroke="#333333" '
         'stroke-width="0.5"/>' for i, party in enumerate(bar.cabinet[:6]))
-    text_x = 12 + min(len(bar.cabinet), 6) * (_CHIP + 3) + (4 if bar.cabinet else 0)
+    text_x = 12 + 6 * (_CHIP + 3) + 4  # labels aligned, whatever the number of chips
+    lines = textwrap.wrap(bar.label, max(int((_LABEL - text_x - 8) / _CHAR), 4)) or [""]
+    if len(lines) > 2:
+        lines = [lines[0], _cut(" ".join(lines[1:]), _LABEL - text_x - 8)]
+    label = "".join(f'<tspan x="{text_x}" dy="{0 if i == 0 else 14}">{escape(line)}</tspan>'
+                    for i, line in enumerate(lines))
+    top = y - (7 if len(lines) > 1 else 0)
     attributes = " ".join(f'data-{key}="{escape(value)}"' for key, value in bar.data.items())
     roles = escape(json.dumps({role: [p for p in bar.data.get(role, "").split("+") if p]
                                for role in ("cabinet", "support", "abstain")}))
     group = f'<g data-roles="{roles}">' if bar.cabinet else "<g>"
     end = max(bar.share, bar.behind or 0.0, bar.whisker[1] if bar.whisker else 0.0)
     parts = [f"{group}<title>{escape(bar.full)}: {escape(bar.said)}</title>", chips,
-             f'<text x="{text_x}" y="{y}">{escape(_cut(bar.label, _LABEL - text_x - 8))}'
-             "</text>"]
+             f'<text y="{top}">{label}</text>']
     if bar.behind is not None:
         parts.append(f'<rect class="possible" x="{_LABEL}" y="{y - 13}" '
                      f'width="{max(_BAR * bar.behind, 0.5):.1f}" height="17" '

@@ -1,36 +1,44 @@
 """The chamber as a picture: a hemicycle of seats as SVG, one mark per seat (SPEC §7).
 
 The seat layout (rows, the centre of every seat) comes from `parliamentarch`, a small
-well-kept library for arch diagrams; this module only decides who sits where and how each seat
-looks. Parties are seated from left to right by `position` where every party has one, else in
-instance order; seats no listed party holds come last and are grey.
+well-kept library for arch diagrams, with its rows filled from the outside in (a council of 35
+reads as two packed rows, not a scatter); this module only decides who sits where and how each
+seat looks.
+
+* **Who sits where.** Parties from left to right by `position`; parties without one come after
+  those with one, in the file's order (`unplaced` names them, and pages say so). With a
+  government, it is drawn **together from the left end**: the cabinet's parties, then its
+  supporters, then those abstaining, each group by position, then the opposition. The majority
+  line stands after the quota-th seat from the left, so a government's size reads against it,
+  as newspapers' coalition builders draw it. Seats no listed party holds come last.
+* **How a seat looks** reads without colour, and every mark stands out from the white
+  background by 3:1 (`colours.ink` outlines light colours): cabinet seats are discs in the
+  party's colour, supporters' seats are rings, abstainers' seats dashed rings, opposition seats
+  grey. Parties' colours that readers could not tell apart are resolved by `colours`.
 
 Every seat is a `<circle class="seat ..." data-party="<party id>">` (`data-party=""` for seats
-held by no listed party), so that a reader or a test can count them. With a coalition, each
-seat also carries its party's role, drawn so that it reads without colour: cabinet seats are
-solid, supporters' seats are rings, abstainers' seats are dashed outlines, opposition seats
-are pale.
+held by no listed party), so that a reader or a test can count them; a page's script regroups
+and restyles them when a government is chosen (`role_css`).
 """
 
 from __future__ import annotations
 
 import math
+import textwrap
+from collections.abc import Sequence
 from dataclasses import dataclass
 from html import escape
 
 from ..errors import UsageError
 from ..extras import require
 from ..instance.schema import Instance, Party
+from .colours import UNLISTED, Colours, colours
 
 #: the largest chamber drawn (one mark per seat: past this, a picture says nothing more)
 MAX_DRAWN_SEATS = 5_000
-#: colour-blind-safe qualitative colours (Paul Tol's "muted" and "bright" schemes), given to
-#: parties without a `colour` in instance order
-PALETTE = ("#332288", "#88CCEE", "#44AA99", "#117733", "#999933", "#DDCC77", "#CC6677",
-           "#882255", "#AA4499", "#4477AA", "#EE6677", "#228833", "#CCBB44", "#66CCEE",
-           "#AA3377", "#BBBBBB")
-UNLISTED_COLOUR = "#DDDDDD"
 ROLES = ("cabinet", "support", "abstain", "opposition")
+#: opposition seats: grey, outlined darker (4.5:1 against white)
+OPPOSITION_FILL, OPPOSITION_INK = "#c4c4c4", "#767676"
 _SCALE = 300.0  # pixels per unit of parliamentarch's 2 x 1 canvas
 _MARGIN = 12.0
 _CHAR = 7.2  # the width of a character of the 13 px system font, near enough
@@ -38,7 +46,7 @@ _CHAR = 7.2  # the width of a character of the 13 px system font, near enough
 
 @dataclass(frozen=True)
 class Roles:
-    """Who takes which role in the coalition drawn (parties not named are in opposition)."""
+    """Who takes which role in the government drawn (parties not named are in opposition)."""
 
     cabinet: tuple[str, ...] = ()
     support: tuple[str, ...] = ()
@@ -51,76 +59,111 @@ class Roles:
         return "opposition"
 
 
-def colours(instance: Instance) -> dict[str, str]:
-    """Each party's colour: its own, else the next palette colour in instance order."""
-    spare = iter(c for c in PALETTE * (len(instance.parties) // len(PALETTE) + 1)
-                 if c not in {p.colour for p in instance.parties})
-    return {p.id: p.colour or next(spare) for p in instance.parties}
+def unplaced(instance: Instance) -> list[Party]:
+    """The parties without a position (seated after the others, in the file's order)."""
+    return [p for p in instance.parties if p.position is None]
 
 
-def seating(instance: Instance) -> list[Party]:
-    """The parties from left to right: by position where all have one, else as listed."""
-    parties = list(instance.parties)
-    if all(p.position is not None for p in parties):
-        order = {p.id: i for i, p in enumerate(parties)}
-        parties.sort(key=lambda p: (p.position, order[p.id]))
-    return parties
+def seating(instance: Instance, roles: Roles | None = None) -> list[Party]:
+    """The parties from left to right: by position (those without one last, as listed); with
+    a government, its cabinet, supporters and abstainers first, in that order."""
+    listed = {p.id: i for i, p in enumerate(instance.parties)}
+
+    def place(p: Party) -> tuple[int, int, float, int]:
+        group = ROLES.index(roles.of(p.id)) if roles is not None else 0
+        return (group, p.position is None, float(p.position or 0), listed[p.id])
+
+    return sorted(instance.parties, key=place)
 
 
-def hemicycle_svg(instance: Instance, roles: Roles | None = None,
-                  restyle: bool = False) -> str:
+def hemicycle_svg(instance: Instance, roles: Roles | None = None, *, restyle: bool = False,
+                  legend: bool = True, note: str = "",
+                  placed: tuple[float, float, float, float] | None = None) -> str:
     """The chamber as a self-contained SVG document (no external resource). With `restyle`,
-    each seat keeps its party's colour in `--c` and the document carries the style sheet that
-    draws seats by role class (`role_css`), for a page that redraws a coalition."""
+    each seat keeps its party's colour in `--c` and its ink in `--k`, and the document carries
+    the style sheet that draws seats by role class (`role_css`), for a page that redraws a
+    government; `legend`: the parties' swatches under the arc (a page shows its own, in HTML);
+    `note`: a line under it all (a picture that must say something more); `placed`: (x, y,
+    width, height) where it goes inside a larger picture (`card`), instead of its own size."""
     total = instance.total_seats
     if total > MAX_DRAWN_SEATS:
         raise UsageError(f"the chamber has {total:,} seats; pictures are drawn up to "
                          f"{MAX_DRAWN_SEATS:,} (one mark per seat)")
-    party_colour = colours(instance)
+    drawn = colours(instance)
     names = {p.id: p.name or p.id for p in instance.parties}
-    holders = [(p.id, p.seats) for p in seating(instance)]
+    holders = [(p.id, p.seats) for p in seating(instance, roles)]
     holders.append(("", total - sum(p.seats for p in instance.parties)))
     owners = [party for party, seats in holders for _ in range(seats)]
-    ordered, radius = _layout(total)
+    ordered, radius = layout(total)
 
     def role_of(party: str) -> str | None:
         return None if roles is None or not party else roles.of(party)
 
-    def colour_of(party: str) -> str:
-        return party_colour.get(party, UNLISTED_COLOUR)
-
-    marks = [_seat(x, y, radius, owner, colour_of(owner), role_of(owner), names, restyle)
+    marks = [_seat(x, y, radius, owner, drawn, role_of(owner), names, restyle)
              for (x, y), owner in zip(ordered, owners, strict=True)]
-    title = escape(f"{instance.name}: {total:,} seats, {instance.quota:,} for a majority")
+    title = escape(f"{instance.name}: {total:,} seats, {instance.quota:,} for a majority"
+                   + (f". {government_sentence(instance, roles)}" if roles else ""))
     width = 2 * _SCALE + 2 * _MARGIN
-    legend, bottom = _legend([(names.get(p, "no listed party"), seats, colour_of(p), role_of(p))
-                              for p, seats in holders if seats],
-                             _MARGIN + _SCALE + radius + 10, width)
-    caption = _caption(instance, roles, bottom)
-    height = bottom + (22 if caption else 0) + _MARGIN
+    bottom = _MARGIN + _SCALE + radius + 10
+    parts = []
+    if legend:
+        group, bottom = _legend([(names.get(p, "no listed party"), seats, p, role_of(p))
+                                 for p, seats in holders if seats], drawn, bottom, width)
+        parts.append(group)
+    lines = textwrap.wrap(note, int((width - 2 * _MARGIN) / _CHAR)) if note else []
+    parts += [f'<text class="note" x="{_MARGIN:.0f}" y="{bottom + 16 + 18 * i:.0f}">'
+              f"{escape(line)}</text>" for i, line in enumerate(lines)]
+    height = bottom + 18 * len(lines) + (6 if lines else 0) + _MARGIN
+    at = (f'x="{placed[0]:.0f}" y="{placed[1]:.0f}" width="{placed[2]:.0f}" '
+          f'height="{placed[3]:.0f}"' if placed else f'width="{width:.0f}" height="{height:.0f}"')
     return "\n".join([
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width:.0f} {height:.0f}" '
-        f'width="{width:.0f}" height="{height:.0f}" role="img" aria-label="{title}" '
+        f'{at} role="img" aria-label="{title}" '
         'font-family="system-ui, sans-serif" font-size="13">',
         f"<title>{title}</title>", f"<style>{role_css(radius)}</style>" if restyle else "",
         '<rect width="100%" height="100%" fill="#ffffff"/>',  # PNGs are not transparent
         _majority_line(ordered, instance.quota, radius),
-        f'<text x="{width / 2:.0f}" y="{_MARGIN + _SCALE - 8:.0f}" text-anchor="middle" '
-        f'font-size="15">{total:,} seats · {instance.quota:,} for a majority</text>',
-        '<g class="seats">', *marks, "</g>", legend, caption, "</svg>", ""])
+        f'<text class="count" x="{width / 2:.0f}" y="{_MARGIN + _SCALE - 6:.0f}" '
+        f'text-anchor="middle" font-size="15">{total:,} seats · {instance.quota:,} for a '
+        "majority</text>",
+        '<g class="seats">', *marks, "</g>", *parts, "</svg>", ""])
 
 
-def _layout(total: int) -> tuple[list[tuple[float, float]], float]:
+def government_sentence(instance: Instance, roles: Roles) -> str:
+    """A government as a person says it: `Labour 16 + Green 2 (support) = 18 of 35 seats: a
+    majority`, or how far short it is, and who lets it govern by abstaining."""
+    names = {p.id: p.name or p.id for p in instance.parties}
+    seats = {p.id: p.seats for p in instance.parties}
+    parts = [f"{names[p]} {seats[p]:,}" for p in roles.cabinet]
+    parts += [f"{names[p]} {seats[p]:,} (support)" for p in roles.support]
+    behind = sum(seats[p] for p in (*roles.cabinet, *roles.support))
+    said = f"{' + '.join(parts)} = {behind:,} of {instance.total_seats:,} seats"
+    if behind >= instance.quota:
+        said += f": a majority ({instance.quota:,} needed)"
+    else:
+        said += f": {instance.quota - behind:,} short of the {instance.quota:,} for a majority"
+        if len(roles.abstain) > 3:
+            said += f", governing with {len(roles.abstain)} other parties abstaining"
+        elif roles.abstain:
+            said += ", governing with " + ", ".join(names[p] for p in roles.abstain) + \
+                " abstaining"
+    return said
+
+
+def layout(total: int) -> tuple[list[tuple[float, float]], float]:
     """The centres of `total` seats from left to right (wedge by wedge, outer rows first in
-    each), and the radius of a seat mark, on parliamentarch's 2 x 1 canvas scaled to pixels."""
+    each), and the radius of a seat mark, on parliamentarch's 2 x 1 canvas scaled to pixels.
+    Rows are filled from the outside in (parliamentarch's OUTER_PRIORITY), so that seats are
+    packed whatever the chamber's size."""
     from parliamentarch import get_nrows_from_nseats, get_row_thickness, get_seats_centers
+    from parliamentarch.geometry import FillingStrategy
 
     if not total:
         return [], 0.0
-    centres = get_seats_centers(total)
+    centres = get_seats_centers(total, filling_strategy=FillingStrategy.OUTER_PRIORITY)
     # parliamentarch's angles grow from right to left: the leftmost wedge of seats first
     ordered = sorted(centres, key=lambda c: (-centres[c], -math.hypot(c[0] - 1, c[1])))
-    return ordered, 0.4 * get_row_thickness(get_nrows_from_nseats(total)) * _SCALE
+    return ordered, 0.42 * get_row_thickness(get_nrows_from_nseats(total)) * _SCALE
 
 
 def _pixels(x: float, y: float) -> tuple[float, float]:
@@ -128,20 +171,25 @@ def _pixels(x: float, y: float) -> tuple[float, float]:
     return _MARGIN + x * _SCALE, _MARGIN + (1 - y) * _SCALE
 
 
-def role_style(role: str | None, colour: str, radius: float) -> dict[str, str]:
+def role_style(role: str | None, colour: str, ink: str, radius: float) -> dict[str, str]:
     """How a seat of a party in this role looks, as SVG properties (the mark's radius
     included): the one place that says it, for the marks drawn here and for the style sheet
     with which a page restyles them (`role_css`)."""
+    # an outline keeps its width on screen however small the picture is drawn
+    outline = {"stroke-width": f"{max(radius * 0.15, 1.2):.2f}",
+               "vector-effect": "non-scaling-stroke"}
     if role in (None, "cabinet"):
-        return {"fill": colour, "r": f"{radius:.2f}"}
+        return {"fill": colour, "stroke": ink, **outline, "r": f"{radius:.2f}"}
     if role == "support":
-        return {"fill": "#ffffff", "stroke": colour, "stroke-width": f"{radius * 0.7:.2f}",
+        return {"fill": "#ffffff", "stroke": ink, "stroke-width": f"{radius * 0.7:.2f}",
                 "r": f"{radius * 0.65:.2f}"}
     if role == "abstain":
-        return {"fill": "#ffffff", "stroke": colour, "stroke-width": f"{radius * 0.3:.2f}",
-                "stroke-dasharray": f"{radius * 0.5:.2f} {radius * 0.35:.2f}",
-                "r": f"{radius * 0.85:.2f}"}
-    return {"fill": colour, "fill-opacity": "0.3", "r": f"{radius:.2f}"}
+        return {"fill": "#ffffff", "stroke": ink, "stroke-width": f"{max(radius * 0.3, 1.2):.2f}",
+                "vector-effect": "non-scaling-stroke",
+                "stroke-dasharray": f"{max(radius * 0.5, 2):.2f} {max(radius * 0.35, 1.5):.2f}",
+                "r": f"{radius * 0.82:.2f}"}
+    return {"fill": OPPOSITION_FILL, "stroke": OPPOSITION_INK, **outline,
+            "r": f"{radius * 0.9:.2f}"}
 
 
 def png(svg: str) -> bytes:
@@ -152,9 +200,10 @@ def png(svg: str) -> bytes:
 
 
 def role_css(radius: float) -> str:
-    """CSS that draws a seat by the role class a script gives it (its colour in `--c`)."""
+    """CSS that draws a seat by the role class a script gives it (its colour in `--c`, its
+    ink in `--k`)."""
     def rule(role: str) -> str:
-        style = role_style(role, "var(--c)", radius)
+        style = role_style(role, "var(--c)", "var(--k)", radius)
         return f".seat.{role}{{" + ";".join(
             f"{k}:{v}px" if k in ("r", "stroke-width") else f"{k}:{v}"
             for k, v in style.items()) + "}"
@@ -162,14 +211,16 @@ def role_css(radius: float) -> str:
     return "".join(rule(role) for role in ROLES)
 
 
-def _seat(x: float, y: float, radius: float, owner: str, colour: str, role: str | None,
+def _seat(x: float, y: float, radius: float, owner: str, drawn: Colours, role: str | None,
           names: dict[str, str], restyle: bool) -> str:
     px, py = _pixels(x, y)
     who = escape(names.get(owner, "no listed party"))
     label = f"{who}, {role}" if role else who
-    style = " ".join(f'{k}="{v}"' for k, v in role_style(role, colour, radius).items())
+    colour = drawn.fill.get(owner, UNLISTED)
+    ink = drawn.ink[owner]
+    style = " ".join(f'{k}="{v}"' for k, v in role_style(role, colour, ink, radius).items())
     role_class = f" {role}" if role else ""
-    custom = f' style="--c:{colour}"' if restyle else ""
+    custom = f' style="--c:{colour};--k:{ink}"' if restyle else ""
     return (f'<circle class="seat{role_class}" data-party="{escape(owner)}"{custom} '
             f'cx="{px:.2f}" cy="{py:.2f}" {style}><title>{label}</title></circle>')
 
@@ -190,42 +241,29 @@ def _majority_line(ordered: list[tuple[float, float]], quota: int, radius: float
             f"</title></line>")
 
 
-def _legend(entries: list[tuple[str, int, str, str | None]], top: float, width: float
-            ) -> tuple[str, float]:
-    """Swatch, name and seats of each party in seating order (with a coalition, its role), in
-    as many columns as the longest entry allows; an entry too long for one column is cut with
-    an ellipsis and kept whole in its tooltip. Returns the SVG group and where it ends."""
-    labels = [f"{name} {seats:,}" + (f" ({role})" if role else "")
-              for name, seats, _, role in entries]
+def _legend(entries: Sequence[tuple[str, int, str, str | None]], drawn: Colours, top: float,
+            width: float) -> tuple[str, float]:
+    """Swatch (drawn as the party's seats are), name and seats of each party in seating order,
+    in as many columns as the longest entry allows, a name too long for its column wrapped
+    onto a second line. Returns the SVG group and where it ends."""
+    labels = [f"{name} {seats:,}" for name, seats, _, _ in entries]
     longest = max((len(label) for label in labels), default=0)
-    columns = 3 if longest <= 26 else 2
+    columns = 3 if longest <= 24 else 2
     fits = int((width - 2 * _MARGIN) / columns / _CHAR) - 3
-    row_height = 20.0
     column_width = (width - 2 * _MARGIN) / columns
-    items = []
-    for k, ((_, _, colour, _), label) in enumerate(zip(entries, labels, strict=True)):
+    items, y, row_height = [], top, 0.0
+    for k, ((_, _, party, role), label) in enumerate(zip(entries, labels, strict=True)):
+        if k % columns == 0:
+            y += row_height
+            row_height = 20.0
         x = _MARGIN + (k % columns) * column_width
-        y = top + (k // columns) * row_height
-        shown = label if len(label) <= fits else label[:fits - 1] + "…"
-        items.append(f'<g><title>{escape(label)}</title>'
-                     f'<rect x="{x:.0f}" y="{y:.0f}" width="12" height="12" fill="{colour}"/>'
-                     f'<text x="{x + 17:.0f}" y="{y + 11:.0f}">{escape(shown)}</text></g>')
-    rows = -(-len(entries) // columns)
-    return '<g class="legend">' + "".join(items) + "</g>", top + rows * row_height
-
-
-def _caption(instance: Instance, roles: Roles | None, top: float) -> str:
-    """With a coalition: who governs, who helps, and the seats behind it."""
-    if roles is None:
-        return ""
-    seats = {p.id: p.seats for p in instance.parties}
-    names = {p.id: p.name or p.id for p in instance.parties}
-    behind = sum(seats[p] for p in (*roles.cabinet, *roles.support))
-    parts = ["cabinet " + ", ".join(names[p] for p in roles.cabinet)]
-    if roles.support:
-        parts.append("supported by " + ", ".join(names[p] for p in roles.support))
-    if roles.abstain:
-        parts.append("abstaining: " + ", ".join(names[p] for p in roles.abstain))
-    said = "; ".join(parts) + f": {behind:,} seats behind it, {instance.quota:,} needed"
-    return (f'<text class="caption" x="{_MARGIN:.0f}" y="{top + 16:.0f}">{escape(said)}'
-            "</text>")
+        lines = textwrap.wrap(label, fits)[:2] or [""]
+        row_height = max(row_height, 16.0 * len(lines) + 4)
+        style = role_style(role, drawn.fill.get(party, UNLISTED), drawn.ink[party], 6.0)
+        swatch = " ".join(f'{k}="{v}"' for k, v in style.items())
+        text = "".join(f'<tspan x="{x + 18:.0f}" dy="{0 if i == 0 else 16}">{escape(line)}'
+                       "</tspan>" for i, line in enumerate(lines))
+        items.append(f"<g><title>{escape(label)}</title>"
+                     f'<circle cx="{x + 6:.0f}" cy="{y + 6:.0f}" {swatch}/>'
+                     f'<text y="{y + 11:.0f}">{text}</text></g>')
+    return '<g class="legend">' + "".join(items) + "</g>", y + row_height

@@ -1,13 +1,19 @@
-"""A briefing -> one HTML page (SPEC §7): the chamber, the verdict, the deals or their summary,
-the deadlock and what unlocks it, the scenarios and the recorded outcome.
+"""A briefing -> one HTML page (SPEC §7): the verdict, the chamber and the government shown,
+the deals or their summary, the deadlock and what unlocks it, the scenarios, and how it was
+worked out.
 
 The markup is in Jinja2 templates (`templates/`, autoescaped: no text from a file or a request
 reaches the page unescaped), the style sheet and the script are package files (`static/`).
-This module only works out what the templates show (`page_context`, `answer_context`), from
-the words of `views`. A page written to a file stands alone: style, script and the chamber's
-SVG inline, system fonts, nothing fetched at view time. Every coalition, relaxation and example
-carries its roles in `data-roles`; clicking it (or Enter on it) redraws the chamber's seats by
-role, with the styles `chamber.role_css` gives.
+This module only works out what the templates show (`page_context`, `answer_context`), in the
+words of `views`: party names, not ids (ids stay where something is typed, and in tooltips).
+A page written to a file stands alone: style, script and the chamber's SVG inline, system
+fonts, nothing fetched at view time.
+
+Every government on the page (a row, a relaxation's example) carries its roles in
+`data-roles` and its sentence in `data-said`; choosing it (a click, Enter or Space on its
+button, or its address `#g3`) redraws the chamber with the government together from the left
+end and shows it in the strip that stays in view. The page opens on the most likely government
+(`data-default`), or the chamber as elected where there is none.
 """
 
 from __future__ import annotations
@@ -21,31 +27,53 @@ from typing import Any
 from markupsafe import Markup
 
 from ..instance.schema import Instance, Outcome
-from ..solving.result import COUNTED, SHOWN, Allocation, Briefing, Coalition, Deadlock, Summary
-from .bars import bars_svg
-from .chamber import hemicycle_svg
+from ..solving.result import (
+    COUNTED,
+    SHOWN,
+    Allocation,
+    Briefing,
+    Coalition,
+    Deadlock,
+    Summary,
+)
+from .chamber import Roles, government_sentence, hemicycle_svg, seating, unplaced
+from .colours import colours
 from .pages import REPORT, Script, render, static_text
-from .text import count_lines
 from .views import (
-    cabinet_cell,
-    example_line,
+    deal_said,
+    headline,
     holders,
+    listed,
+    members_said,
+    names_of,
     percent,
+    share_said,
     shows_abstain,
-    status_line,
 )
 
 #: the report's own script, first on every page that shows a report
 REPORT_SCRIPT = Script("report.js", "allocator.render")
+#: a sweep's governments the page lists, the most likely first
+SWEPT = 15
+
+
+@dataclass(frozen=True)
+class Government:
+    """A government as a page shows it: its roles (JSON, for the script) and its sentence."""
+
+    roles: str
+    said: str
 
 
 @dataclass(frozen=True)
 class Row:
-    """A coalition's row: its cells, its roles (JSON, for the script), and what opens under it
-    (its first allocations), if anything."""
+    """A coalition's row: its number, its cells (label, text), its government, and what opens
+    under it (its first allocations), if anything."""
 
-    cells: list[str]
-    roles: str
+    number: int
+    cells: list[tuple[str, str]]
+    government: Government
+    happened: bool = False
     details: dict[str, Any] | None = None
 
 
@@ -53,52 +81,84 @@ class Row:
 class CoalitionTable:
     head: list[str]
     rows: list[Row]
+    prefix: str  # the rows' addresses: #g3 for the governments, #s3 for a summary's list
 
 
 def report_html(briefing: Briefing, *, inline: bool = True, template: str = "page.html.j2",
                 packages: tuple[str, ...] = REPORT, scripts: Sequence[Script] = (),
-                **extra: Any) -> str:
+                room_link: str | None = None, **extra: Any) -> str:
     """The page, as one string. `inline`: style and scripts in the page (a file that stands
-    alone); otherwise linked from /static/ (a served page). `template`, `packages` (whose
-    templates), `scripts` and `extra` let the negotiation room (`web.room`) extend the page
-    with its panel."""
+    alone); otherwise linked from /static/ (a served page). `room_link`: the address of the
+    negotiation room, for each relaxation's "try it" (served pages only). `template`,
+    `packages` (whose templates), `scripts` and `extra` let the negotiation room (`web.room`)
+    extend the page with its panel."""
     return render(template, packages,
                   page=page_context(briefing, inline, [REPORT_SCRIPT, *scripts]),
-                  answer=answer_context(briefing), **extra)
+                  answer=answer_context(briefing, room_link), **extra)
 
 
-def answer_html(briefing: Briefing) -> str:
+def answer_html(briefing: Briefing, room_link: str | None = None) -> str:
     """The part of the page that answers (what the room shows again after each change)."""
-    return render("answer.html.j2", answer=answer_context(briefing))
+    return render("answer.html.j2", answer=answer_context(briefing, room_link))
 
 
 def page_context(briefing: Briefing, inline: bool, scripts: Sequence[Script]
                  ) -> dict[str, Any]:
     problem = briefing.result.instance
     instance = briefing.instance
+    drawn = colours(problem)
+    names = names_of(problem)
+    default = _default(briefing)
+    roles = None if default is None else Roles(tuple(default.cabinet), default.support,
+                                               default.abstain)
+    missing = [names[p.id] for p in unplaced(problem)]
+    notes = [c.sentence(names) for c in drawn.clashes]
+    if missing and len(missing) < len(problem.parties):
+        notes.append(f"No left-right position for {listed(missing)}: seated at the right "
+                     "end, as listed.")
+    elif missing:
+        notes.append("The file gives no left-right positions: parties are seated as listed.")
     return {
         "title": problem.name + (f" (scenario {briefing.scenario})" if briefing.scenario
                                  else ""),
-        "date": instance.date.isoformat() if instance.date else None,
+        "date": instance.date.strftime("%-d %B %Y") if instance.date else None,
+        "seats": f"{problem.total_seats:,} seats, {problem.quota:,} for a majority",
         "sources": instance.sources, "command": briefing.command,
         "version": version("allocator"), "inline": inline,
         "css": Markup(static_text("report.css", "allocator.render")),
-        "chamber": Markup(hemicycle_svg(problem, restyle=True)),
+        "chamber": Markup(hemicycle_svg(problem, roles, restyle=True, legend=False)),
+        "shown": (government_sentence(problem, roles) if roles is not None
+                  else "The chamber as elected: no government shown."),
+        "legend": [{"name": names[p.id], "seats": f"{p.seats:,}", "colour": drawn.fill[p.id],
+                    "ink": drawn.ink[p.id]} for p in seating(problem) if p.seats],
+        "notes": notes,
+        "data": {"title": problem.name, "quota": problem.quota, "total": problem.total_seats,
+                 "parties": [{"id": p.id, "name": names[p.id], "seats": p.seats,
+                              "position": p.position, "colour": drawn.fill[p.id],
+                              "ink": drawn.ink[p.id]} for p in problem.parties],
+                 "unlisted": {"colour": drawn.fill.get("", "#dddddd"), "ink": drawn.ink[""]}},
         "scripts": [{"name": s.name, "text": Markup(s.text())} for s in scripts],
     }
 
 
-def answer_context(briefing: Briefing) -> dict[str, Any]:
+def _default(briefing: Briefing) -> Coalition | None:
+    """The government a page opens on: the most likely (the first listed), if any."""
+    listed_ = briefing.result.coalitions
+    return listed_[0] if listed_ else None
+
+
+def answer_context(briefing: Briefing, room_link: str | None = None) -> dict[str, Any]:
     result = briefing.result
     problem = result.instance
-    investiture = problem.government.investiture
+    names = names_of(problem)
     coalitions = None
     if result.coalitions:
-        coalitions = coalition_table(result.coalitions, investiture, briefing.allocations,
+        coalitions = coalition_table(result.coalitions, problem, "g", briefing.allocations,
                                      recorded(briefing.instance.outcome))
     return {
-        "verdict": status_line(result),
-        "deadlock": None if result.deadlock is None else _deadlock(result.deadlock, problem),
+        "headline": headline(result, names),
+        "deadlock": (None if result.deadlock is None
+                     else _deadlock(result.deadlock, problem, room_link)),
         "summary": None if briefing.summary is None else _summary(briefing.summary, problem),
         "coalitions": coalitions,
         "sweep": None if briefing.sweep is None else _sweep(briefing.sweep, problem),
@@ -106,16 +166,19 @@ def answer_context(briefing: Briefing) -> dict[str, Any]:
                        "verdict": briefing.verdicts[s.name]}
                       for s in briefing.instance.scenarios],
         "checks": [{"css": "undecided" if c.ok is None else "pass" if c.ok else "fail",
-                    "word": "UNDECIDED" if c.ok is None else "PASS" if c.ok else "FAIL",
+                    "word": "undecided" if c.ok is None else "holds" if c.ok else "fails",
                     "what": c.scenario or "the recorded outcome", "detail": c.detail}
                    for c in briefing.checks],
+        "abstain": shows_abstain(problem.government.investiture),
     }
 
 
-def roles_json(item: Coalition | Allocation) -> str:
-    """A government's roles, for the page's script (`data-roles`)."""
-    return json.dumps({"cabinet": list(item.cabinet), "support": list(item.support),
-                       "abstain": list(item.abstain)})
+def government(item: Coalition | Allocation, problem: Instance) -> Government:
+    """A government's roles (for the page's script) and its sentence (for the strip)."""
+    roles = Roles(tuple(item.cabinet), item.support, item.abstain)
+    return Government(json.dumps({"cabinet": list(item.cabinet), "support": list(item.support),
+                                  "abstain": list(item.abstain)}),
+                      government_sentence(problem, roles))
 
 
 def recorded(outcome: Outcome | None) -> Callable[[Coalition], bool] | None:
@@ -132,71 +195,115 @@ def recorded(outcome: Outcome | None) -> Callable[[Coalition], bool] | None:
     return matches
 
 
-def coalition_table(items: Sequence[Coalition], investiture: str,
+def coalition_table(items: Sequence[Coalition], problem: Instance, prefix: str,
                     examples: Sequence[tuple[tuple[Allocation, ...], int | None]] = (),
                     happened: Callable[[Coalition], bool] | None = None) -> CoalitionTable:
-    """A table of coalitions (with their probability, where they are ranked); with
-    `examples`, each row opens (when chosen) onto its allocations: how many, and the first of
-    them; with `happened`, the coalition that formed is marked."""
-    abstain = shows_abstain(investiture)
+    """A table of governments (with their chance to form, where they are ranked), in words;
+    with `examples`, each row opens onto its allocations: how many, and the first of them;
+    with `happened`, the government that formed is marked."""
+    names = names_of(problem)
     ranked = items[0].probability is not None
-    head = ["#", *(["probability"] if ranked else []), "cabinet", "support",
-            *(["abstain"] if abstain else []), "form", "seats", *items[0].posts,
-            *items[0].portfolios, *(["what happened"] if happened else [])]
+    posts = [*items[0].posts, *items[0].portfolios]
+    head = [*(["chance to form"] if ranked else []), "cabinet", "helped by", "seats",
+            "posts", *(["programme"] if problem.policies else [])]
     rows = []
     for number, c in enumerate(items, 1):
-        cells = [str(number), *([percent(c.probability or 0.0)] if ranked else []),
-                 cabinet_cell(c), ", ".join(c.support) or "-",
-                 *([", ".join(c.abstain) or "-"] if abstain else []), c.form, str(c.seats),
-                 *holders(c), *(["✓ formed" if happened(c) else ""] if happened else [])]
-        rows.append(Row(cells, roles_json(c),
-                        _details(*examples[number - 1]) if examples else None))
-    return CoalitionTable(head, rows)
+        cabinet = ", ".join(f"{names[p]} ({members_said(n)})" for p, n in c.cabinet.items())
+        helped = [*([listed([names[p] for p in c.support]) + " (support)"] if c.support
+                    else []),
+                  *([listed([names[p] for p in c.abstain]) + " (abstaining)"] if c.abstain
+                    else [])]
+        held = [f"{post.replace('_', ' ')}: " + " or ".join(names[h] for h in who.split("/"))
+                for post, who in zip(posts, holders(c), strict=True)]
+        cells = [*([percent(c.probability or 0.0)] if ranked else []), cabinet,
+                 "; ".join(helped) or "no one", f"{c.seats:,} of {problem.total_seats:,} "
+                 f"({c.form})", "; ".join(held),
+                 *([", ".join(p.replace("_", " ") for p in c.programme) or "none"]
+                   if problem.policies else [])]
+        rows.append(Row(number, list(zip(head, cells, strict=True)), government(c, problem),
+                        bool(happened and happened(c)),
+                        _details(*examples[number - 1], names) if examples else None))
+    return CoalitionTable(head, rows, prefix)
 
 
-def _details(shown: tuple[Allocation, ...], count: int | None) -> dict[str, Any]:
-    """What opens under a coalition: how many allocations, and the first of them."""
-    said = (f"{count:,} allocation{'s' if count != 1 else ''}" if count is not None
-            else f"more than {COUNTED:,} allocations")
+def _details(shown: tuple[Allocation, ...], count: int | None, names: dict[str, str]
+             ) -> dict[str, Any]:
+    """What opens under a government: how many allocations, and the first of them."""
+    said = (f"{count:,} way{'s' if count != 1 else ''} to fill the cabinet"
+            if count is not None else f"more than {COUNTED:,} ways to fill the cabinet")
     if shown and (count is None or count > len(shown)):
         said += f"; the first {len(shown)}" + (" found" if count is None else "")
-    return {"said": said, "lines": [example_line(a) for a in shown]}
+    return {"said": said, "lines": [deal_said(a, names) for a in shown]}
 
 
 def _summary(summary: Summary, problem: Instance) -> dict[str, Any]:
-    investiture = problem.government.investiture
-    abstain = shows_abstain(investiture)
+    abstain = shows_abstain(problem.government.investiture)
+    names = names_of(problem)
     seats = {p.id: p.seats for p in problem.parties}
-    lists = [(title, coalition_table(items, investiture)) for title, items in (
-        (f"Smallest governments (the first {SHOWN})", summary.smallest),
-        (f"Largest governments (the first {SHOWN})", summary.largest),
-        ("Governments of at most three parties", summary.few)) if items]
+    total = summary.total
+    lists = [(title, coalition_table(items, problem, prefix))
+             for title, items, prefix in (
+                 (f"The smallest governments (the first {SHOWN})", summary.smallest, "s"),
+                 (f"The largest governments (the first {SHOWN})", summary.largest, "l"),
+                 ("Governments of at most three parties", summary.few, "f")) if items]
+    by_size = [{"parties": k, "form": form, "count": share_said(n, total)}
+               for (k, form), n in sorted(summary.counts.items())]
     return {
-        "total": f"{summary.total:,}", "counts": "\n".join(count_lines(summary)),
-        "head": ["party", "seats", "cabinet", "support", *(["abstain"] if abstain else []),
-                 "pivotal"],
-        "rows": [[party, str(seats[party]), f"{f.cabinet:,}", f"{f.support:,}",
-                  *([f"{f.abstain:,}"] if abstain else []), f"{f.pivotal:,}"]
+        "total": f"{total:,}", "by_size": by_size,
+        "head": ["party", "seats", "in cabinet", "supporting",
+                 *(["abstaining"] if abstain else []), "pivotal"],
+        "rows": [[names[party], f"{seats[party]:,}", share_said(f.cabinet, total),
+                  share_said(f.support, total),
+                  *([share_said(f.abstain, total)] if abstain else []),
+                  share_said(f.pivotal, total)]
                  for party, f in summary.parties.items()],
         "lists": lists,
     }
 
 
-def _deadlock(deadlock: Deadlock, problem: Instance) -> dict[str, Any]:
+def _deadlock(deadlock: Deadlock, problem: Instance, room_link: str | None
+              ) -> dict[str, Any]:
     demands = {d.key: d for d in problem.demands}
+    names = names_of(problem)
+
+    def demand(key: str) -> dict[str, Any]:
+        d = demands[key]
+        return {"id": key, "who": listed([names[p] for p in d.stated_by]) if d.stated_by
+                else "", "text": d.text or key.replace("-", " "), "source": d.source}
+
+    def given_up(keys: Sequence[str]) -> list[dict[str, Any]]:
+        """The demands dropped, grouped by who stated them (in the order first named)."""
+        groups: dict[str, list[dict[str, Any]]] = {}
+        for k in keys:
+            said = demand(k)
+            groups.setdefault(said["who"], []).append(said)
+        return [{"who": who, "demands": found} for who, found in groups.items()]
+
+    low, high = problem.cabinet.size_range
+    start = {"size": f"{low}-{high}", "forms": ",".join(problem.government.forms)}
     return {
         "message": deadlock.message if not deadlock.conflict or not deadlock.complete else "",
-        "conflict": [{"id": did, "who": ", ".join(demands[did].stated_by) or "no party",
-                      "text": demands[did].text, "source": demands[did].source}
-                     for did in deadlock.conflict],
-        "relaxations": [{"drop": ", ".join(r.drop), "example": example_line(r.example),
-                         "roles": roles_json(r.example)} for r in deadlock.relaxations],
+        "conflict": [demand(k) for k in deadlock.conflict],
+        "relaxations": [{"number": i, "drop": given_up(r.drop), "government":
+                         government(r.example, problem), "deal": deal_said(r.example, names),
+                         "seats": f"{r.example.seats:,} of {problem.total_seats:,}",
+                         "try": None if room_link is None else room_link + "#" + _address(
+                             {"drop": ",".join(r.drop), **start})}
+                        for i, r in enumerate(deadlock.relaxations, 1)],
     }
 
 
+def _address(state: dict[str, str]) -> str:
+    from urllib.parse import urlencode
+
+    return urlencode(state)
+
+
 def _sweep(sweep: dict[str, Any], problem: Instance) -> dict[str, Any]:
-    """The sweep given: its bars (each redraws the chamber when clicked) and the parties'
+    """The sweep given, as rows of bars a phone can read (each a button that shows its
+    government in the chamber; `--plot` draws the same as a picture), and the parties'
     chances."""
+    names = names_of(problem)
     n = sweep["draws"]
     source = (f"drawn from the polls with seed {sweep['seed']}" if sweep["seed"] is not None
               else "from a table of seats")
@@ -206,6 +313,24 @@ def _sweep(sweep: dict[str, Any], problem: Instance) -> dict[str, Any]:
     none = sweep["deadlock"]
     said += (" A government is possible in every one of them." if not none else
              f" No government is possible in {percent(none)} of them.")
-    return {"said": said, "bars": Markup(bars_svg(sweep, problem)),
-            "rows": [[p, *(percent(f[key]) for key in ("cabinet", "support", "pivotal"))]
-                     for p, f in sweep["parties"].items()]}
+    likely = bool(sweep.get("cabinets"))
+    rows = []
+    for i, c in enumerate((sweep["cabinets"] if likely else sweep["coalitions"])[:SWEPT], 1):
+        roles = Roles(tuple(c["cabinet"]), tuple(c.get("support", ())),
+                      tuple(c.get("abstain", ())))
+        label = listed([names[p] for p in c["cabinet"]])
+        if roles.support or roles.abstain:
+            label += " with " + listed([names[p] for p in (*roles.support, *roles.abstain)])
+        share = c["forms"] if likely else c["draws"] / n if n else 0.0
+        behind = c["possible"] if likely else share
+        rows.append({"number": i, "label": label, "share": share, "behind": behind,
+                     "shown": percent(share), "possible": percent(behind),
+                     "government": Government(json.dumps({
+                         "cabinet": list(roles.cabinet), "support": list(roles.support),
+                         "abstain": list(roles.abstain)}),
+                         government_sentence(problem, roles))})
+    return {"said": said, "likely": likely, "rows": rows, "none": percent(none),
+            "more": max(len(sweep["cabinets"] if likely else sweep["coalitions"]) - SWEPT, 0),
+            "parties": [[names.get(p, p), *(percent(f[key]) for key in ("cabinet", "support",
+                                                                          "pivotal"))]
+                        for p, f in sweep["parties"].items()]}

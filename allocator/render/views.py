@@ -5,6 +5,9 @@ The table, the JSON, the CSV and the report all take these from here.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
+from ..instance.schema import Instance
 from ..solving.result import Allocation, Coalition, Form, MemberRange, Result
 
 FORMS: tuple[Form, ...] = ("majority", "minority")
@@ -72,3 +75,76 @@ def ordinal(n: int) -> str:
     """1st, 2nd, 3rd, 4th, 11th, 21st."""
     suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
     return f"{n:,}{suffix}"
+
+
+# --- words for pages: names, not ids ---------------------------------------------------------
+
+
+def names_of(instance: Instance) -> dict[str, str]:
+    """Each party's name as a person reads it (its id where the file gives none)."""
+    return {p.id: p.name or p.id for p in instance.parties}
+
+
+def members_said(r: MemberRange | int) -> str:
+    """`5 members`, `5-9 members`, `1 member`."""
+    return f"{members(r)} member{'' if members(r) == '1' else 's'}"
+
+
+def listed(words: Sequence[str]) -> str:
+    """`a`, `a and b`, `a, b and c`."""
+    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
+
+
+def government_said(item: Allocation | Coalition, names: dict[str, str]) -> str:
+    """`Labour (5 members) with Green support`, `CDU (8 members), CSU (2 members) and SPD
+    (6 members), Linke abstaining`: the cabinet, its members, who helps."""
+    said = listed([f"{names[p]} ({members_said(n)})" for p, n in item.cabinet.items()])
+    if item.support:
+        said += " with " + listed([names[p] for p in item.support]) + " support"
+    if item.abstain:
+        said += ", " + listed([names[p] for p in item.abstain]) + " abstaining"
+    return said
+
+
+def deal_said(item: Allocation, names: dict[str, str]) -> str:
+    """An allocation in words: the government, who holds each post and portfolio, the
+    programme."""
+    parts = [government_said(item, names)]
+    parts += [f"{post.replace('_', ' ')}: {names[holder]}" for post, holder in
+              [*item.posts.items(), *item.portfolios.items()]]
+    if item.programme:
+        parts.append("programme: " + ", ".join(p.replace("_", " ") for p in item.programme))
+    return "; ".join(parts)
+
+
+def seats_said(seats: int, instance: Instance) -> str:
+    """`18 of 35 seats (18 needed)`."""
+    return f"{seats:,} of {instance.total_seats:,} seats ({instance.quota:,} needed)"
+
+
+def share_said(count: int, total: int) -> str:
+    """`1,110 (1.0%)`: a count with its share, so a reader sees what it is out of."""
+    return f"{count:,} ({percent(count / total) if total else '-'})"
+
+
+def headline(result: Result, names: dict[str, str]) -> str:
+    """The verdict in one plain sentence."""
+    if result.status == "deadlock":
+        return "No deal meets every demand."
+    if result.status == "unknown":
+        return (f"No answer: the {result.stopped_by or 'search'} ended the search before a "
+                "deal was found or ruled out.")
+    n = result.count
+    some = f"{n:,} possible government{'s' if n != 1 else ''}"
+    if not result.complete:
+        some = f"At least {some} (the {result.stopped_by} cut the search short)"
+    first = result.coalitions[0] if result.coalitions else None
+    if first is None:
+        return some + "."
+    who = listed([names[p] for p in first.cabinet])
+    if first.support:
+        who += " with " + listed([names[p] for p in first.support]) + " support"
+    if n == 1 and result.complete:
+        return f"One possible government: {who}."
+    chance = f", {percent(first.probability)} likely to form" if first.probability else ""
+    return f"{some}. The most likely: {who}{chance}."

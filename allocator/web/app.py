@@ -49,6 +49,7 @@ from ..render.pages import static_text
 from ..solving.solver import Budget
 from .guard import TOKEN_HEADER, Addresses, Guard, Refused, problem
 from .requests import Changes, Listing, Saving, WhyNot, body, validated
+from .room import room_of
 from .served import Limits, Served
 
 #: the files under /static/, and the package each comes from
@@ -115,7 +116,7 @@ def create_app(paths: list[str], limits: Limits | None = None, write: bool = Fal
         return HTMLResponse(await served.run(request, lambda budget: served.page(
             name, "report", lambda b: report_html(
                 brief(found, None, f"allocator serve: {name}", budget=b, model=model),
-                inline=False),
+                inline=False, room_link=room_of(name)),
             budget)))
 
     async def room_page(request: Request) -> Response:
@@ -138,7 +139,7 @@ def create_app(paths: list[str], limits: Limits | None = None, write: bool = Fal
         def work(budget: Budget) -> dict[str, str]:
             briefing = brief(changed(served, asked)[0], None, "allocator serve",
                              budget=budget, model=model)
-            return {"html": answer_html(briefing)}
+            return {"html": answer_html(briefing, room_of(asked.instance))}
 
         return JSONResponse(await served.run(request, work))
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import io
 import json
+from urllib.parse import quote
 
 from ruamel.yaml import YAML
 
@@ -22,6 +23,7 @@ from ..instance.demands import DemandBase
 from ..instance.schema import Instance
 from ..render.pages import REPORT, Script
 from ..render.report import report_html
+from ..render.views import listed, names_of
 from ..solving.result import Briefing
 
 ROOM_SCRIPT = Script("room.js", "allocator.web")
@@ -35,17 +37,25 @@ def room_html(name: str, instance: Instance, briefing: Briefing, token: str,
     write the file, a button that saves the changes into it as a scenario). `token` goes with
     every request the page makes: the server refuses a write without it."""
     low, high = instance.cabinet.size_range
+    names = names_of(instance)
     forms = list(instance.government.forms)
     room = {
         "token": token, "write": write, "low": low, "high": high, "forms": forms,
         "start": json.dumps({"instance": name, "size": f"{low}-{high}", "forms": forms}),
         "scenarios": [s.name for s in instance.scenarios],
-        "demands": [{"id": d.key, "who": ", ".join(d.stated_by) or "no party",
-                     "text": d.text, "yaml": written(d)}
+        "demands": [{"id": d.key, "who": listed([names[p] for p in d.stated_by])
+                     if d.stated_by else "", "text": d.text or d.key.replace("-", " "),
+                     "yaml": written(d)}
                     for d in instance.demands if not d.fixed],
     }
     return report_html(briefing, inline=False, template="room.html.j2", packages=TEMPLATES,
+                       room_link=room_of(name),
                        scripts=[ROOM_SCRIPT], room=room)
+
+
+def room_of(name: str) -> str:
+    """The address of an instance's negotiation room."""
+    return "/room/" + quote(name, safe="")
 
 
 def written(demand: DemandBase) -> str:

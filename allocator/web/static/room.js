@@ -100,10 +100,11 @@ async function update() {
     if (reply.ok && data && typeof data.html === 'string') {
       answer.innerHTML = data.html;  // the server's markup, every text in it escaped
       bind(answer);
+      open(answer);  // the new answer's most likely government, in the chamber and the strip
     } else {
       answer.replaceChildren(problems(data));
+      show(null);
     }
-    show(null);
   } catch (e) {
     if (e.name !== 'AbortError') answer.textContent = 'No answer: ' + e;
   }
@@ -171,5 +172,8 @@ if (write) write.addEventListener('click', async () => {
   if (reply.ok) written.textContent = `Saved into the file as scenario ${name}.`;
   else written.replaceChildren(problems(await reply.json().catch(() => null)));
 });
+
+// a relaxation's "Try it in the room" sets the address: take it as the new state
+window.addEventListener('hashchange', () => { if (restore()) update(); });
 
 if (restore()) update();
