@@ -279,3 +279,20 @@ def test_progress_is_cleared_before_the_answer():
     drawn = screen.getvalue()
     assert "minimal conflict" in drawn and "minimum relaxations" in drawn
     assert drawn.endswith("\x1b[2K"), repr(drawn[-80:])  # the last thing: the line erased
+
+
+@pytest.mark.parametrize("width", [60, 80, 100])
+def test_tables_fit_a_terminal_and_wrap_between_words(width):
+    """On a terminal the table fits its width: cells wrap inside their column, never in the
+    middle of a word (piped, the table stays one line per row: other tests)."""
+    from allocator.render import text
+
+    result = allocator.solve(allocator.load(ROOT / "instances" / "spain-2019.yaml"),
+                             level="coalition", limit=5)
+    plain = text.to_table(result).split("\n")[3:]  # the table, after the title and verdict
+    fitted = text.to_table(result, width=width).split("\n")[3:]
+    assert max(len(line) for line in plain) > width
+    if width >= 64:  # the longest word of each column, side by side, fit
+        assert all(len(line) <= width for line in fitted)
+    words = lambda lines: sorted(w for line in lines for w in line.split())  # noqa: E731
+    assert words(fitted) == words(plain)  # the same words, none cut in two

@@ -8,13 +8,11 @@ import json
 import re
 from pathlib import Path
 
-import pytest
-
 import allocator
 from allocator.briefing import brief
 from allocator.render.report import report_html
 from allocator.solving.result import LISTED
-from tests.helpers import INSTANCES, ROOT, run
+from tests.helpers import ROOT, run
 
 
 def page_of(path: Path, scenario: str | None = None) -> str:
@@ -90,6 +88,6 @@ def test_colour_clashes_and_missing_positions_are_said(tmp_path):
                        {"id": "c", "name": "Blues", "seats": 3, "colour": "#0087DC",
                         "position": 7}]}
     html = report_html(brief(allocator.from_dict(raw), None, "allocator report c.yaml"))
-    assert ("Reds and Greens have colours that look alike to readers with deuteranopia: "
-            "Greens is drawn in another colour.") in html
+    assert ("Drawn in other colours, so that they can be told apart: Greens (like Reds with "
+            "deuteranopia).") in html
     assert "No left-right position for Greens: seated at the right end, as listed." in html

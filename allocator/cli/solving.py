@@ -17,7 +17,7 @@ from ..instance.schema import Instance
 from ..instance.transform import CoalitionQuestion, Filters, narrow, resolve
 from ..render import json as render_json
 from ..render import text
-from ..render.formats import FORMATS, Format
+from ..render.formats import FORMATS, Format, Table
 from ..solving.result import LISTED, Allocation, Coalition, Form, Level, Result
 from . import options
 from .progress import Progress
@@ -83,6 +83,8 @@ def solve(file: str, scenario: str | None, level: str, fmt: str, counting: bool,
     """
     clock = Clock(time_limit)
     output = FORMATS[fmt]
+    if fmt == "table" and out is None and sys.stdout.isatty():
+        output = Table(width())  # tables fitted to the terminal, wrapped inside their cells
     if (counting or summarising) and not output.counts:
         raise click.UsageError(f"--count and --summary print a table or json, not {fmt}")
     if counting and summarising:
@@ -229,19 +231,19 @@ class _Job:
         if self.level == "allocation":
             result = self._solve(LISTED + 1)
             if result.stopped_by != "limit":
-                yield text.to_table(self._finish(result))
+                yield text.to_table(self._finish(result), width=self.output.width)
                 return
             result = next(coalitions)
             if result.stopped_by != "limit":
                 note = (f"More than {LISTED} allocations, too many for a table: here are "
                         "their coalitions, with the range of each split and who can hold each "
                         "post. --format jsonl or csv lists the allocations.")
-                yield text.to_table(self._finish(result), note)
+                yield text.to_table(self._finish(result), note, self.output.width)
                 return
         else:
             result = next(coalitions)
             if result.stopped_by != "limit":
-                yield text.to_table(self._finish(result))
+                yield text.to_table(self._finish(result), width=self.output.width)
                 return
         noun = "coalitions" if self.level == "coalition" else "allocations"
         note = (f"More than {LISTED} {noun}, too many for a table: here is the summary "

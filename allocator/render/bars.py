@@ -161,18 +161,26 @@ def _axis(bottom: float) -> list[str]:
     return axis
 
 
+#: where every label starts: after room for six chips, so labels are aligned
+_TEXT_X = 12 + 6 * (_CHIP + 3) + 4
+
+
+def _label_text(text: str, y: float) -> tuple[str, float]:
+    """A label on one line, or two where it is long (the second cut with an ellipsis), and
+    the baseline of its first line (raised for two)."""
+    lines = textwrap.wrap(text, max(int((_LABEL - _TEXT_X - 8) / _CHAR), 4)) or [""]
+    if len(lines) > 2:
+        lines = [lines[0], _cut(" ".join(lines[1:]), _LABEL - _TEXT_X - 8)]
+    return "".join(f'<tspan x="{_TEXT_X}" dy="{0 if i == 0 else 14}">{escape(line)}</tspan>'
+                   for i, line in enumerate(lines)), y - (7 if len(lines) > 1 else 0)
+
+
 def _row(y: float, bar: Bar, colour: dict[str, str]) -> str:
     chips = "".join(
         f'<rect x="{12 + i * (_CHIP + 3)}" y="{y - _CHIP + 1}" width="{_CHIP}" '
         f'height="{_CHIP}" rx="2" fill="{colour[party]}" stroke="#333333" '
         'stroke-width="0.5"/>' for i, party in enumerate(bar.cabinet[:6]))
-    text_x = 12 + 6 * (_CHIP + 3) + 4  # labels aligned, whatever the number of chips
-    lines = textwrap.wrap(bar.label, max(int((_LABEL - text_x - 8) / _CHAR), 4)) or [""]
-    if len(lines) > 2:
-        lines = [lines[0], _cut(" ".join(lines[1:]), _LABEL - text_x - 8)]
-    label = "".join(f'<tspan x="{text_x}" dy="{0 if i == 0 else 14}">{escape(line)}</tspan>'
-                    for i, line in enumerate(lines))
-    top = y - (7 if len(lines) > 1 else 0)
+    label, top = _label_text(bar.label, y)
     attributes = " ".join(f'data-{key}="{escape(value)}"' for key, value in bar.data.items())
     roles = escape(json.dumps({role: [p for p in bar.data.get(role, "").split("+") if p]
                                for role in ("cabinet", "support", "abstain")}))

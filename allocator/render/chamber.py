@@ -110,23 +110,34 @@ def hemicycle_svg(instance: Instance, roles: Roles | None = None, *, restyle: bo
         group, bottom = _legend([(names.get(p, "no listed party"), seats, p, role_of(p))
                                  for p, seats in holders if seats], drawn, bottom, width)
         parts.append(group)
+    notes, bottom = _note(note, bottom, width)
+    body = [f"<style>{role_css(radius)}</style>" if restyle else "",
+            '<rect width="100%" height="100%" fill="#ffffff"/>',  # PNGs are not transparent
+            _majority_line(ordered, instance.quota, radius),
+            f'<text class="count" x="{width / 2:.0f}" y="{_MARGIN + _SCALE - 6:.0f}" '
+            f'text-anchor="middle" font-size="15">{total:,} seats · {instance.quota:,} for a '
+            "majority</text>", '<g class="seats">', *marks, "</g>", *parts, *notes]
+    return _document(width, bottom + _MARGIN, placed, title, body)
+
+
+def _note(note: str, top: float, width: float) -> tuple[list[str], float]:
+    """A note under the picture, wrapped, and where it ends."""
     lines = textwrap.wrap(note, int((width - 2 * _MARGIN) / _CHAR)) if note else []
-    parts += [f'<text class="note" x="{_MARGIN:.0f}" y="{bottom + 16 + 18 * i:.0f}">'
-              f"{escape(line)}</text>" for i, line in enumerate(lines)]
-    height = bottom + 18 * len(lines) + (6 if lines else 0) + _MARGIN
+    return ([f'<text class="note" x="{_MARGIN:.0f}" y="{top + 16 + 18 * i:.0f}">'
+             f"{escape(line)}</text>" for i, line in enumerate(lines)],
+            top + 18 * len(lines) + (6 if lines else 0))
+
+
+def _document(width: float, height: float, placed: tuple[float, float, float, float] | None,
+              title: str, body: list[str]) -> str:
+    """The SVG document: its own size, or `placed` inside a larger picture."""
     at = (f'x="{placed[0]:.0f}" y="{placed[1]:.0f}" width="{placed[2]:.0f}" '
           f'height="{placed[3]:.0f}"' if placed else f'width="{width:.0f}" height="{height:.0f}"')
     return "\n".join([
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width:.0f} {height:.0f}" '
         f'{at} role="img" aria-label="{title}" '
-        'font-family="system-ui, sans-serif" font-size="13">',
-        f"<title>{title}</title>", f"<style>{role_css(radius)}</style>" if restyle else "",
-        '<rect width="100%" height="100%" fill="#ffffff"/>',  # PNGs are not transparent
-        _majority_line(ordered, instance.quota, radius),
-        f'<text class="count" x="{width / 2:.0f}" y="{_MARGIN + _SCALE - 6:.0f}" '
-        f'text-anchor="middle" font-size="15">{total:,} seats · {instance.quota:,} for a '
-        "majority</text>",
-        '<g class="seats">', *marks, "</g>", *parts, "</svg>", ""])
+        'font-family="system-ui, sans-serif" font-size="13">', f"<title>{title}</title>",
+        *body, "</svg>", ""])
 
 
 def government_sentence(instance: Instance, roles: Roles) -> str:

@@ -20,6 +20,7 @@ colour-vision-deficiency filters), not ours.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 
@@ -54,10 +55,6 @@ class Clash:
     given: str  # the smaller party's own colour
     drawn: str  # the colour it is drawn in instead
 
-    def sentence(self, names: dict[str, str]) -> str:
-        who = f" to readers with {self.vision}" if self.vision else ""
-        return (f"{names[self.larger]} and {names[self.smaller]} have colours that look alike"
-                f"{who}: {names[self.smaller]} is drawn in another colour.")
 
 
 def contrast(colour: str, background: str = BACKGROUND) -> float:
@@ -107,19 +104,36 @@ def colours(instance: Instance) -> Colours:
     total = max(instance.total_seats, 1)
     noticed = sorted((p for p in instance.parties if p.seats / total >= NOTICED),
                      key=lambda p: -p.seats)
+    clashes = _resolved([p.id for p in noticed], fill)
+    return Colours(fill, {p: ink(c) for p, c in fill.items()} | {"": ink(UNLISTED)},
+                   tuple(clashes))
+
+
+def _resolved(noticed: Sequence[str], fill: dict[str, str]) -> list[Clash]:
+    """Each party of `noticed` (largest first) whose colour clashes with a larger one's gets
+    the nearest safe colour that clashes with none (`fill` is changed); the clashes."""
     clashes = []
     for i, smaller in enumerate(noticed):
         for larger in noticed[:i]:
-            vision = _clash(fill[larger.id], fill[smaller.id])
+            vision = _clash(fill[larger], fill[smaller])
             if vision is None:
                 continue
-            others = [fill[p.id] for p in noticed if p.id != smaller.id]
-            nearest = sorted(PALETTE, key=lambda c: _difference(c, fill[smaller.id], None))
+            others = [fill[p] for p in noticed if p != smaller]
+            nearest = sorted(PALETTE, key=lambda c: _difference(c, fill[smaller], None))
             drawn = next((c for c in nearest if all(_clash(c, o) is None for o in others)),
                          None)
             if drawn is not None:
-                clashes.append(Clash(larger.id, smaller.id, vision, fill[smaller.id], drawn))
-                fill[smaller.id] = drawn
+                clashes.append(Clash(larger, smaller, vision, fill[smaller], drawn))
+                fill[smaller] = drawn
             break
-    return Colours(fill, {p: ink(c) for p, c in fill.items()} | {"": ink(UNLISTED)},
-                   tuple(clashes))
+    return clashes
+
+
+def clash_note(clashes: Sequence[Clash], names: dict[str, str]) -> str:
+    """One sentence for a page on the colours changed, or "" if none was."""
+    if not clashes:
+        return ""
+    said = [f"{names[c.smaller]} (like {names[c.larger]}"
+            + (f" with {c.vision})" if c.vision else ")") for c in clashes]
+    return ("Drawn in other colours, so that they can be told apart: " + ", ".join(said)
+            + ".")

@@ -32,6 +32,8 @@ class Format:
     streams: ClassVar[bool] = True
     #: whether each piece is flushed to a terminal or pipe at once (a reader follows it live)
     flushes: ClassVar[bool] = False
+    #: the width of the terminal its tables are fitted to (None: not a terminal)
+    width: int | None = None
 
     def listed(self, result: Result) -> Iterator[str]:
         raise NotImplementedError
@@ -64,8 +66,11 @@ class Table(Format):
     counts = True
     streams = False
 
+    def __init__(self, width: int | None = None) -> None:
+        self.width = width
+
     def listed(self, result: Result) -> Iterator[str]:
-        yield text.to_table(result)
+        yield text.to_table(result, width=self.width)
 
     def streamed(self, lines: Iterable[str], items: Iterable[Allocation | Coalition],
                  finish: Callable[[], Result], problem: Instance, scenario: str | None,
@@ -76,10 +81,11 @@ class Table(Format):
         result = replace(finish(), counted=None)
         yield text.to_table(replace(result, allocations=tuple(
             i for i in listed if isinstance(i, Allocation))) if level == "allocation" else
-            replace(result, coalitions=tuple(i for i in listed if isinstance(i, Coalition))))
+            replace(result, coalitions=tuple(i for i in listed if isinstance(i, Coalition))),
+            width=self.width)
 
     def census(self, result: Result, figures: Summary, note: str = "") -> str:
-        return text.census_table(result, figures, note)
+        return text.census_table(result, figures, note, self.width)
 
 
 class Json(Format):

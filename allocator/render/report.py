@@ -37,7 +37,7 @@ from ..solving.result import (
     Summary,
 )
 from .chamber import Roles, government_sentence, hemicycle_svg, seating, unplaced
-from .colours import colours
+from .colours import clash_note, colours
 from .pages import REPORT, Script, render, static_text
 from .views import (
     deal_said,
@@ -112,7 +112,7 @@ def page_context(briefing: Briefing, inline: bool, scripts: Sequence[Script]
     roles = None if default is None else Roles(tuple(default.cabinet), default.support,
                                                default.abstain)
     missing = [names[p.id] for p in unplaced(problem)]
-    notes = [c.sentence(names) for c in drawn.clashes]
+    notes = [note for note in [clash_note(drawn.clashes, names)] if note]
     if missing and len(missing) < len(problem.parties):
         notes.append(f"No left-right position for {listed(missing)}: seated at the right "
                      "end, as listed.")
@@ -173,11 +173,12 @@ def answer_context(briefing: Briefing, room_link: str | None = None) -> dict[str
     }
 
 
-def government(item: Coalition | Allocation, problem: Instance) -> Government:
+def government(item: Coalition | Allocation | Roles, problem: Instance) -> Government:
     """A government's roles (for the page's script) and its sentence (for the strip)."""
-    roles = Roles(tuple(item.cabinet), item.support, item.abstain)
-    return Government(json.dumps({"cabinet": list(item.cabinet), "support": list(item.support),
-                                  "abstain": list(item.abstain)}),
+    roles = item if isinstance(item, Roles) else Roles(tuple(item.cabinet), item.support,
+                                                       item.abstain)
+    return Government(json.dumps({"cabinet": list(roles.cabinet), "support": list(roles.support),
+                                  "abstain": list(roles.abstain)}),
                       government_sentence(problem, roles))
 
 
@@ -206,24 +207,35 @@ def coalition_table(items: Sequence[Coalition], problem: Instance, prefix: str,
     posts = [*items[0].posts, *items[0].portfolios]
     head = [*(["chance to form"] if ranked else []), "cabinet", "helped by", "seats",
             "posts", *(["programme"] if problem.policies else [])]
-    rows = []
-    for number, c in enumerate(items, 1):
-        cabinet = ", ".join(f"{names[p]} ({members_said(n)})" for p, n in c.cabinet.items())
-        helped = [*([listed([names[p] for p in c.support]) + " (support)"] if c.support
-                    else []),
-                  *([listed([names[p] for p in c.abstain]) + " (abstaining)"] if c.abstain
-                    else [])]
-        held = [f"{post.replace('_', ' ')}: " + " or ".join(names[h] for h in who.split("/"))
-                for post, who in zip(posts, holders(c), strict=True)]
-        cells = [*([percent(c.probability or 0.0)] if ranked else []), cabinet,
-                 "; ".join(helped) or "no one", f"{c.seats:,} of {problem.total_seats:,} "
-                 f"({c.form})", "; ".join(held),
-                 *([", ".join(p.replace("_", " ") for p in c.programme) or "none"]
-                   if problem.policies else [])]
-        rows.append(Row(number, list(zip(head, cells, strict=True)), government(c, problem),
-                        bool(happened and happened(c)),
-                        _details(*examples[number - 1], names) if examples else None))
+    rows = [Row(number, list(zip(head, _cells(c, problem, names, ranked, posts), strict=True)),
+                government(c, problem), bool(happened and happened(c)),
+                _details(*examples[number - 1], names) if examples else None)
+            for number, c in enumerate(items, 1)]
     return CoalitionTable(head, rows, prefix)
+
+
+def _cells(c: Coalition, problem: Instance, names: dict[str, str], ranked: bool,
+           posts: Sequence[str]) -> list[str]:
+    """A government's cells, in words."""
+    helped = [*([listed([names[p] for p in c.support]) + " (support)"] if c.support else []),
+              *([listed([names[p] for p in c.abstain]) + " (abstaining)"] if c.abstain
+                else [])]
+    held = [f"{post.replace('_', ' ')}: " + " or ".join(names[h] for h in who.split("/"))
+            for post, who in zip(posts, holders(c), strict=True)]
+    return [*([percent(c.probability or 0.0)] if ranked else []), cabinet_said(c, names),
+            "; ".join(helped) or "no one",
+            f"{c.seats:,} of {problem.total_seats:,} ({c.form})", "; ".join(held),
+            *([", ".join(p.replace("_", " ") for p in c.programme) or "none"]
+              if problem.policies else [])]
+
+
+def cabinet_said(c: Coalition, names: dict[str, str]) -> str:
+    """`Labour (5-9 members)`, `VVD, CDA and D66 (1-13 members each)`, or each party with its
+    own range where they differ."""
+    ranges = set(c.cabinet.values())
+    if len(c.cabinet) > 1 and len(ranges) == 1:
+        return f"{listed([names[p] for p in c.cabinet])} ({members_said(ranges.pop())} each)"
+    return listed([f"{names[p]} ({members_said(n)})" for p, n in c.cabinet.items()])
 
 
 def _details(shown: tuple[Allocation, ...], count: int | None, names: dict[str, str]
@@ -314,23 +326,25 @@ def _sweep(sweep: dict[str, Any], problem: Instance) -> dict[str, Any]:
     said += (" A government is possible in every one of them." if not none else
              f" No government is possible in {percent(none)} of them.")
     likely = bool(sweep.get("cabinets"))
-    rows = []
-    for i, c in enumerate((sweep["cabinets"] if likely else sweep["coalitions"])[:SWEPT], 1):
-        roles = Roles(tuple(c["cabinet"]), tuple(c.get("support", ())),
-                      tuple(c.get("abstain", ())))
-        label = listed([names[p] for p in c["cabinet"]])
-        if roles.support or roles.abstain:
-            label += " with " + listed([names[p] for p in (*roles.support, *roles.abstain)])
-        share = c["forms"] if likely else c["draws"] / n if n else 0.0
-        behind = c["possible"] if likely else share
-        rows.append({"number": i, "label": label, "share": share, "behind": behind,
-                     "shown": percent(share), "possible": percent(behind),
-                     "government": Government(json.dumps({
-                         "cabinet": list(roles.cabinet), "support": list(roles.support),
-                         "abstain": list(roles.abstain)}),
-                         government_sentence(problem, roles))})
+    listed_ = sweep["cabinets"] if likely else sweep["coalitions"]
+    rows = [_swept(i, c, likely, n, problem, names) for i, c in enumerate(listed_[:SWEPT], 1)]
     return {"said": said, "likely": likely, "rows": rows, "none": percent(none),
-            "more": max(len(sweep["cabinets"] if likely else sweep["coalitions"]) - SWEPT, 0),
+            "more": max(len(listed_) - SWEPT, 0),
             "parties": [[names.get(p, p), *(percent(f[key]) for key in ("cabinet", "support",
                                                                           "pivotal"))]
                         for p, f in sweep["parties"].items()]}
+
+
+def _swept(i: int, c: dict[str, Any], likely: bool, n: int, problem: Instance,
+           names: dict[str, str]) -> dict[str, Any]:
+    """One government of a sweep: its label, its bar's share (its chance to form, or how often
+    it is possible) and the paler share behind it, and its government for the chamber."""
+    roles = Roles(tuple(c["cabinet"]), tuple(c.get("support", ())), tuple(c.get("abstain", ())))
+    label = listed([names[p] for p in c["cabinet"]])
+    if roles.support or roles.abstain:
+        label += " with " + listed([names[p] for p in (*roles.support, *roles.abstain)])
+    share = c["forms"] if likely else c["draws"] / n if n else 0.0
+    behind = c["possible"] if likely else share
+    return {"number": i, "label": label, "share": share, "behind": behind,
+            "shown": percent(share), "possible": percent(behind),
+            "government": government(roles, problem)}

@@ -32,11 +32,12 @@ from .views import (
 )
 
 
-def to_table(result: Result, note: str = "") -> str:
-    """For people: the verdict, the explanation with the demands' texts, the aligned list."""
+def to_table(result: Result, note: str = "", width: int | None = None) -> str:
+    """For people: the verdict, the explanation with the demands' texts, the aligned list
+    (fitted to `width` columns, a terminal's, where given)."""
     lines = _head_lines(result, note)
     if result.items:
-        lines += ["", *aligned(*_table_rows(result.items, result.investiture))]
+        lines += ["", *aligned(*_table_rows(result.items, result.investiture), width=width)]
     return "\n".join(lines) + "\n"
 
 
@@ -60,17 +61,49 @@ def _title(result: Result) -> str:
 _FIGURE = re.compile(r"^[+-]?[<>]?[\d,.]+%?(-[<>]?[\d,.]+%?)?$")
 
 
-def aligned(header: list[object], rows: list[list[object]], figures: bool = False
-             ) -> list[str]:
+def aligned(header: list[object], rows: list[list[object]], figures: bool = False,
+            width: int | None = None) -> list[str]:
     """Columns padded to their widest cell; with `figures`, columns of numbers flush right
-    ("-", nothing to show, among them)."""
+    ("-", nothing to show, among them). With `width` (a terminal's) and a table wider than
+    it, the widest columns wrap inside their cells, between words (`fitted`)."""
     widths = [max(len(str(r[i])) for r in [header, *rows]) for i in range(len(header))]
     right = [figures and any(str(r[i]) != "-" for r in rows)
              and all(str(r[i]) == "-" or _FIGURE.match(str(r[i])) for r in rows)
              for i in range(len(header))]
+    if width is not None and sum(widths) + 2 * (len(widths) - 1) > width:
+        return fitted(header, rows, right, width)
     return ["  ".join(str(cell).rjust(width) if flush else str(cell).ljust(width)
                       for cell, width, flush in zip(row, widths, right, strict=True)).rstrip()
             for row in [header, *rows]]
+
+
+def fitted(header: list[object], rows: list[list[object]], right: list[bool], width: int
+           ) -> list[str]:
+    """A table laid out by `rich` within `width` columns: each column as narrow as its cells
+    allow but never narrower than its longest word, the text of the widest wrapped between
+    words, the columns two spaces apart, without borders or colour. (A table whose longest
+    words alone are wider than the terminal stays wider: a word is never cut.)"""
+    import io
+
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(box=None, show_edge=False, pad_edge=False, padding=(0, 2, 0, 0),
+                  header_style="", show_header=True)
+    least = 0
+    for i, (head, flush) in enumerate(zip(header, right, strict=True)):
+        longest = max(len(word) for cell in [head, *(r[i] for r in rows)]
+                      for word in [*str(cell).split(), ""])
+        table.add_column(str(head), justify="right" if flush else "left", overflow="fold",
+                         min_width=longest)
+        least += longest + 2
+    for row in rows:
+        table.add_row(*(str(cell) for cell in row))
+    console = Console(width=max(width, least + 2), file=io.StringIO(), color_system=None,
+                      highlight=False, emoji=False, markup=False)
+    with console.capture() as captured:
+        console.print(table)
+    return [line.rstrip() for line in captured.get().rstrip("\n").split("\n")]
 
 
 def _table_rows(items: Sequence[Allocation | Coalition], investiture: str
@@ -90,7 +123,8 @@ def _table_rows(items: Sequence[Allocation | Coalition], investiture: str
     return header, rows
 
 
-def census_table(result: Result, summary: Summary, note: str = "") -> str:
+def census_table(result: Result, summary: Summary, note: str = "",
+                 width: int | None = None) -> str:
     """The counts (and the summary) for people."""
     lines = _head_lines(result, note)
     if summary.counts:
@@ -101,7 +135,7 @@ def census_table(result: Result, summary: Summary, note: str = "") -> str:
                   "Allocations are not counted: a demand on members, posts or portfolios "
                   "shapes them,\nand counting them would mean listing them."]
     if summary.parties and summary.total:
-        lines += _summary_lines(result, summary)
+        lines += _summary_lines(result, summary, width)
     return "\n".join(lines) + "\n"
 
 
@@ -123,7 +157,7 @@ def count_lines(summary: Summary) -> list[str]:
     return aligned(header, rows, True)
 
 
-def _summary_lines(result: Result, summary: Summary) -> list[str]:
+def _summary_lines(result: Result, summary: Summary, width: int | None) -> list[str]:
     investiture = result.investiture
     abstain = shows_abstain(investiture)
     seats = {p.id: p.seats for p in result.instance.parties}
@@ -135,18 +169,19 @@ def _summary_lines(result: Result, summary: Summary) -> list[str]:
         for p, f in summary.parties.items()]
     lines = ["", "In how many of them each party sits in cabinet, supports"
              + (", abstains" if abstain else "") + ", and is pivotal (the government fails "
-             "without it):", *aligned(header, rows, True)]
+             "without it):", *aligned(header, rows, True, width)]
     for title, items in (
             (f"Smallest governments ({summary.smallest[0].seats} seats behind them)",
              summary.smallest),
             (f"Largest governments ({summary.largest[0].seats} seats behind them)",
              summary.largest)):
         shown = "" if len(items) < SHOWN else f", the first {SHOWN}"
-        lines += ["", f"{title}{shown}:", *aligned(*_table_rows(items, investiture))]
+        lines += ["", f"{title}{shown}:", *aligned(*_table_rows(items, investiture),
+                                                    width=width)]
     if summary.few:
         shown = "" if summary.few_complete else f", the first {len(summary.few)}"
         lines += ["", f"Governments of at most {FEW_PARTIES} parties{shown}:",
-                  *aligned(*_table_rows(summary.few, investiture))]
+                  *aligned(*_table_rows(summary.few, investiture), width=width)]
     else:
         lines += ["", f"No government of at most {FEW_PARTIES} parties."]
     return lines
