@@ -504,18 +504,25 @@ def test_a_dask_cluster_gives_the_local_answer_even_when_a_worker_dies(cluster):
 @pytest.mark.parametrize("workers", ["1", "2"])
 def test_sigterm_ends_a_sweep_with_what_was_done(tmp_path, workers):
     target = tmp_path / "sweep.json"
+    # its saved answers say the sweep is under way: four tasks answered (two workers answer
+    # out of order, and only the answered prefix of the draws counts)
+    saved = tmp_path / "checkpoint"
     process = subprocess.Popen(
         [sys.executable, "-m", "allocator.cli", "sweep", GERMANY, "--scenario", "campaign",
-         "--draws", "1000000", "--workers", workers, "--format", "json", "--out", str(target)],
+         "--draws", "1000000", "--workers", workers, "--format", "json", "--out", str(target),
+         "--checkpoint", str(saved)],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT)
-    time.sleep(4)
+    deadline = time.monotonic() + 120
+    while not (saved.is_dir() and len(list(saved.glob("answers-*.json"))) >= 4):
+        assert process.poll() is None and time.monotonic() < deadline, "no answer was saved"
+        time.sleep(0.05)
     process.send_signal(signal.SIGTERM)
     _, err = process.communicate(timeout=60)
     assert process.returncode == 0, err
     assert "Incomplete (interrupt)" in err
     document = json.loads(target.read_text())
     assert document["complete"] is False and 0 < document["draws"] < 10**6
-    assert [p.name for p in tmp_path.iterdir()] == ["sweep.json"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["checkpoint", "sweep.json"]
 
 
 def test_a_time_limit_ends_the_command_on_time():
