@@ -191,9 +191,10 @@ def role_style(role: str | None, colour: str, ink: str, radius: float) -> dict[s
                "vector-effect": "non-scaling-stroke"}
     if role in (None, "cabinet"):
         return {"fill": colour, "stroke": ink, **outline, "r": f"{radius:.2f}"}
-    if role == "support":
-        return {"fill": "#ffffff", "stroke": ink, "stroke-width": f"{radius * 0.7:.2f}",
-                "r": f"{radius * 0.65:.2f}"}
+    if role == "support":  # a ring as wide as the seat, never thinner than 2.2 units
+        ring = max(radius * 0.7, 2.2)
+        return {"fill": "#ffffff", "stroke": ink, "stroke-width": f"{ring:.2f}",
+                "r": f"{max(radius - ring / 2, 0.3):.2f}"}
     if role == "abstain":
         return {"fill": "#ffffff", "stroke": ink, "stroke-width": f"{max(radius * 0.3, 1.2):.2f}",
                 "vector-effect": "non-scaling-stroke",
