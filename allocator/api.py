@@ -9,14 +9,16 @@ import gc
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import replace
-from typing import Any
+from typing import Any, TypeVar
 
 from .explaining.binding import binding_demands
 from .explaining.deadlock import explain_deadlock
 from .instance.schema import Instance
 from .instance.transform import CoalitionQuestion, Filters, ask, narrow, resolve
 from .likely.model import FormationModel
+from .likely.ranking import EveryRanked
 from .solving import allocations, census, coalitions
+from .solving.coalitions import Analysed
 from .solving.encoding import Encoding
 from .solving.result import (
     DEFAULT_MAX_RELAXATIONS,
@@ -30,6 +32,8 @@ from .solving.result import (
     Summary,
 )
 from .solving.solver import Budget, Search, Stopped
+
+T = TypeVar("T")
 
 
 @contextmanager
@@ -130,18 +134,42 @@ class Ranking:
         self.max_relaxations = max_relaxations
         self.count = 0
         self.stopped: str | None = None
+        self._passes: list[EveryRanked] = []
 
     def signals(self) -> AbstractContextManager[None]:
         return self.budget.stopped_by_signals()
 
+    @property
+    def in_one_pass(self) -> bool:
+        """Whether every coalition is ranked in one pass (`rows` then gives them as rows)."""
+        return self.limit is None and self.level == "coalition"
+
     def __iter__(self) -> Iterator[Allocation | Coalition]:
-        from .likely.ranking import every_ranked, first_ranked
+        from .likely.ranking import ranked
 
         self.budget.phase("the cabinets' probabilities")
-        items: Iterator[Allocation | Coalition] = (
-            every_ranked(self.problem, self.model, self.budget)
-            if self.limit is None and self.level == "coalition" else
-            first_ranked(self.problem, self.level, self.limit, self.model, self.budget))
+        yield from self._counted(ranked(self.problem, self.level, self.limit, self.model,
+                                        self.budget, self._passes))
+
+    def summary(self) -> Summary | None:
+        """Once iterated: the coalitions' summary from the pass that ranked them, where one
+        did (every coalition listed once); None otherwise."""
+        if not self._passes or not self._passes[0].listing.complete:
+            return None
+        everything = self._passes[0]
+        return census.summarise(everything.listing, everything.candidates)
+
+    def rows(self) -> Iterator[tuple[Analysed, tuple[int, ...], float]]:
+        """With `in_one_pass`: every coalition as (its candidate's analysis, its roles, its
+        probability), for a renderer that reads the listing's rows (render.json's
+        `CoalitionJson`), in the order of iterating."""
+        from .likely.ranking import EveryRanked
+
+        assert self.in_one_pass, "rows are for a ranking of every coalition"
+        self.budget.phase("the cabinets' probabilities")
+        yield from self._counted(EveryRanked(self.problem, self.model, self.budget).rows())
+
+    def _counted(self, items: Iterator[T]) -> Iterator[T]:
         try:
             for item in items:
                 self.count += 1

@@ -16,7 +16,7 @@ from .explaining.check import checks
 from .instance.fields import Role
 from .instance.schema import Instance
 from .instance.transform import adding, pin_roles, resolve
-from .likely.deals import sensible, sensible_order
+from .likely.deals import closest, sensible_order
 from .likely.model import FormationModel
 from .solving import allocations
 from .solving.result import COUNTED, LISTED, SHOWN_ALLOCATIONS, Allocation, Briefing, Coalition
@@ -25,13 +25,14 @@ from .solving.solver import Budget, Stopped
 
 def brief(instance: Instance, scenario: str | None, command: str,
           time_limit: float | None = None, budget: Budget | None = None,
-          sweep: dict[str, Any] | None = None, model: FormationModel | None = None
-          ) -> Briefing:
+          sweep: dict[str, Any] | None = None, model: FormationModel | None = None,
+          detailed: int | None = None) -> Briefing:
     """The briefing on an instance (or one of its scenarios): its governments, the most likely
     first (`model`, the shipped formation model by default), at most LISTED of them, and their
-    summary when there are more. One budget (`time_limit`, or the `budget` given, which someone
-    else may stop) bounds the whole of it: what it does not reach is marked incomplete,
-    unknown or undecided."""
+    summary when there are more; the allocations of the first `detailed` governments (all of
+    them by default: a page that answers at once, the room's, asks for fewer). One budget
+    (`time_limit`, or the `budget` given, which someone else may stop) bounds the whole of it:
+    what it does not reach is marked incomplete, unknown or undecided."""
     budget = budget or Budget(time_limit)
     ranking = Ranking(instance, scenario, limit=LISTED + 1, budget=budget, model=model)
     with ranking.signals():
@@ -39,14 +40,19 @@ def brief(instance: Instance, scenario: str | None, command: str,
     result = replace(ranking.result(), coalitions=listed[:LISTED], counted=None)
     summary = None
     if ranking.stopped == "limit":
-        whole = Stream(instance, scenario, budget=budget, model=model)
-        with whole.signals():
-            summary = whole.summary()
-        result = replace(result, counted=summary.total, complete=whole.listing.complete,
-                         stopped_by=whole.listing.stopped)
+        summary = ranking.summary()  # from the pass that ranked them, where there was one
+        if summary is not None:
+            result = replace(result, counted=summary.total, complete=True, stopped_by=None)
+        else:
+            whole = Stream(instance, scenario, budget=budget, model=model)
+            with whole.signals():
+                summary = whole.summary()
+            result = replace(result, counted=summary.total, complete=whole.listing.complete,
+                             stopped_by=whole.listing.stopped)
     verdicts = {s.name: _verdict(resolve(instance, s.name), budget) for s in instance.scenarios}
     try:
-        examples = tuple(_allocations(result.instance, c, budget) for c in result.coalitions)
+        examples = tuple(_allocations(result.instance, c, budget)
+                         for c in result.coalitions[:detailed])
     except Stopped:  # the time limit or an interrupt: the coalitions without their allocations
         examples = ()
     return Briefing(instance, scenario, result, summary, verdicts,
@@ -69,7 +75,7 @@ def _allocations(problem: Instance, coalition: Coalition, budget: Budget
     seats = {p.id: p.seats for p in problem.parties}
     shown = sensible_order(found, seats)
     if not search.complete:  # the sensible deal may be among those not listed: found, first
-        best = sensible(pinned, budget=budget)
+        best = closest(pinned, list(coalition.cabinet), budget)
         shown = [best, *(a for a in shown if a != best)] if best is not None else shown
     return tuple(shown[:SHOWN_ALLOCATIONS]), len(found) if search.complete else None
 

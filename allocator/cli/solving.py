@@ -214,6 +214,12 @@ class _Job:
                 yield item
 
         def lines() -> Iterator[str]:
+            if ranking.in_one_pass:  # straight from the listing's rows, as `_stream` does
+                fast = render_json.CoalitionJson(ranking.problem)
+                for analysed, roles, p in ranking.rows():
+                    self.progress.tick()
+                    yield fast.line(analysed, roles, p)
+                return
             for item in items():
                 yield json.dumps(render_json.item_dict(item, investiture), ensure_ascii=False)
 

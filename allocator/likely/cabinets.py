@@ -40,8 +40,15 @@ def feasible(problem: Instance, budget: Budget | None = None,
              max_parties: int | None = None) -> Members:
     """The distinct feasible cabinets of a (scenario-resolved) instance, one row per cabinet
     (a boolean per party), in SPEC order; of at most `max_parties` parties if given."""
+    return counted(problem, budget, max_parties)[0]
+
+
+def counted(problem: Instance, budget: Budget | None = None,
+            max_parties: int | None = None) -> tuple[Members, int | None]:
+    """`feasible`, and how many coalitions the instance has where they were listed to find
+    the cabinets (None where arithmetic found them)."""
     if not problem.demands:
-        return by_arithmetic(problem, max_parties)
+        return by_arithmetic(problem, max_parties), None
     return from_coalitions(problem, budget, max_parties)
 
 
@@ -105,14 +112,17 @@ def passes(problem: Instance, held: NDArray[np.int64]) -> NDArray[np.bool_]:
 
 
 def from_coalitions(problem: Instance, budget: Budget | None = None,
-                    max_parties: int | None = None) -> Members:
-    """The cabinets of the coalition level's governments, each once, in SPEC order."""
+                    max_parties: int | None = None) -> tuple[Members, int]:
+    """The cabinets of the coalition level's governments, each once, in SPEC order, and how
+    many governments there are."""
     from ..solving.coalitions import Listing
 
     narrowed = narrow(problem, Filters(max_parties=max_parties)) if max_parties else problem
     listing = Listing(narrowed, budget=budget, detail=False)
     seen: list[tuple[int, ...]] = []
+    count = 0
     for _, roles in listing.rows():
+        count += 1
         cabinet = tuple(i for i, r in enumerate(roles) if r == CABINET)
         if not seen or seen[-1] != cabinet:
             seen.append(cabinet)
@@ -123,4 +133,4 @@ def from_coalitions(problem: Instance, budget: Budget | None = None,
     members = np.zeros((len(seen), len(problem.parties)), dtype=bool)
     for row, cabinet in enumerate(seen):
         members[row, list(cabinet)] = True
-    return members
+    return members, count

@@ -23,7 +23,7 @@ from typing import Any
 from ortools.sat.python import cp_model
 
 from ..instance.schema import Instance
-from ..solving.allocations import Preference, first
+from ..solving.allocations import Preference, first, first_cabinet
 from ..solving.encoding import Encoding
 from ..solving.result import Allocation
 from ..solving.solver import Budget
@@ -43,20 +43,27 @@ Term = Callable[[Encoding, cp_model.CpModel, Chamber], tuple[Expression, int]]
 def sensible(problem: Instance, model: FormationModel | None = None,
              budget: Budget | None = None) -> Allocation | None:
     """The sensible example deal of an instance (see the module docstring), or None."""
-    found = most_likely(problem, model, budget)
-    if found is None:
+    cabinet = most_likely(problem, model, budget)
+    if cabinet is None:
         return None
-    cabinet = list(found.cabinet)
-    return first(pinned(problem, cabinet), budget,
-                 prefer=[_deviation(problem, cabinet), _leader_from_largest(problem, cabinet)])
+    return closest(pinned(problem, cabinet), cabinet, budget)
+
+
+def closest(problem: Instance, cabinet: Sequence[str], budget: Budget | None = None
+            ) -> Allocation | None:
+    """The allocation of an instance whose cabinet is `cabinet` (its roles pinned) closest to
+    proportional, led by the cabinet's largest party where the demands allow, then the first
+    in SPEC order; None where there is none."""
+    return first(problem, budget, prefer=[_deviation(problem, cabinet),
+                                          _leader_from_largest(problem, cabinet)])
 
 
 def most_likely(problem: Instance, model: FormationModel | None = None,
-                budget: Budget | None = None) -> Allocation | None:
-    """An allocation of the most likely cabinet the instance allows (the model's utility at its
-    maximum; ties in SPEC order), or None where it allows none."""
-    return first(problem, budget, prefer=[_negated_utility(model or shipped(),
-                                                           Chamber.of(problem))])
+                budget: Budget | None = None) -> list[str] | None:
+    """The most likely cabinet the instance allows (the model's utility at its maximum; ties
+    in SPEC order), or None where it allows none."""
+    return first_cabinet(problem, budget, prefer=[_negated_utility(model or shipped(),
+                                                                   Chamber.of(problem))])
 
 
 def _negated_utility(model: FormationModel, chamber: Chamber) -> Preference:

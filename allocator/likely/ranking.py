@@ -16,10 +16,10 @@ Two ways to the same order, in bounded memory:
 
 from __future__ import annotations
 
-import pickle
 import tempfile
 from collections.abc import Iterator, Sequence
 from dataclasses import replace
+from itertools import islice
 from typing import IO, TYPE_CHECKING
 
 import numpy as np
@@ -34,8 +34,12 @@ from .attributes import Chamber
 from .cabinets import Members, feasible
 from .model import FormationModel, shipped
 
+#: a ranking with a limit lists every coalition in one pass (about the cost of finding the
+#: cabinets, which ranking them one at a time needs first) where there are at most this many
+ONE_PASS = 200_000
+
 if TYPE_CHECKING:
-    from ..solving.coalitions import Listing
+    from ..solving.coalitions import Analysed, Listing
 
 
 def order(probabilities: NDArray[np.float64]) -> NDArray[np.intp]:
@@ -52,15 +56,16 @@ def pinned(problem: Instance, cabinet: Sequence[str]) -> Instance:
 
 
 def first_ranked(problem: Instance, level: Level, limit: int | None = None,
-                 model: FormationModel | None = None, budget: Budget | None = None
-                 ) -> Iterator[Allocation | Coalition]:
+                 model: FormationModel | None = None, budget: Budget | None = None,
+                 members: Members | None = None) -> Iterator[Allocation | Coalition]:
     """The `limit` most likely governments (all of them, cabinet by cabinet, without a limit;
     see the module docstring)."""
     from ..solving import allocations
     from ..solving.coalitions import Listing
 
     budget = budget or Budget()
-    members = feasible(problem, budget)
+    if members is None:
+        members = feasible(problem, budget)
     probabilities = (model or shipped()).probabilities(Chamber.of(problem), members)
     ids = problem.party_ids
     listed = 0
@@ -88,52 +93,116 @@ def first_ranked(problem: Instance, level: Level, limit: int | None = None,
             return
 
 
+class EveryRanked:
+    """Every coalition in order of its cabinet's probability (see the module docstring), as
+    rows: (its candidate's analysis, its roles, its probability), which `coalitions` turns into
+    a `Coalition` and a fast renderer reads directly. One pass over the coalition level writes
+    each cabinet's rows to a temporary file as bytes (a candidate's number and the roles); the
+    candidates themselves stay in memory, one per canonical candidate."""
+
+    def __init__(self, problem: Instance, model: FormationModel | None = None,
+                 budget: Budget | None = None, most: int | None = None) -> None:
+        from ..solving.coalitions import Listing
+
+        self.problem, self.model, self.most = problem, model, most
+        self.listing = Listing(problem, budget=budget)
+        #: the canonical candidates met, once the pass is over
+        self.candidates: list[Analysed] = []
+
+    def rows(self) -> Iterator[tuple[Analysed, tuple[int, ...], float]]:
+        width = len(self.problem.parties)
+        with tempfile.TemporaryFile() as store:
+            candidates, cabinets, places = _blocks(self.listing, store, self.most)
+            self.candidates = candidates
+            if not self.listing.complete:
+                raise Stopped(self.listing.stopped or "time limit")
+            members = np.zeros((len(cabinets), width), dtype=bool)
+            for row, cabinet in enumerate(cabinets):
+                members[row, list(cabinet)] = True
+            probabilities = (self.model or shipped()).probabilities(Chamber.of(self.problem),
+                                                                    members)
+            record = 4 + width
+            for row in order(probabilities):
+                start, end = places[row]
+                store.seek(start)
+                block = store.read(end - start)
+                p = float(probabilities[row])
+                for at in range(0, len(block), record):
+                    number = int.from_bytes(block[at:at + 4], "little")
+                    yield candidates[number], tuple(block[at + 4:at + record]), p
+
+    def __iter__(self) -> Iterator[Coalition]:
+        for analysed, roles, p in self.rows():
+            yield replace(self.listing.coalition(analysed, roles), probability=p)
+
+
 def every_ranked(problem: Instance, model: FormationModel | None = None,
                  budget: Budget | None = None) -> Iterator[Coalition]:
     """Every coalition, in order of its cabinet's probability (see the module docstring)."""
-    from ..solving.coalitions import Listing
-
-    listing = Listing(problem, budget=budget)
-    with tempfile.TemporaryFile() as store:
-        cabinets, places = _blocks(listing, store)
-        if not listing.complete:
-            raise Stopped(listing.stopped or "time limit")
-        members = np.zeros((len(cabinets), len(problem.parties)), dtype=bool)
-        for row, cabinet in enumerate(cabinets):
-            members[row, list(cabinet)] = True
-        probabilities = (model or shipped()).probabilities(Chamber.of(problem), members)
-        for row in order(probabilities):
-            start, end = places[row]
-            store.seek(start)
-            block: list[Coalition] = pickle.loads(store.read(end - start))
-            p = float(probabilities[row])
-            for coalition in block:
-                yield replace(coalition, probability=p)
+    return iter(EveryRanked(problem, model, budget))
 
 
-def _blocks(listing: Listing, store: IO[bytes]
-            ) -> tuple[list[tuple[int, ...]], list[tuple[int, int]]]:
-    """Write the listing's coalitions to `store`, one pickled block per cabinet; the cabinets
-    (party indexes) in the order met, and where each block lies."""
+class TooMany(Exception):
+    """A one-pass ranking met more coalitions than it may keep (`ONE_PASS`)."""
+
+
+def ranked(problem: Instance, level: Level, limit: int | None,
+           model: FormationModel | None = None, budget: Budget | None = None,
+           passed: list[EveryRanked] | None = None) -> Iterator[Allocation | Coalition]:
+    """The `limit` most likely governments (all, without a limit): at the coalition level in
+    one pass where there are at most ONE_PASS coalitions (or where all are asked for), else
+    cabinet by cabinet (`first_ranked`, in memory that does not grow with the listing). Both
+    give the same order. A one pass that went through is added to `passed` (its candidates
+    also give the coalitions' summary, `census.summarise`)."""
+    if level == "coalition":
+        everything = EveryRanked(problem, model, budget,
+                                 most=None if limit is None else ONE_PASS)
+        try:
+            items = list(islice(everything, limit)) if limit is not None else everything
+        except TooMany:
+            items = None
+        if items is not None:
+            if passed is not None:
+                passed.append(everything)
+            yield from items
+            return
+    yield from first_ranked(problem, level, limit, model, budget)
+
+
+def _blocks(listing: Listing, store: IO[bytes], most: int | None = None
+            ) -> tuple[list[Analysed], list[tuple[int, ...]], list[tuple[int, int]]]:
+    """Write the listing's coalitions to `store`, one block of rows per cabinet, each row its
+    candidate's number (4 bytes) and its roles (a byte per party); the candidates, the
+    cabinets (party indexes) in the order met, and where each block lies. `TooMany` past
+    `most` coalitions."""
+    candidates: list[Analysed] = []
+    numbers: dict[int, int] = {}  # id of a candidate -> its number (each is kept, so ids stay)
     cabinets: list[tuple[int, ...]] = []
     places: list[tuple[int, int]] = []
-    block: list[Coalition] = []
+    block = bytearray()
 
     def flush() -> None:
         if block:
             start = store.tell()
-            store.write(pickle.dumps(block, protocol=pickle.HIGHEST_PROTOCOL))
+            store.write(block)
             places.append((start, store.tell()))
             block.clear()
 
-    for analysed, roles in listing.rows():
+    for count, (analysed, roles) in enumerate(listing.rows(), 1):
+        if most is not None and count > most:
+            raise TooMany
         cabinet = tuple(i for i, r in enumerate(roles) if r == CABINET)
         if not cabinets or cabinets[-1] != cabinet:
             flush()
             cabinets.append(cabinet)
-        block.append(listing.coalition(analysed, roles))
+        number = numbers.get(id(analysed))
+        if number is None:
+            number = numbers[id(analysed)] = len(candidates)
+            candidates.append(analysed)
+        block += number.to_bytes(4, "little")
+        block += bytes(roles)
     flush()
-    return cabinets, places
+    return candidates, cabinets, places
 
 
 def probability_of(problem: Instance, cabinet: Sequence[str],

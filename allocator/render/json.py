@@ -125,7 +125,8 @@ class CoalitionJson:
         self._tails: dict[tuple[tuple[str, ...], str, int], str] = {}
         self._candidates: dict[int, tuple[Analysed, _Pieces]] = {}
 
-    def line(self, analysed: Analysed, roles: tuple[int, ...]) -> str:
+    def line(self, analysed: Analysed, roles: tuple[int, ...],
+             probability: float | None = None) -> str:
         names = self.names
         ranges, tables, tail = self._pieces(analysed)
         groups: tuple[list[int], ...] = ([], [], [], [])
@@ -141,6 +142,8 @@ class CoalitionJson:
             parts += [key, ", ".join([label + ", ".join([names[i] for i in cabinet if able[i]])
                                       + "]" for label, able in labels]), "}, "]
         parts.append(tail)
+        if probability is not None:  # as item_dict puts it: the last key
+            parts[-1] = tail[:-1] + f', "probability": {json.dumps(probability)}}}'
         return "".join(parts)
 
     def _pieces(self, analysed: Analysed) -> _Pieces:

@@ -82,6 +82,7 @@ class CoalitionTable:
     head: list[str]
     rows: list[Row]
     prefix: str  # the rows' addresses: #g3 for the governments, #s3 for a summary's list
+    detailed: int = 0  # how many of the first rows open onto their allocations
 
 
 def report_html(briefing: Briefing, *, inline: bool = True, template: str = "page.html.j2",
@@ -209,9 +210,9 @@ def coalition_table(items: Sequence[Coalition], problem: Instance, prefix: str,
             "posts", *(["programme"] if problem.policies else [])]
     rows = [Row(number, list(zip(head, _cells(c, problem, names, ranked, posts), strict=True)),
                 government(c, problem), bool(happened and happened(c)),
-                _details(*examples[number - 1], names) if examples else None)
+                _details(*examples[number - 1], names) if number <= len(examples) else None)
             for number, c in enumerate(items, 1)]
-    return CoalitionTable(head, rows, prefix)
+    return CoalitionTable(head, rows, prefix, len(examples))
 
 
 def _cells(c: Coalition, problem: Instance, names: dict[str, str], ranked: bool,

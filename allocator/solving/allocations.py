@@ -69,29 +69,26 @@ def count(problem: Instance, limit: int, budget: Budget | None = None) -> int:
 Preference = Callable[[Encoding, cp_model.CpModel], cp_model.LinearExprT]
 
 
-def first(problem: Instance, budget: Budget | None = None,
-          prefer: Sequence[Preference] = ()) -> Allocation | None:
-    """The first allocation in SPEC §2's order, or None: found by fixing the key part by part
-    (the number of cabinet parties by minimising, each index list greedily, each member count
-    and holder index by minimising), on a copy of the model. With `prefer`, each expression is
-    minimised (and fixed at its minimum) first, in turn: the first in SPEC order of the
-    allocations that do best by them."""
-    encoding = Encoding(problem)
-    model = encoding.model.clone()
-    solver = Solver(model, presolve=False, budget=budget)
-    if not solver.satisfiable():
-        return None
+class _Key:
+    """The parts of SPEC §2's key fixed one at a time on a copy of an instance's model, each
+    to its smallest value while the model stays satisfiable (`first`, `first_cabinet`)."""
 
-    def fix_minimum(expr: cp_model.LinearExprT) -> None:
-        optimum = solver.optimum(expr)
+    def __init__(self, problem: Instance, budget: Budget | None) -> None:
+        self.encoding = Encoding(problem)
+        self.model = self.encoding.model.clone()
+        self.solver = Solver(self.model, presolve=False, budget=budget)
+
+    def fix_minimum(self, expr: cp_model.LinearExprT) -> None:
+        optimum = self.solver.optimum(expr)
         assert optimum is not None, "the model was satisfiable before"
-        model.add(expr == optimum[0])
+        self.model.add(expr == optimum[0])
 
-    def fix_smallest_index_list(lits: Sequence[Literal]) -> None:
+    def fix_smallest_index_list(self, lits: Sequence[Literal]) -> None:
         """The lexicographically smallest sorted list of the indexes whose literal is true:
         the list ends as soon as it can (shorter is smaller), else its next member is the
         smallest index that can still come next, found by one solve that maximises binary
         weights (the earliest of the next 62 literals weighs most; none of them: skip them)."""
+        solver, model = self.solver, self.model
         rest = [lit for lit in lits if not isinstance(lit, bool)]
         while rest and not solver.satisfiable([negation(lit) for lit in rest]):
             window = rest[:62]
@@ -108,19 +105,52 @@ def first(problem: Instance, budget: Budget | None = None,
         for lit in rest:
             model.add_bool_and([negation(lit)])
 
-    for preference in prefer:
-        fix_minimum(preference(encoding, model))
-    fix_minimum(sum(encoding.cabinet))
-    for role in encoding.role_vars[:3]:
-        fix_smallest_index_list(role)
-    for members in encoding.members:
-        fix_minimum(members)
+    def cabinet(self, prefer: Sequence[Preference]) -> list[int]:
+        """Fix the preferences, then the number of cabinet parties and the cabinet's index
+        list; the cabinet's party indexes."""
+        for preference in prefer:
+            self.fix_minimum(preference(self.encoding, self.model))
+        self.fix_minimum(sum(self.encoding.cabinet))
+        self.fix_smallest_index_list(self.encoding.cabinet)
+        solution = self.solver.solution()
+        assert solution is not None, "every part was fixed to a satisfiable value"
+        return [i for i, lit in enumerate(self.encoding.cabinet)
+                if solution[lit.index] == 1]
+
+
+def first(problem: Instance, budget: Budget | None = None,
+          prefer: Sequence[Preference] = ()) -> Allocation | None:
+    """The first allocation in SPEC §2's order, or None: found by fixing the key part by part
+    (the number of cabinet parties by minimising, each index list greedily, each member count
+    and holder index by minimising), on a copy of the model. With `prefer`, each expression is
+    minimised (and fixed at its minimum) first, in turn: the first in SPEC order of the
+    allocations that do best by them. A party outside the cabinet has no members (SPEC §2),
+    so only the cabinet's member counts are fixed."""
+    key = _Key(problem, budget)
+    if not key.solver.satisfiable():
+        return None
+    cabinet = key.cabinet(prefer)
+    encoding = key.encoding
+    for role in encoding.role_vars[1:3]:
+        key.fix_smallest_index_list(role)
+    for i in cabinet:
+        key.fix_minimum(encoding.members[i])
     for row in [*encoding.holders.values(), *encoding.portfolio_holders.values()]:
-        fix_minimum(sum(i * h for i, h in enumerate(row)))
-    solution = solver.solution()
+        key.fix_minimum(sum(i * h for i, h in enumerate(row)))
+    solution = key.solver.solution()
     assert solution is not None, "every part was fixed to a satisfiable value"
     decoder = Decoder(encoding)
     return decoder.allocation(decoder.raw(solution))
+
+
+def first_cabinet(problem: Instance, budget: Budget | None = None,
+                  prefer: Sequence[Preference] = ()) -> list[str] | None:
+    """The cabinet of `first(problem, budget, prefer)`, without fixing the rest of the key
+    (the likeliest cabinet of `likely.deals` needs no more)."""
+    key = _Key(problem, budget)
+    if not key.solver.satisfiable():
+        return None
+    return [problem.party_ids[i] for i in key.cabinet(prefer)]
 
 
 def exists(problem: Instance, budget: Budget | None = None) -> bool:

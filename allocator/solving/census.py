@@ -8,7 +8,7 @@ canonical search costs, however many coalitions there are. Only the short lists 
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from itertools import islice
 from math import comb
 
@@ -116,29 +116,36 @@ class _AllocationsPerCabinet:
                    if self.low <= members and p == posts and q == portfolios)
 
 
-def summarise(listing: Listing) -> Summary:
-    """Counts, per-party figures, and the short lists, from one canonical search."""
+def summarise(listing: Listing, candidates: Iterable[Analysed] | None = None) -> Summary:
+    """Counts, per-party figures, and the short lists, from one canonical search (or from the
+    canonical candidates a pass over `listing` already analysed, each once)."""
     parties = listing.parties
     summary = Summary({}, {p: PartyFigures() for p in parties}, allocations={})
     tally = _Tally(listing, summary)
     every: list[Analysed] = []
     pivotal = Pivotal(listing.problem)
-    for group in listing.canonical():
-        for analysed in group:
-            times = tally.add(analysed)
-            _tally(summary, listing, analysed, times, pivotal)
-            every.append(analysed)
+    found = (candidates if candidates is not None else
+             (analysed for group in listing.canonical() for analysed in group))
+    for analysed in found:
+        times = tally.add(analysed)
+        _tally(summary, listing, analysed, times, pivotal)
+        every.append(analysed)
     tally.sorted()
     if every:
-        fewest = min(a.seats for a in every)
-        most = max(a.seats for a in every)
-        summary.smallest = _first(listing, [a for a in every if a.seats == fewest], SHOWN)
-        summary.largest = _first(listing, [a for a in every if a.seats == most], SHOWN)
-        small = [a for a in every if sum(1 for r in a.roles if r != OPPOSITION) <= FEW_PARTIES]
-        summary.few = _first(listing, small, MAX_FEW_LISTED + 1)
-        summary.few_complete = len(summary.few) <= MAX_FEW_LISTED
-        del summary.few[MAX_FEW_LISTED:]
+        _short_lists(summary, listing, every)
     return summary
+
+
+def _short_lists(summary: Summary, listing: Listing, every: list[Analysed]) -> None:
+    """The smallest and largest governments, and those of at most FEW_PARTIES parties."""
+    fewest = min(a.seats for a in every)
+    most = max(a.seats for a in every)
+    summary.smallest = _first(listing, [a for a in every if a.seats == fewest], SHOWN)
+    summary.largest = _first(listing, [a for a in every if a.seats == most], SHOWN)
+    small = [a for a in every if sum(1 for r in a.roles if r != OPPOSITION) <= FEW_PARTIES]
+    summary.few = _first(listing, small, MAX_FEW_LISTED + 1)
+    summary.few_complete = len(summary.few) <= MAX_FEW_LISTED
+    del summary.few[MAX_FEW_LISTED:]
 
 
 def _tally(summary: Summary, listing: Listing, analysed: Analysed, times: int,

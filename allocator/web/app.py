@@ -58,6 +58,9 @@ STATIC = {"report.css": ("allocator.render", "text/css"),
           "room.js": ("allocator.web", "text/javascript")}
 
 Handler = Callable[[Request], Awaitable[Response]]
+#: served pages open the allocations of their first governments only, so that the room answers
+#: a change at once (`allocator report` writes them all)
+DETAILED = 10
 
 
 def create_app(paths: list[str], limits: Limits | None = None, write: bool = False,
@@ -115,8 +118,8 @@ def create_app(paths: list[str], limits: Limits | None = None, write: bool = Fal
                                                                next(iter(served.instances))))
         return HTMLResponse(await served.run(request, lambda budget: served.page(
             name, "report", lambda b: report_html(
-                brief(found, None, f"allocator serve: {name}", budget=b, model=model),
-                inline=False, room_link=room_of(name)),
+                brief(found, None, f"allocator serve: {name}", budget=b, model=model,
+                      detailed=DETAILED), inline=False, room_link=room_of(name)),
             budget)))
 
     async def room_page(request: Request) -> Response:
@@ -127,7 +130,7 @@ def create_app(paths: list[str], limits: Limits | None = None, write: bool = Fal
         return HTMLResponse(await served.run(request, lambda budget: served.page(
             name, "room", lambda b: room_html(
                 name, found, brief(found, None, f"allocator serve: {name}", budget=b,
-                                   model=model),
+                                   model=model, detailed=DETAILED),
                 served.token, served.write), budget)))
 
     async def answer(request: Request) -> Response:
@@ -138,7 +141,7 @@ def create_app(paths: list[str], limits: Limits | None = None, write: bool = Fal
 
         def work(budget: Budget) -> dict[str, str]:
             briefing = brief(changed(served, asked)[0], None, "allocator serve",
-                             budget=budget, model=model)
+                             budget=budget, model=model, detailed=DETAILED)
             return {"html": answer_html(briefing, room_of(asked.instance))}
 
         return JSONResponse(await served.run(request, work))
