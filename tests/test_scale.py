@@ -235,3 +235,16 @@ def test_too_many_allocations_but_few_coalitions_show_the_coalitions():
     code, out, _ = run("solve", "instances/stockton-2007.yaml")
     assert code == 0 and "here are their coalitions" in out
     assert "feasible: 18 coalitions, complete" in out and "summary" not in out
+
+
+@SETTINGS
+@given(instances(max_parties=5, twins=True))
+def test_one_search_for_every_size_lists_what_a_search_per_size_lists(case):
+    """Without detail (sweeps, the choice sets), the canonical candidates come from one search
+    over every cabinet size: the same coalitions, in the same order, as one search per size."""
+    raw, scenario = case
+    problem = resolve(allocator.from_dict(raw), scenario)
+    quick = Listing(problem, detail=False)
+    whole = Listing(problem)
+    assert [roles for _, roles in quick.rows()] == [roles for _, roles in whole.rows()]
+    assert quick.complete and whole.complete

@@ -276,8 +276,8 @@ def test_wilson_intervals_stay_within_zero_and_one():
 # --- engines, partial answers, checkpoints ------------------------------------------------------
 
 
-def germany(**options: object) -> SweepResult:
-    return sweep(allocator.load(GERMANY), "campaign", draws=600, seed=11, **options)
+def germany(draws: int = 600, **options: object) -> SweepResult:
+    return sweep(allocator.load(GERMANY), "campaign", draws=draws, seed=11, **options)
 
 
 def same(a: SweepResult, b: SweepResult, *, but: str = "") -> None:
@@ -304,15 +304,17 @@ class Interrupt:
 
 @pytest.mark.parametrize("workers", [1, 2])
 def test_an_interrupted_sweep_reports_a_whole_prefix_and_resumes(tmp_path, workers):
-    whole = germany(workers=1)
-    cut = germany(workers=workers, checkpoint=str(tmp_path), on_progress=Interrupt(3))
+    many = 5_000  # enough that Ctrl-C after two chunks comes well before the end
+    whole = germany(workers=1, draws=many)
+    cut = germany(workers=workers, checkpoint=str(tmp_path), on_progress=Interrupt(2),
+                  draws=many)
     assert not cut.complete and cut.stopped_by == "interrupt"
-    assert 0 < cut.draws < 600
+    assert 0 < cut.draws < many
     assert sweep_dict(cut)["complete"] is False
     # the partial answer is the whole answer of the first draws
     same(cut, sweep(allocator.load(GERMANY), "campaign", draws=cut.draws, seed=11,
                     workers=1), but="complete")
-    resumed = germany(workers=1, checkpoint=str(tmp_path))
+    resumed = germany(workers=1, checkpoint=str(tmp_path), draws=many)
     assert resumed.complete
     same(resumed, whole)
     assert resumed.solved == whole.solved - cut.solved  # what was saved was not solved again

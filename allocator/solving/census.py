@@ -12,6 +12,9 @@ from collections.abc import Iterable, Iterator
 from itertools import islice
 from math import comb
 
+import numpy as np
+from numpy.typing import NDArray
+
 from ..instance.schema import Instance
 from .coalitions import Analysed, Listing
 from .result import (
@@ -178,31 +181,33 @@ class Pivotal:
     rules): with it moved into opposition, the government would fail."""
 
     def __init__(self, problem: Instance) -> None:
-        self.seats = [p.seats for p in problem.parties]
+        self.seats = np.array([p.seats for p in problem.parties], dtype=np.int64)
         self.quota = problem.quota
-        self.unlisted = problem.total_seats - sum(self.seats)
+        self.unlisted = problem.total_seats - int(self.seats.sum())
         self.rule = problem.government.investiture
 
     def needed(self, roles: tuple[int, ...]) -> list[bool]:
+        """For one government (each party's role)."""
+        return [bool(x) for x in self.each_needed(np.array([roles], dtype=np.int8))[0]]
+
+    def each_needed(self, governments: NDArray[np.int8]) -> NDArray[np.bool_]:
+        """For many governments at once (a row of roles each): per government and party."""
         w = self.seats
-        backing = sum(s for s, r in zip(w, roles, strict=True) if r in (CABINET, SUPPORT))
-        against = self.unlisted + sum(s for s, r in zip(w, roles, strict=True)
-                                      if r == OPPOSITION)
-        out = []
-        for s, r in zip(w, roles, strict=True):
-            if r == OPPOSITION:
-                out.append(False)
-                continue
-            new_backing = backing - s if r in (CABINET, SUPPORT) else backing
-            new_against = against + s
-            if self.rule == "absolute":
-                gets_in = new_backing >= self.quota
-            elif self.rule == "relative":
-                gets_in = new_backing > new_against
-            else:
-                gets_in = new_against < self.quota
-            out.append(not gets_in)
-        return out
+        backs = (governments == CABINET) | (governments == SUPPORT)
+        out = governments == OPPOSITION
+        backing = (backs * w).sum(axis=1, keepdims=True)
+        against = self.unlisted + (out * w).sum(axis=1, keepdims=True)
+        new_backing = backing - backs * w  # the party moved into opposition
+        new_against = against + w
+        gets_in: NDArray[np.bool_]
+        if self.rule == "absolute":
+            gets_in = new_backing >= self.quota
+        elif self.rule == "relative":
+            gets_in = new_backing > new_against
+        else:
+            gets_in = new_against < self.quota
+        needed: NDArray[np.bool_] = ~gets_in & ~out
+        return needed
 
 
 def _first(listing: Listing, candidates: list[Analysed], n: int) -> list[Coalition]:

@@ -226,6 +226,7 @@ class Listing:
         self._decoder = Decoder(self._encoding)
         self._seats = [p.seats for p in problem.parties]
         self._policies = list(self._encoding.programme)
+        self.detail = detail
         self._analyst = CoalitionAnalyst(problem, classes, self.budget, detail)
         self.stopped: str | None = None
         self.count = 0
@@ -241,11 +242,13 @@ class Listing:
 
     # --- steps 1 and 2 ------------------------------------------------------------------------
 
-    def _search(self, size: int) -> Search[Candidate]:
-        """The canonical candidates with `size` cabinet parties (solver order)."""
+    def _search(self, size: int | None) -> Search[Candidate]:
+        """The canonical candidates with `size` cabinet parties (any number: None), in solver
+        order."""
         model = self._encoding.model.clone()
-        model.add(sum(model.get_bool_var_from_proto_index(lit.index)
-                      for lit in self._encoding.cabinet) == size)
+        if size is not None:
+            model.add(sum(model.get_bool_var_from_proto_index(lit.index)
+                          for lit in self._encoding.cabinet) == size)
         decoder = self._decoder
 
         def decode(solution: Sequence[int]) -> Candidate:
@@ -258,25 +261,46 @@ class Listing:
         """For each cabinet size in turn, its analysed canonical candidates in order of their
         first coalition (those whose roles `skip` accepts left out unanalysed). A search cut
         short still yields what it found, then ends (`stopped` set)."""
+        if not self.detail:  # one search for every size: each search has a fixed cost that
+            # outweighs the few candidates of a small parliament (a sweep asks thousands)
+            search = self._search(None)
+            every = self._found(search, skip)
+            for size in range(1, len(self.parties) + 1):
+                yield sorted((a for a in every if len(a.key[0]) == size), key=lambda a: a.key)
+            self._end(search)
+            return
         for size in range(1, len(self.parties) + 1):
             search = self._search(size)
-            found: list[Analysed] = []
-            for roles, programme in search:
-                if skip is not None and skip(roles):
-                    continue
-                try:
-                    analysed = self._analyse(roles, programme)
-                except Stopped as stop:
-                    search.stop(stop.reason)
-                    break
-                if analysed is not None:
-                    found.append(analysed)
+            found = self._found(search, skip)
             found.sort(key=lambda a: a.key)
             yield found
             if not search.complete:
-                self._stop(search.stopped or self.budget.stopped or "time limit")
+                self._end(search)
                 return
         self._ended = True
+
+    def _found(self, search: Search[Candidate],
+               skip: Callable[[tuple[int, ...]], bool] | None) -> list[Analysed]:
+        """The analysed candidates a search finds (in its order), but those `skip` accepts."""
+        found: list[Analysed] = []
+        for roles, programme in search:
+            if skip is not None and skip(roles):
+                continue
+            try:
+                analysed = self._analyse(roles, programme)
+            except Stopped as stop:
+                search.stop(stop.reason)
+                break
+            if analysed is not None:
+                found.append(analysed)
+        return found
+
+    def _end(self, search: Search[Candidate]) -> None:
+        """The listing is over: complete, or cut short where the search was."""
+        if search.complete:
+            self._ended = True
+        else:
+            self._stop(search.stopped or self.budget.stopped or "time limit")
 
     def _analyse(self, roles: tuple[int, ...], programme: tuple[bool, ...]) -> Analysed | None:
         analysis = self._analyst.analyse(roles)

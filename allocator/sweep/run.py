@@ -30,6 +30,9 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+import numpy as np
+from numpy.typing import NDArray
+
 from ..instance.schema import Instance
 from ..instance.transform import resolve
 from ..likely.model import FormationModel, shipped
@@ -78,15 +81,13 @@ class Outlook:
     def of(cls, parliament: Instance, governments: tuple[Roles, ...]) -> Outlook:
         """The outlook of these governments in this parliament: each party's part in them
         worked out from them (so that a checkpoint keeps only the governments)."""
-        parties = range(len(parliament.parties))
-        needed = Pivotal(parliament).needed
-        pivotal = [False for _ in parties]
-        for roles in governments:
-            pivotal = [was or now for was, now in zip(pivotal, needed(roles), strict=True)]
-        return cls(governments,
-                   tuple(any(g[i] == CABINET for g in governments) for i in parties),
-                   tuple(any(g[i] == SUPPORT for g in governments) for i in parties),
-                   tuple(pivotal))
+        width = len(parliament.parties)
+        roles = np.array(governments, dtype=np.int8).reshape(len(governments), width)
+        def parts(taking: NDArray[np.bool_]) -> tuple[bool, ...]:
+            return tuple(bool(x) for x in np.any(taking, axis=0).tolist())
+
+        return cls(governments, parts(roles == CABINET), parts(roles == SUPPORT),
+                   parts(Pivotal(parliament).each_needed(roles)))
 
 
 def outlook(parliament: Instance) -> Outlook:
