@@ -60,7 +60,7 @@ def test_every_id_field_is_declared_for_the_reference_walk(name):
 READS = {
     "veto_leader": {"posts"}, "veto_post": {"posts"}, "requires_post": {"posts"},
     "requires_portfolio": {"portfolios"}, "refuse_partner": set(), "requires_partner": set(),
-    "requires_form": set(), "refuse_support": set(), "min_partners": set(),
+    "requires_form": {"form"}, "refuse_support": set(), "min_partners": set(),
     "max_partners": set(), "min_portfolios": {"members"}, "max_portfolios": {"members"},
     "requires_policy": {"policies"}, "opposes_policy": {"policies"}, "role": set(),
     "equal_split": {"members"}, "proportional": {"members", "seats"},

@@ -216,6 +216,80 @@ def test_every_figure_matches_the_brute_force_row_by_row(data):
     assert 0 <= document["deadlock"] <= 1
 
 
+@SETTINGS
+@given(st.data())
+def test_a_sweep_by_arithmetic_is_the_solvers_sweep(data):
+    """Every figure, P(forms) included, the same whether each distinct parliament is solved or
+    the draws are decided by arithmetic over one list of candidates (where no demand reads the
+    seats: that list was made, and only once)."""
+    raw, scenario = data.draw(instances(max_parties=5))
+    rows = data.draw(seat_rows(len(raw["parties"])))
+    instance = allocator.from_dict(raw)
+    table = SeatTable([Draw(seats, unlisted) for seats, unlisted in rows])
+    solved = sweep(instance, scenario, seats=table, workers=1, by_arithmetic=False)
+    decided = sweep(instance, scenario, seats=table, workers=1)
+    assert decided.governments == solved.governments
+    assert decided.cabinets == solved.cabinets
+    same(decided, solved)
+    problem = allocator.instance.transform.resolve(instance, scenario)
+    if allocator.sweep.arithmetic.applies(problem):
+        assert decided.solved == 1  # decided by arithmetic (the solver's sweep solves one
+        # search per distinct parliament)
+    else:  # a demand reads the seats: no encoding over a range of parliaments takes it
+        assert any(d.reads() & {"quota", "seats", "votes"} for d in problem.demands)
+        with pytest.raises(ValueError, match="needs the seats of one parliament"):
+            allocator.solving.encoding.Encoding(problem, seats=allocator.solving.encoding.
+                                                SeatRange((0,) * len(rows[0][0]),
+                                                          (9,) * len(rows[0][0]), (0, 0),
+                                                          (1, 1)))
+
+
+def test_a_sweep_by_arithmetic_lists_again_when_the_draws_reach_out():
+    """Chunks of draws whose parliaments leave the range listed so far: the candidates are
+    listed again over the wider range, and what was counted moves with its rows."""
+    instance = allocator.load(GERMANY)
+    rng = random.Random(7)
+    rows = []
+    for i in range(700):  # the spread grows with the draws: later chunks reach out
+        spread = 1 + i // 100
+        rows.append(Draw(tuple(max(0, p.seats + rng.randint(-spread, spread))
+                               for p in instance.parties), 0))
+    table = SeatTable(rows)
+    decided = sweep(instance, "campaign", seats=table, workers=1)
+    assert decided.complete and decided.solved == 1
+    same(decided, sweep(instance, "campaign", seats=table, workers=1, by_arithmetic=False))
+
+
+@pytest.mark.parametrize("investiture", ["absolute", "relative", "negative"])
+def test_a_sweep_by_arithmetic_decides_the_form_each_parliament(investiture):
+    """`requires_form` reads whether the cabinet alone reaches the quota: over the range of
+    parliaments either, so each draw decides it (here A's cabinet alone has a majority in
+    some rows and not in others)."""
+    raw = {"name": "forms", "seats": 20, "cabinet": {"size": {"min": 2, "max": 6}},
+           "government": {"forms": ["majority", "minority"], "investiture": investiture},
+           "parties": [{"id": p, "seats": 5} for p in "abcd"],
+           "demands": [{"type": "requires_form", "party": "a", "form": "majority"},
+                       {"type": "requires_form", "party": "b", "form": "minority",
+                        "when": "cabinet"}]}
+    rng = random.Random(investiture)
+    table = SeatTable([Draw(tuple(rng.randint(1, 12) for _ in range(4)), rng.randint(0, 2))
+                       for _ in range(120)])
+    instance = allocator.from_dict(raw)
+    decided = sweep(instance, seats=table, workers=1)
+    assert decided.solved == 1
+    same(decided, sweep(instance, seats=table, workers=1, by_arithmetic=False))
+    free = allocator.from_dict({**raw, "demands": []})
+    assert sweep_dict(decided) != sweep_dict(sweep(free, seats=table, workers=1))
+
+
+def test_a_sweep_too_wide_for_arithmetic_is_solved(monkeypatch):
+    """Past `CHECKS` the listing stops and every distinct parliament is solved instead."""
+    monkeypatch.setattr(allocator.sweep.arithmetic, "CHECKS", 300 * 3)
+    result = germany(draws=300, workers=1)
+    assert result.complete and result.solved > 1
+    same(result, germany(draws=300, workers=1, by_arithmetic=False))
+
+
 @pytest.mark.parametrize("name", ["germany-2017", "sweden-2022", "spain-2019"])
 def test_the_quick_key_of_a_draw_is_its_signature(name):
     """`Parliaments.key` skips building the instance where no demand weighs parties: it must
@@ -237,7 +311,8 @@ def test_identical_parliaments_are_solved_once(workers):
     instance = allocator.load(GERMANY)
     draws = PollDraws(instance, 3)
     distinct = {draws.draw(i).seats for i in range(300)}
-    result = sweep(instance, "campaign", draws=300, seed=3, workers=workers)
+    result = sweep(instance, "campaign", draws=300, seed=3, workers=workers,
+                   by_arithmetic=False)
     assert len(distinct) > 250 and 0 < result.solved < 60
     assert result.solved == len({allocator.sweep.run.Parliaments(
         allocator.instance.transform.resolve(instance, "campaign")).key(draws.draw(i))
@@ -305,7 +380,7 @@ class Interrupt:
 @pytest.mark.parametrize("workers", [1, 2])
 def test_an_interrupted_sweep_reports_a_whole_prefix_and_resumes(tmp_path, workers):
     many = 5_000  # enough that Ctrl-C after two chunks comes well before the end
-    whole = germany(workers=1, draws=many)
+    whole = germany(workers=1, draws=many, by_arithmetic=False)
     cut = germany(workers=workers, checkpoint=str(tmp_path), on_progress=Interrupt(2),
                   draws=many)
     assert not cut.complete and cut.stopped_by == "interrupt"
@@ -601,6 +676,6 @@ def test_a_local_pool_that_loses_a_worker_carries_on(monkeypatch):
             os.kill(killed[0], signal.SIGKILL)
 
     survived = sweep(allocator.load(GERMANY), "campaign", draws=1500, seed=4, workers=2,
-                     on_progress=kill_a_worker)
+                     on_progress=kill_a_worker, by_arithmetic=False)
     assert killed and replaced and survived.complete
     same(survived, sweep(allocator.load(GERMANY), "campaign", draws=1500, seed=4, workers=1))

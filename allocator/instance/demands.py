@@ -55,9 +55,10 @@ def _as_cabinet() -> list[Literal["cabinet", "support"]]:
 
 Reference = Literal["party", "post", "portfolio", "policy"]
 #: what a demand may read of an instance besides the parties' roles: `quota`, which sets of
-#: parties reach the majority; `seats` and `votes`, the numbers themselves; `positions`; the
+#: parties reach the majority; `form`, whether the cabinet alone does (a majority or a minority
+#: government); `seats` and `votes`, the numbers themselves; `positions`; the
 #: cabinet `members` of each party; who holds the `posts` and `portfolios`; the `policies`
-Reading = Literal["quota", "seats", "votes", "positions", "members", "posts", "portfolios",
+Reading = Literal["quota", "form", "seats", "votes", "positions", "members", "posts", "portfolios",
                   "policies"]
 #: what an allocation has beyond its roles
 ALLOCATION: frozenset[Reading] = frozenset({"members", "posts", "portfolios"})
@@ -216,6 +217,7 @@ class RequiresForm(DemandBase):
     type: Literal["requires_form"]
     form: Form
     default_when = "involved"
+    READS = frozenset({"form"})
 
 
 class RefuseSupport(PartyDemand):

@@ -12,11 +12,9 @@ from collections.abc import Iterable, Iterator
 from itertools import islice
 from math import comb
 
-import numpy as np
-from numpy.typing import NDArray
-
 from ..instance.schema import Instance
 from .coalitions import Analysed, Listing
+from .investiture import SeatRules
 from .result import (
     ABSTAIN,
     CABINET,
@@ -126,7 +124,7 @@ def summarise(listing: Listing, candidates: Iterable[Analysed] | None = None) ->
     summary = Summary({}, {p: PartyFigures() for p in parties}, allocations={})
     tally = _Tally(listing, summary)
     every: list[Analysed] = []
-    pivotal = Pivotal(listing.problem)
+    pivotal = SeatRules.of(listing.problem)
     found = (candidates if candidates is not None else
              (analysed for group in listing.canonical() for analysed in group))
     for analysed in found:
@@ -152,7 +150,7 @@ def _short_lists(summary: Summary, listing: Listing, every: list[Analysed]) -> N
 
 
 def _tally(summary: Summary, listing: Listing, analysed: Analysed, times: int,
-           pivotal: Pivotal) -> None:
+           pivotal: SeatRules) -> None:
     """Add one candidate's coalitions to the per-party figures: a member of a class of m
     interchangeable parties, c of which take a role, takes it in c/m of them (and is pivotal
     there when the class members taking that role are)."""
@@ -174,40 +172,6 @@ def _tally(summary: Summary, listing: Listing, analysed: Analysed, times: int,
                 figures.abstain += here
             if needed[taking[0]]:
                 figures.pivotal += here
-
-
-class Pivotal:
-    """Whether each party of a government is needed for it to get in (SPEC §2's investiture
-    rules): with it moved into opposition, the government would fail."""
-
-    def __init__(self, problem: Instance) -> None:
-        self.seats = np.array([p.seats for p in problem.parties], dtype=np.int64)
-        self.quota = problem.quota
-        self.unlisted = problem.total_seats - int(self.seats.sum())
-        self.rule = problem.government.investiture
-
-    def needed(self, roles: tuple[int, ...]) -> list[bool]:
-        """For one government (each party's role)."""
-        return [bool(x) for x in self.each_needed(np.array([roles], dtype=np.int8))[0]]
-
-    def each_needed(self, governments: NDArray[np.int8]) -> NDArray[np.bool_]:
-        """For many governments at once (a row of roles each): per government and party."""
-        w = self.seats
-        backs = (governments == CABINET) | (governments == SUPPORT)
-        out = governments == OPPOSITION
-        backing = (backs * w).sum(axis=1, keepdims=True)
-        against = self.unlisted + (out * w).sum(axis=1, keepdims=True)
-        new_backing = backing - backs * w  # the party moved into opposition
-        new_against = against + w
-        gets_in: NDArray[np.bool_]
-        if self.rule == "absolute":
-            gets_in = new_backing >= self.quota
-        elif self.rule == "relative":
-            gets_in = new_backing > new_against
-        else:
-            gets_in = new_against < self.quota
-        needed: NDArray[np.bool_] = ~gets_in & ~out
-        return needed
 
 
 def _first(listing: Listing, candidates: list[Analysed], n: int) -> list[Coalition]:

@@ -30,7 +30,7 @@ from dataclasses import dataclass
 
 from ..instance.schema import Instance
 from .decode import Decoder
-from .encoding import Encoding
+from .encoding import Encoding, SeatRange
 from .literals import Literal
 from .result import ABSTAIN, CABINET, OPPOSITION, SUPPORT, Coalition, Form, MemberRange
 from .solver import Budget, Search, Solver, Stopped
@@ -88,10 +88,11 @@ class CoalitionAnalyst:
     Without `detail`, only whether it has one (member ranges and post holders left empty)."""
 
     def __init__(self, instance: Instance, classes: Sequence[Sequence[int]],
-                 budget: Budget, detail: bool = True) -> None:
+                 budget: Budget, detail: bool = True, seats: SeatRange | None = None) -> None:
         self.instance = instance
         self.budget = budget
         self.detail = detail
+        self.seats = seats
         index = {p: i for i, p in enumerate(instance.party_ids)}
         self._kind = [0] * len(index)
         for members in classes:
@@ -135,7 +136,7 @@ class CoalitionAnalyst:
                free: bool) -> _Answer | None:
         """Solve the full model with these roles assumed; None if it has no allocation."""
         if self._full is None:
-            self._full = Encoding(self.instance)
+            self._full = Encoding(self.instance, seats=self.seats)
             self._decoder = Decoder(self._full)
             self._solver = Solver(self._full.model, presolve=False, light=True,
                                   budget=self.budget)
@@ -205,29 +206,31 @@ class Listing:
     out. `canonical()` gives the analysed canonical candidates without expanding them, for
     counting and summaries. The budget's deadline and stop are obeyed between coalitions too.
     Without `detail`, only `rows()` means anything: which coalitions there are, not their
-    member ranges or post holders (a sweep asks no more, thousands of times).
+    member ranges or post holders (a sweep asks no more, thousands of times). Over a range of
+    parliaments (`seats`), the coalitions that some parliament within it could admit.
     """
 
     def __init__(self, problem: Instance, *, limit: int | None = None,
                  budget: Budget | None = None,
-                 classes: Sequence[Sequence[int]] | None = None, detail: bool = True) -> None:
+                 classes: Sequence[Sequence[int]] | None = None, detail: bool = True,
+                 seats: SeatRange | None = None) -> None:
         self.problem = problem
         self.limit = limit
         self.budget = budget or Budget()
         self.parties = problem.party_ids
         # finer classes than the instance allows are still classes (`binding` compares
         # instances with and without a demand under the classes of the one with it)
-        classes = party_classes(problem) if classes is None else classes
+        classes = party_classes(problem, seats) if classes is None else classes
         self.expander = Expander(classes)
         #: per party, its class of interchangeable parties (itself alone if it has no twin)
         self.classes_of = {i: tuple(members) for members in classes for i in members}
-        self._encoding = Encoding(problem, roles_only=True)
+        self._encoding = Encoding(problem, roles_only=True, seats=seats)
         break_symmetry(self._encoding.model, self._encoding.role_vars, classes)
         self._decoder = Decoder(self._encoding)
         self._seats = [p.seats for p in problem.parties]
         self._policies = list(self._encoding.programme)
         self.detail = detail
-        self._analyst = CoalitionAnalyst(problem, classes, self.budget, detail)
+        self._analyst = CoalitionAnalyst(problem, classes, self.budget, detail, seats)
         self.stopped: str | None = None
         self.count = 0
         self._ended = False
@@ -283,9 +286,16 @@ class Listing:
                skip: Callable[[tuple[int, ...]], bool] | None) -> list[Analysed]:
         """The analysed candidates a search finds (in its order), but those `skip` accepts."""
         found: list[Analysed] = []
+        # over a range of parliaments the form is not settled by the roles (it may be either
+        # in some parliament), so a candidate can come twice, once with each form
+        seen: set[Candidate] | None = None if self._encoding.range.exact else set()
         for roles, programme in search:
             if skip is not None and skip(roles):
                 continue
+            if seen is not None:
+                if (roles, programme) in seen:
+                    continue
+                seen.add((roles, programme))
             try:
                 analysed = self._analyse(roles, programme)
             except Stopped as stop:

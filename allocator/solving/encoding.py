@@ -14,6 +14,7 @@ encoder, keyed by its class in `ENCODERS`; the model class says everything else 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from itertools import combinations
 
 from ortools.sat.python import cp_model
@@ -39,16 +40,52 @@ class Model(cp_model.CpModel):
         return copy
 
 
+@dataclass(frozen=True)
+class SeatRange:
+    """The seats of many parliaments at once (a sweep's draws): per party, and for the seats of
+    no listed party and the quota, the least and the most.
+
+    Over a range the base rules keep every government that some parliament within it could
+    admit: each comparison is made with the seats on each of its sides at their most favourable
+    (`Encoding._investiture`). A sweep lists that superset once and decides each parliament by
+    arithmetic (`sweep.arithmetic`), `requires_form` demands included: over a range, whether
+    the cabinet alone reaches the quota, and so the form, may go either way. The range of one
+    instance is its seats exactly, and then the comparisons are the base rules themselves.
+    """
+
+    low: tuple[int, ...]
+    high: tuple[int, ...]
+    unlisted: tuple[int, int]
+    quota: tuple[int, int]
+
+    @classmethod
+    def of(cls, instance: Instance) -> SeatRange:
+        """The seats of one instance, exactly."""
+        seats = tuple(p.seats for p in instance.parties)
+        unlisted = instance.total_seats - sum(seats)
+        return cls(seats, seats, (unlisted, unlisted), (instance.quota, instance.quota))
+
+    @property
+    def exact(self) -> bool:
+        return (self.low == self.high and self.unlisted[0] == self.unlisted[1]
+                and self.quota[0] == self.quota[1])
+
+
+#: what a demand may read of the seats for an encoding over a range of parliaments: nothing
+SEAT_READINGS = frozenset({"quota", "seats", "votes"})
+
+
 class Encoding:
     """The CP-SAT model of one (scenario-resolved) instance.
 
     `roles_only` leaves out member counts, posts, portfolios and the demands about them: the
     model whose solutions are the coalitions. `relaxable` gives every non-fixed demand a free
-    active literal instead of the constant True.
+    active literal instead of the constant True. `seats`, a range of parliaments, puts their
+    seats in the base rules instead of the instance's (only where no demand reads the seats).
     """
 
     def __init__(self, instance: Instance, *, roles_only: bool = False,
-                 relaxable: bool = False) -> None:
+                 relaxable: bool = False, seats: SeatRange | None = None) -> None:
         self.instance = instance
         self.roles_only = roles_only
         self.model: cp_model.CpModel = Model()
@@ -57,6 +94,9 @@ class Encoding:
         self.seats = [p.seats for p in instance.parties]
         self.quota = instance.quota
         self.unlisted = instance.total_seats - sum(self.seats)
+        self.range = SeatRange.of(instance) if seats is None else seats
+        if not self.range.exact and any(d.reads() & SEAT_READINGS for d in instance.demands):
+            raise ValueError("a demand that reads the seats needs the seats of one parliament")
         self.investiture = instance.government.investiture
         self.posts = instance.cabinet.all_posts
         self.portfolio_names = list(instance.cabinet.portfolios)
@@ -98,16 +138,18 @@ class Encoding:
             self.model.add_exactly_one([lit for lit in roles if lit is not False])
         self.model.add(sum(self.cabinet) >= 1)
 
-    def _seats(self, role: Sequence[cp_model.IntVar]) -> cp_model.LinearExpr:
-        """The seats of the parties taking a role."""
-        return cp_model.LinearExpr.weighted_sum(role, self.seats)
+    def _seats(self, role: Sequence[cp_model.IntVar], most: bool = False) -> cp_model.LinearExpr:
+        """The seats of the parties taking a role (at their most over a range, else least)."""
+        return cp_model.LinearExpr.weighted_sum(role, self.range.high if most else self.range.low)
 
     def _majority_form(self) -> None:
         """`majority_form` <=> the cabinet alone reaches the quota (and then nobody helps)."""
-        cab_seats = self._seats(self.cabinet)
+        quota = self.range.quota
         self.majority_form = self.model.new_bool_var("form:majority")
-        self.model.add(cab_seats >= self.quota).only_enforce_if(self.majority_form)
-        self.model.add(cab_seats <= self.quota - 1).only_enforce_if(~self.majority_form)
+        self.model.add(self._seats(self.cabinet, most=True) >= quota[0]).only_enforce_if(
+            self.majority_form)
+        self.model.add(self._seats(self.cabinet) <= quota[1] - 1).only_enforce_if(
+            ~self.majority_form)
         helpers = [lit for lit in (*self.support, *self.abstain) if lit is not False]
         self.model.add(sum(helpers) == 0).only_enforce_if(self.majority_form)
         forms = self.instance.government.forms
@@ -117,26 +159,30 @@ class Encoding:
             self.model.add(self.majority_form == 1)
 
     def _investiture(self) -> None:
-        """The government gets in, and every supporter and abstainer is needed for that."""
-        w, quota = self.seats, self.quota
-        for_seats = self._seats(self.cabinet) + self._seats(self.support)
-        against = self._seats(self.opposition) + self.unlisted
+        """The government gets in, and every supporter and abstainer is needed for that (over a
+        range of parliaments: in the one most favourable to each comparison)."""
+        low, high = self.range.low, self.range.high
+        least_quota, most_quota = self.range.quota
+        least_for = self._seats(self.cabinet) + self._seats(self.support)
+        most_for = self._seats(self.cabinet, True) + self._seats(self.support, True)
+        least_against = self._seats(self.opposition) + self.range.unlisted[0]
+        most_against = self._seats(self.opposition, True) + self.range.unlisted[1]
         add = self.model.add
         if self.investiture == "absolute":
-            add(for_seats >= quota)
+            add(most_for >= least_quota)
             for i, supports in enumerate(self.support):
-                add(for_seats - w[i] <= quota - 1).only_enforce_if(supports)
+                add(least_for - low[i] <= most_quota - 1).only_enforce_if(supports)
         elif self.investiture == "relative":
-            add(for_seats >= against + 1)
+            add(most_for >= least_against + 1)
             for i, (supports, abstains) in enumerate(zip(self.support, self.abstain,
                                                          strict=True)):
-                add(for_seats - w[i] <= against + w[i]).only_enforce_if(supports)
-                add(for_seats <= against + w[i]).only_enforce_if(abstains)
+                add(least_for - low[i] <= most_against + high[i]).only_enforce_if(supports)
+                add(least_for <= most_against + high[i]).only_enforce_if(abstains)
         else:
-            add(against <= quota - 1)
+            add(least_against <= most_quota - 1)
             for i, helps in enumerate(zip(self.support, self.abstain, strict=True)):
                 for helper in helps:
-                    add(against + w[i] >= quota).only_enforce_if(helper)
+                    add(most_against + high[i] >= least_quota).only_enforce_if(helper)
 
     def _allocation(self) -> None:
         low, high = self.instance.cabinet.size_range

@@ -28,6 +28,7 @@ from math import factorial
 from ortools.sat.python import cp_model
 
 from ..instance.schema import Instance
+from .encoding import SeatRange
 from .literals import Literal
 from .result import ABSTAIN, CABINET, OPPOSITION, SUPPORT
 
@@ -44,9 +45,10 @@ def named_parties(instance: Instance) -> set[str]:
             if kind == "party" and alias != "by"}
 
 
-def party_classes(instance: Instance) -> list[tuple[int, ...]]:
+def party_classes(instance: Instance, seats: SeatRange | None = None) -> list[tuple[int, ...]]:
     """The classes of interchangeable parties (party indexes, in instance order), one class per
-    party that has no twin; classes ordered by their first member."""
+    party that has no twin; classes ordered by their first member. Over a range of parliaments
+    (`seats`), twins have the same least and most seats."""
     named = named_parties(instance)
     read = frozenset().union(*(d.reads() for d in instance.demands))
     votes, position = "votes" in read, "positions" in read
@@ -55,7 +57,8 @@ def party_classes(instance: Instance) -> list[tuple[int, ...]]:
         if party.id in named:
             key: object = ("named", i)
         else:
-            key = (party.seats, party.votes if votes else None,
+            key = (party.seats if seats is None else (seats.low[i], seats.high[i]),
+                   party.votes if votes else None,
                    party.position if position else None)
         classes.setdefault(key, []).append(i)
     return sorted((tuple(c) for c in classes.values()), key=lambda c: c[0])

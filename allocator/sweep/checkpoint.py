@@ -37,14 +37,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
+import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from ..errors import InstanceError, UsageError
 from ..files import read_text
 from ..instance.fields import MAX_PARTIES, MAX_SEATS
 from ..instance.schema import Instance
-from ..solving.census import Pivotal
-from ..solving.result import ABSTAIN, CABINET, OPPOSITION, SUPPORT
+from ..solving.investiture import SeatRules
+from ..solving.result import ABSTAIN, CABINET
 from .draws import ELECTORATE, Draw
 
 if TYPE_CHECKING:
@@ -208,28 +209,15 @@ def _checked(answer: _Answer, parliaments: Parliaments
 
 class BaseRules:
     """SPEC §2's rules on seats in one parliament, which every government meets whatever the
-    demands: a role per party, a cabinet party, abstainers only where the investiture rule has
-    them, a form the instance allows (a majority cabinet has no supporters or abstainers), the
-    investiture rule met, and every supporter and abstainer needed for it (`census.Pivotal`)."""
+    demands (`investiture.SeatRules`), and roles that make a government at all: one per party,
+    a cabinet party, abstainers only where the investiture rule has them."""
 
     def __init__(self, parliament: Instance) -> None:
-        self.pivotal = Pivotal(parliament)
-        self.forms = parliament.government.forms
+        self.rules = SeatRules.of(parliament)
+        self.width = len(parliament.parties)
 
     def fit(self, roles: Roles) -> bool:
-        seats, quota, rule = self.pivotal.seats, self.pivotal.quota, self.pivotal.rule
-        if len(roles) != len(seats) or CABINET not in roles or (rule == "absolute"
+        if len(roles) != self.width or CABINET not in roles or (self.rules.rule == "absolute"
                                                                 and ABSTAIN in roles):
             return False
-        held = [0, 0, 0, 0]  # seats per role
-        for s, role in zip(seats, roles, strict=True):
-            held[role] += s
-        helpers = [i for i, role in enumerate(roles) if role in (SUPPORT, ABSTAIN)]
-        majority = held[CABINET] >= quota
-        if (majority and helpers) or ("majority" if majority else "minority") not in self.forms:
-            return False
-        backing, against = held[CABINET] + held[SUPPORT], held[OPPOSITION] + self.pivotal.unlisted
-        gets_in = {"absolute": backing >= quota, "relative": backing > against,
-                   "negative": against < quota}[rule]
-        needed = self.pivotal.needed(roles)
-        return gets_in and all(needed[i] for i in helpers)
+        return bool(self.rules.admits(np.array([roles], dtype=np.int8))[0])

@@ -42,9 +42,13 @@ class Forming:
 
     def add(self, draw: Draw, governments: tuple[tuple[int, ...], ...]) -> None:
         """One draw, and the governments that have a deal in it."""
-        if not governments:
-            return
-        cabinets, members = self._distinct(governments)
+        if governments:
+            self.add_cabinets(draw, *self._distinct(governments))
+
+    def add_cabinets(self, draw: Draw, cabinets: list[Cabinet],
+                     members: NDArray[np.bool_]) -> None:
+        """One draw, and the distinct cabinets of the governments that have a deal in it (a
+        row of `members` each)."""
         chamber = replace(self._chamber, seats=np.array(draw.seats, dtype=np.int64),
                           quota=draw.quota(self.majority), total=draw.total)
         for cabinet, p in zip(cabinets, self.model.probabilities(chamber, members),

@@ -36,11 +36,12 @@ from numpy.typing import NDArray
 from ..instance.schema import Instance
 from ..instance.transform import resolve
 from ..likely.model import FormationModel, shipped
-from ..solving.census import Pivotal
 from ..solving.coalitions import Listing
+from ..solving.investiture import SeatRules
 from ..solving.result import CABINET, SUPPORT
 from ..solving.solver import Budget, Stopped
 from ..solving.symmetry import key_of
+from . import arithmetic
 from .checkpoint import Checkpoint, Saved
 from .draws import Draw, PollDraws, SeatTable, at_draw
 from .forming import Forming
@@ -87,7 +88,7 @@ class Outlook:
             return tuple(bool(x) for x in np.any(taking, axis=0).tolist())
 
         return cls(governments, parts(roles == CABINET), parts(roles == SUPPORT),
-                   parts(Pivotal(parliament).each_needed(roles)))
+                   parts(SeatRules.of(parliament).each_needed(roles)))
 
 
 def outlook(parliament: Instance) -> Outlook:
@@ -154,7 +155,8 @@ def run_task(task: Task) -> tuple[tuple[Key, Outlook], ...]:
 class SweepResult:
     """A sweep's answer: over `draws` parliaments (of `requested`), how many allowed each
     government, how many none (`deadlock`), and per party in how many it could sit in
-    cabinet, support, or be pivotal; `solved`: how many distinct signatures were answered."""
+    cabinet, support, or be pivotal; `solved`: how many searches the solver made (one per
+    distinct signature; one in all where the sweep was decided by arithmetic)."""
 
     instance: Instance
     scenario: str | None
@@ -199,6 +201,19 @@ def tally(problem: Instance, scenario: str | None, seed: int | None, requested: 
                        stopped_by, solved, forming.ranked() if forming is not None else ())
 
 
+def counted(problem: Instance, scenario: str | None, seed: int | None, requested: int,
+            decided: arithmetic.Decided, forming: Forming) -> SweepResult:
+    """The result of a sweep decided by arithmetic."""
+    seen = np.flatnonzero(decided.counts)
+    ranked = seen[np.argsort(-decided.counts[seen], kind="stable")]  # the rows: in SPEC order
+    governments = tuple((tuple(int(r) for r in decided.roles[k]), int(decided.counts[k]))
+                        for k in ranked)
+    parties = {p: (int(f[0]), int(f[1]), int(f[2]))
+               for p, f in zip(problem.party_ids, decided.figures, strict=True)}
+    return SweepResult(problem, scenario, seed, requested, decided.draws, governments,
+                       decided.deadlock, parties, decided.stopped_by, 1, forming.ranked())
+
+
 # --- the sweep --------------------------------------------------------------------------------
 
 
@@ -216,7 +231,7 @@ def sweep(instance: Instance, scenario: str | None = None, *, draws: int = 1000,
           dask: str | None = None, checkpoint: str | None = None,
           time_limit: float | None = None,
           on_progress: Callable[[SweepProgress], None] | None = None,
-          model: FormationModel | None = None) -> SweepResult:
+          model: FormationModel | None = None, by_arithmetic: bool = True) -> SweepResult:
     """How likely each government of the instance (or scenario) is over `draws` parliaments
     drawn from its polls with `seed`, or over the rows of a seat table (`seats`): possible
     (it has a deal) and likely (the formation model, `model` or the shipped one, says it
@@ -227,6 +242,10 @@ def sweep(instance: Instance, scenario: str | None = None, *, draws: int = 1000,
     draws answered so far, marked incomplete; `checkpoint` keeps every answer, for a resume.
     A local pool starts fresh processes, which import the caller's main module: a script
     calling this needs the usual `if __name__ == "__main__":` guard.
+
+    Where no demand reads the seats, and without a checkpoint or a cluster, the draws are
+    decided by arithmetic in this process (`arithmetic`; `by_arithmetic=False` solves each
+    distinct parliament instead, with the same answer).
     """
     from .engines import engine_for
 
@@ -242,13 +261,37 @@ def sweep(instance: Instance, scenario: str | None = None, *, draws: int = 1000,
     known = {key: Outlook.of(parliament, governments) for key, parliament, governments
              in (saved.answers(parliaments) if saved is not None else ())}
     forming = Forming(problem, parliaments.majority, model or shipped())
+    started = time.monotonic()
+    if by_arithmetic and saved is None and dask is None and arithmetic.applies(problem):
+        decided = _by_arithmetic(parliaments, source, total, time_limit, on_progress, forming)
+        if decided is not None:
+            return counted(problem, scenario, used_seed, total, decided, forming)
+        forming = Forming(problem, parliaments.majority, model or shipped())  # from draw 0
     coordinator = _Coordinator(parliaments, source, total, text, known, saved, on_progress,
                                forming)
-    deadline = None if time_limit is None else time.monotonic() + time_limit
+    deadline = None if time_limit is None else started + time_limit
     with engine_for(workers, dask) as engine:
         stopped_by = coordinator.run(engine, deadline)
     return tally(problem, scenario, used_seed, total, coordinator.seen(), stopped_by,
                  coordinator.solved, forming)
+
+
+def _by_arithmetic(parliaments: Parliaments, source: PollDraws | SeatTable, total: int,
+                   time_limit: float | None,
+                   on_progress: Callable[[SweepProgress], None] | None,
+                   forming: Forming) -> arithmetic.Decided | None:
+    """`arithmetic.decide`, with the sweep's time limit, Ctrl-C and SIGTERM, and progress."""
+    progress = SweepProgress(total=total)
+
+    def on_draw(done: int) -> None:
+        progress.done = done
+        if on_progress is not None and (done % STRIDE == 0 or done == total):
+            on_progress(progress)
+
+    budget = Budget(time_limit)
+    with budget.stopped_by_signals():
+        return arithmetic.decide(parliaments.problem, parliaments.majority, source, total,
+                                 budget, forming, on_draw)
 
 
 class _Coordinator:
