@@ -75,6 +75,16 @@ class SeatRange:
 SEAT_READINGS = frozenset({"quota", "seats", "votes"})
 
 
+def _range(instance: Instance, seats: SeatRange | None) -> SeatRange:
+    """The seats an encoding puts in the base rules: the instance's, or a range where no
+    demand reads them."""
+    if seats is None:
+        return SeatRange.of(instance)
+    if not seats.exact and any(d.reads() & SEAT_READINGS for d in instance.demands):
+        raise ValueError("a demand that reads the seats needs the seats of one parliament")
+    return seats
+
+
 class Encoding:
     """The CP-SAT model of one (scenario-resolved) instance.
 
@@ -94,9 +104,7 @@ class Encoding:
         self.seats = [p.seats for p in instance.parties]
         self.quota = instance.quota
         self.unlisted = instance.total_seats - sum(self.seats)
-        self.range = SeatRange.of(instance) if seats is None else seats
-        if not self.range.exact and any(d.reads() & SEAT_READINGS for d in instance.demands):
-            raise ValueError("a demand that reads the seats needs the seats of one parliament")
+        self.range = _range(instance, seats)
         self.investiture = instance.government.investiture
         self.posts = instance.cabinet.all_posts
         self.portfolio_names = list(instance.cabinet.portfolios)

@@ -251,13 +251,12 @@ def sweep(instance: Instance, scenario: str | None = None, *, draws: int = 1000,
 
     problem = resolve(instance, scenario)
     source: PollDraws | SeatTable = seats if seats is not None else PollDraws(problem, seed)
-    total = len(seats) if seats is not None else draws
-    used_seed = seed if seats is None else None
+    total = len(source) if isinstance(source, SeatTable) else draws
+    used_seed = None if isinstance(source, SeatTable) else seed
     text = problem.model_dump_json()
-    fingerprint = hashlib.sha256(json.dumps(
-        [text, used_seed, seats.digest() if seats is not None else None]).encode()).hexdigest()
     parliaments = Parliaments(problem)
-    saved = Checkpoint(checkpoint, fingerprint) if checkpoint is not None else None
+    saved = (Checkpoint(checkpoint, _fingerprint(text, used_seed, seats))
+             if checkpoint is not None else None)
     known = {key: Outlook.of(parliament, governments) for key, parliament, governments
              in (saved.answers(parliaments) if saved is not None else ())}
     forming = Forming(problem, parliaments.majority, model or shipped())
@@ -274,6 +273,12 @@ def sweep(instance: Instance, scenario: str | None = None, *, draws: int = 1000,
         stopped_by = coordinator.run(engine, deadline)
     return tally(problem, scenario, used_seed, total, coordinator.seen(), stopped_by,
                  coordinator.solved, forming)
+
+
+def _fingerprint(problem: str, seed: int | None, seats: SeatTable | None) -> str:
+    """What a checkpoint must have been made by: the problem, the seed or the seat table."""
+    return hashlib.sha256(json.dumps(
+        [problem, seed, seats.digest() if seats is not None else None]).encode()).hexdigest()
 
 
 def _by_arithmetic(parliaments: Parliaments, source: PollDraws | SeatTable, total: int,
