@@ -206,8 +206,10 @@ class Listing:
     out. `canonical()` gives the analysed canonical candidates without expanding them, for
     counting and summaries. The budget's deadline and stop are obeyed between coalitions too.
     Without `detail`, only `rows()` means anything: which coalitions there are, not their
-    member ranges or post holders (a sweep asks no more, thousands of times). Over a range of
-    parliaments (`seats`), the coalitions that some parliament within it could admit.
+    member ranges or post holders (a sweep asks no more, thousands of times), and `limit` also
+    bounds the canonical candidates searched: past that many the listing stops ("limit"), even
+    where fewer of them have an allocation. Over a range of parliaments (`seats`), the
+    coalitions that some parliament within it could admit.
     """
 
     def __init__(self, problem: Instance, *, limit: int | None = None,
@@ -257,7 +259,9 @@ class Listing:
         def decode(solution: Sequence[int]) -> Candidate:
             return decoder.roles(solution), decoder.programme(solution)
 
-        return Search(model, decode, budget=self.budget)
+        # a listing without detail stops after `limit` candidates, before expanding them
+        limit = None if self.detail or self.limit is None else self.limit + 1
+        return Search(model, decode, budget=self.budget, limit=limit)
 
     def canonical(self, skip: Callable[[tuple[int, ...]], bool] | None = None
                   ) -> Iterator[list[Analysed]]:
