@@ -51,7 +51,7 @@ from .forming import Forming
 #: the most candidates times draws decided by arithmetic (rows a draw checks, summed)
 CHECKS = 50_000_000
 #: ... and the most candidates, however few the draws
-MAX_ROWS = 2_000_000
+MAX_ROWS = 100_000
 #: the draws of the first chunk, and the most of any chunk
 FIRST, LAST = 256, 8192
 

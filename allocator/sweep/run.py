@@ -344,9 +344,10 @@ class _Coordinator:
         drawing = self.made < self.total and engine.room()
         if drawing:
             self._draw(min(self.made + STRIDE, self.total))
-        if self.batch and (len(self.batch) >= BATCH or not drawing):
-            engine.submit(run_task, Task(self.problem, tuple(self.batch)))
-            self.batch = []
+        while len(self.batch) >= BATCH or (self.batch and not drawing):  # tasks of at most
+            # BATCH: a stride of many new signatures must not become one long task
+            engine.submit(run_task, Task(self.problem, tuple(self.batch[:BATCH])))
+            self.batch = self.batch[BATCH:]
         wait = 0.0 if drawing else tick
         if deadline is not None:
             wait = max(min(wait, deadline - time.monotonic()), 0.0)
