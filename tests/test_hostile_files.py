@@ -541,19 +541,22 @@ def test_a_save_never_overwrites_a_file(tmp_path, swept):
     replaced a good file. Now a new file is named past the highest number, and made only
     where no file has its name."""
     kept: dict[str, bytes] = {}
+    taken: list[str] = []
 
     def change(folder: Path) -> None:
         files = answer_files(folder)
         files[0].write_text("unreadable")
         files[-1].unlink()  # its answers are solved, and saved, again
-        (folder / "answers-000007.json").mkdir()
-        (folder / "answers-000041.json").write_text("someone else's")
+        highest = int(files[-1].name[len("answers-"):-len(".json")])
+        taken.extend(f"answers-{highest + k:06d}.json" for k in (1, 5))
+        (folder / taken[0]).mkdir()
+        (folder / taken[1]).write_text("someone else's")
         kept.update({p.name: p.read_bytes() for p in answer_files(folder) if p.is_file()})
     folder, _ = resumed(tmp_path, swept, change)
     assert {p.name: p.read_bytes() for p in answer_files(folder) if p.is_file()
             and p.name in kept} == kept
-    new = sorted(set(p.name for p in answer_files(folder)) - set(kept) - {"answers-000007.json"})
-    assert new and all(name > "answers-000041.json" for name in new)
+    new = sorted(set(p.name for p in answer_files(folder)) - set(kept) - {taken[0]})
+    assert new and all(name > taken[1] for name in new)
 
 
 @pytest.mark.parametrize("text", ["[1, 2]", '{"fingerprint": 5}', '"x"', "", "{",

@@ -3,15 +3,19 @@ with the sensible deal it allows (SPEC §1; docs/explanations.md).
 
 A relaxation is a minimum correction set (MCS) of the soft demands: its complement is a maximum
 satisfiable subset. One algorithm: optimise, then enumerate the optimal correction sets with
-blocking clauses.
+blocking clauses. The relaxations' example deals are independent searches, made on as many
+threads as there are cores (CP-SAT solves outside Python's lock), each its own model.
 """
 
 from __future__ import annotations
 
+import os
+from concurrent.futures import ThreadPoolExecutor
+
 from ..instance.transform import without
 from ..likely.deals import sensible
 from ..likely.model import FormationModel
-from ..solving.result import Relaxation
+from ..solving.result import Allocation, Relaxation
 from ..solving.solver import Solver, Stopped
 from .soft import SoftModel
 
@@ -64,12 +68,19 @@ def minimum_relaxations(soft: SoftModel, limit: int, model: FormationModel | Non
     whether the list is complete (a relaxation whose example a time limit or an interrupt cut
     short is left out, and the list marked incomplete)."""
     sets, complete = minimum_correction_sets(soft, limit)
-    relaxations: list[Relaxation] = []
-    for dropped in sets:
+
+    def example(dropped: tuple[str, ...]) -> Allocation | Stopped:
         try:
-            example = sensible(without(soft.problem, dropped), model, soft.budget)
-        except Stopped:
-            return relaxations, False
-        assert example is not None, "a relaxation always allows a deal"
-        relaxations.append(Relaxation(dropped, example))
+            found = sensible(without(soft.problem, dropped), model, soft.budget)
+        except Stopped as stop:
+            return stop
+        assert found is not None, "a relaxation always allows a deal"
+        return found
+
+    relaxations: list[Relaxation] = []
+    with ThreadPoolExecutor(max(1, min(len(sets), os.cpu_count() or 1))) as threads:
+        for dropped, found in zip(sets, threads.map(example, sets), strict=True):
+            if isinstance(found, Stopped):
+                return relaxations, False
+            relaxations.append(Relaxation(dropped, found))
     return relaxations, complete

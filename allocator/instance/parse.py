@@ -19,7 +19,6 @@ from __future__ import annotations
 import json
 import tomllib
 from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import Any
 
 from ruamel.yaml import YAML
@@ -34,13 +33,23 @@ MAX_DEPTH = 40
 MAX_VALUES = 200_000
 
 
-@dataclass(frozen=True)
 class Parsed:
     """A parsed file: `data` as plain Python values, `tree` as the parser left it (with
-    positions where the format has them)."""
+    positions where the format has them). A JSON file read without problems never needs its
+    positions, so its tree is made only when asked for (`json_data`)."""
 
-    data: Any
-    tree: Any
+    def __init__(self, data: Any, tree: Any, text: str | None = None) -> None:
+        self.data = data
+        self._tree, self._text = tree, text
+
+    @property
+    def tree(self) -> Any:
+        if self._tree is None and self._text is not None:
+            try:
+                self._tree = _tree(self._text, "json")
+            except (YAMLError, ValueError, RecursionError):  # positions are a courtesy
+                self._text = None
+        return self._tree
 
 
 def parse(text: str, format: str, filename: str | None) -> Parsed:
@@ -53,7 +62,8 @@ def parse(text: str, format: str, filename: str | None) -> Parsed:
         raise fail("the file holds a NUL byte: it is not a text file",
                    text[:text.index("\x00")].count("\n") + 1)
     try:
-        tree = _tree(text, format)
+        quick = json_data(text) if format == "json" else None
+        tree = _tree(text, format) if quick is None else None
     except MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         raise fail(f"not valid {format.upper()}: {exc.problem or exc.context}",
@@ -67,10 +77,35 @@ def parse(text: str, format: str, filename: str | None) -> Parsed:
         raise fail(f"not valid {format.upper()}: {_short(said)}") from None
     except RecursionError:
         raise fail(f"nested more than {MAX_DEPTH} levels deep") from None
+    parsed = Parsed(None, tree, text)
     try:
-        return Parsed(_plain(tree, 0, [MAX_VALUES]), tree)
+        parsed.data = _plain(quick if quick is not None else tree, 0, [MAX_VALUES])
     except _Refused as exc:
-        raise fail(exc.message, line_of(tree, exc.path)) from None
+        raise fail(exc.message, line_of(parsed.tree, exc.path)) from None
+    return parsed
+
+
+class _Unusual(Exception):
+    """JSON that only the full parser reads as the format means it (or refuses with a line)."""
+
+
+def json_data(text: str) -> Any:
+    """JSON read by Python's parser, which is many times faster than ruamel.yaml's, where it
+    means the same: None for a duplicate key or NaN and Infinity (which YAML reads as text),
+    so that the full parser reads (or refuses) those with their lines."""
+    def pairs(items: list[tuple[str, Any]]) -> dict[str, Any]:
+        found = dict(items)
+        if len(found) < len(items):
+            raise _Unusual
+        return found
+
+    def constant(name: str) -> Any:
+        raise _Unusual
+
+    try:
+        return json.loads(text, object_pairs_hook=pairs, parse_constant=constant)
+    except _Unusual:
+        return None
 
 
 def _tree(text: str, format: str) -> Any:
