@@ -1,8 +1,8 @@
 """`allocator parlgov`: ParlGov's view_cabinet table -> one instance per election.
 
 On a fixture cut from the table (tests/data/README.md says which elections and why), and on
-the whole table where it is at hand: `$ALLOCATOR_PARLGOV`, or the copy shared beside the
-repository (`../shared/data/parlgov/view_cabinet.csv`).
+the whole table where it is at hand: the file `$ALLOCATOR_PARLGOV` names (ParlGov's
+view_cabinet.csv, which is not in the repository).
 """
 
 from __future__ import annotations
@@ -20,10 +20,8 @@ from tests.helpers import run
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "tests" / "data" / "parlgov-sample.csv"
-WHOLE = next((p for p in [Path(os.environ.get("ALLOCATOR_PARLGOV", "/nonexistent")),
-                          ROOT.parent / "shared" / "data" / "parlgov" / "view_cabinet.csv",
-                          Path("/work/shared/data/parlgov/view_cabinet.csv")] if p.exists()),
-             None)
+WHOLE = (Path(os.environ["ALLOCATOR_PARLGOV"]) if os.environ.get("ALLOCATOR_PARLGOV")
+         and Path(os.environ["ALLOCATOR_PARLGOV"]).exists() else None)
 
 
 def imported(tmp_path: Path, table: Path, *args: str) -> tuple[int, str, str]:
