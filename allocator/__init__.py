@@ -20,7 +20,7 @@ from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # for type checkers; at run time the names load on first use (below)
-    from .api import Stream, explain, iter_allocations, solve
+    from .api import Stream, explain, iter_allocations, power, solve
     from .errors import AllocatorError, InstanceError, Problem, UsageError
     from .instance.loader import from_dict, load, loads
     from .instance.schema import Instance
@@ -31,6 +31,7 @@ if TYPE_CHECKING:  # for type checkers; at run time the names load on first use 
         Deadlock,
         Explanation,
         MemberRange,
+        Power,
         Relaxation,
         Result,
     )
@@ -38,19 +39,21 @@ if TYPE_CHECKING:  # for type checkers; at run time the names load on first use 
 #: where each public name lives; importing `allocator` stays cheap (no OR-Tools) until a name
 #: that needs the solver is used, so `allocator validate` and `--help` start quickly
 _EXPORTS = {
-    "explain": "api", "iter_allocations": "api", "solve": "api", "Stream": "api",
+    "explain": "api", "iter_allocations": "api", "power": "api", "solve": "api", "Stream": "api",
     "AllocatorError": "errors", "InstanceError": "errors", "Problem": "errors",
     "UsageError": "errors", "from_dict": "instance.loader", "load": "instance.loader",
     "loads": "instance.loader", "Instance": "instance.schema", "Allocation": "solving.result",
     "Coalition": "solving.result", "Deadlock": "solving.result", "Explanation": "solving.result",
-    "MemberRange": "solving.result", "Relaxation": "solving.result", "Result": "solving.result",
+    "MemberRange": "solving.result", "Power": "solving.result", "Relaxation": "solving.result",
+    "Result": "solving.result",
     "CoalitionQuestion": "instance.transform", "Filters": "instance.transform",
 }
 __all__ = [
     "Allocation", "AllocatorError", "Coalition", "CoalitionQuestion", "Deadlock", "Explanation",
-    "Filters", "Instance", "InstanceError", "MemberRange", "Problem", "Relaxation", "Result",
+    "Filters", "Instance", "InstanceError", "MemberRange", "Power", "Problem", "Relaxation",
+    "Result",
     "Stream", "UsageError",
-    "explain", "from_dict", "iter_allocations", "load", "loads", "solve",
+    "explain", "from_dict", "iter_allocations", "load", "loads", "power", "solve",
 ]
 
 

@@ -20,12 +20,14 @@ from .likely.ranking import EveryRanked
 from .solving import allocations, census, coalitions
 from .solving.coalitions import Analysed
 from .solving.encoding import Encoding
+from .solving.power import power as power_of
 from .solving.result import (
     DEFAULT_MAX_RELAXATIONS,
     Allocation,
     Coalition,
     Explanation,
     Level,
+    Power,
     Rank,
     Result,
     Status,
@@ -309,3 +311,15 @@ def _explain(problem: Instance, scenario: str | None, why_not: CoalitionQuestion
     found, undecided = binding_demands(problem, budget)
     return Explanation(problem, scenario, None, True, None, found, undecided,
                        stopped_by=budget.stopped)
+
+
+def power(instance: Instance, scenario: str | None = None, *, time_limit: float | None = None,
+          on_phase: Callable[[str], None] | None = None, budget: Budget | None = None
+          ) -> Power:
+    """Who holds power (`solving.power`): every party's Shapley–Shubik and normalised Banzhaf
+    indices in the weighted majority game and in the game under the demands, and what each
+    party's demands cost it. A time limit or an interrupt leaves the rest undecided, marked
+    incomplete. `on_phase` hears what is being counted."""
+    budget = budget or Budget(time_limit, on_phase)
+    with collection_paused(), budget.stopped_by_signals():
+        return power_of(resolve(instance, scenario), scenario, budget)

@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 from typing import Any
 
+from . import api
 from .api import Ranking, Stream
 from .explaining.check import checks
 from .instance.fields import Role
@@ -26,11 +27,12 @@ from .solving.solver import Budget, Stopped
 def brief(instance: Instance, scenario: str | None, command: str,
           time_limit: float | None = None, budget: Budget | None = None,
           sweep: dict[str, Any] | None = None, model: FormationModel | None = None,
-          detailed: int | None = None) -> Briefing:
+          detailed: int | None = None, power: bool = False) -> Briefing:
     """The briefing on an instance (or one of its scenarios): its governments, the most likely
     first (`model`, the shipped formation model by default), at most LISTED of them, and their
     summary when there are more; the allocations of the first `detailed` governments (all of
-    them by default: a page that answers at once, the room's, asks for fewer). One budget
+    them by default: a page that answers at once, the room's, asks for fewer); with `power`,
+    who holds power (`api.power`: a listing per party demand, so only a report asks). One budget
     (`time_limit`, or the `budget` given, which someone else may stop) bounds the whole of it:
     what it does not reach is marked incomplete, unknown or undecided."""
     budget = budget or Budget(time_limit)
@@ -55,8 +57,9 @@ def brief(instance: Instance, scenario: str | None, command: str,
                          for c in result.coalitions[:detailed])
     except Stopped:  # the time limit or an interrupt: the coalitions without their allocations
         examples = ()
+    weighed = api.power(instance, scenario, budget=budget) if power else None
     return Briefing(instance, scenario, result, summary, verdicts,
-                    tuple(checks(instance, budget)), command, examples, sweep)
+                    tuple(checks(instance, budget)), command, examples, sweep, weighed)
 
 
 def _allocations(problem: Instance, coalition: Coalition, budget: Budget

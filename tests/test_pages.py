@@ -151,7 +151,7 @@ def exercise(page: Any, instance: allocator.Instance, name: str, folder: Path) -
 def report_file(path: Path, folder: Path, scenario: str | None = None) -> Path:
     out = folder / f"{path.stem}{'-' + scenario if scenario else ''}.html"
     out.write_text(report_html(brief(allocator.load(path), scenario,
-                                     f"allocator report {path.name}")))
+                                     f"allocator report {path.name}", power=True)))
     return out
 
 

@@ -48,6 +48,24 @@ def test_report_command_writes_the_page(tmp_path):
     assert code == 2 and "nope" in err and out_text == ""
 
 
+def test_the_report_says_who_holds_power(tmp_path):
+    """`allocator report` has the section of `allocator power`: each party's indices under the
+    demands and by seats alone, what each demand costs, and the sentence on what moves."""
+    out = tmp_path / "nl.html"
+    code, _, err = run("report", str(ROOT / "instances" / "netherlands-2017.yaml"),
+                       "--out", str(out))
+    assert code == 0, err
+    html = out.read_text()
+    section = html[html.index('<h3 id="power">'):]
+    section = section[:section.index("</section>")]
+    weighed = allocator.power(allocator.load(ROOT / "instances" / "netherlands-2017.yaml"))
+    cda = next(p for p in weighed.parties if p.party == "cda")
+    assert f"CDA holds {100 * cda.constrained[0]:.1f}% of the power under the demands" in section
+    assert "PVV holds no power under the demands" in section
+    assert "After losing 29 seats the PvdA chose opposition" in section  # a demand's text
+    assert section.count("<tr>") == len(weighed.parties) + len(weighed.demands) + 2
+
+
 def test_a_time_limit_still_gives_a_whole_page(tmp_path):
     out = tmp_path / "nl.html"
     code, _, err = run("report", str(ROOT / "instances" / "netherlands-2017.yaml"),

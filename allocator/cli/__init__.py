@@ -1,10 +1,10 @@
 """The `allocator` command (SPEC §5): the last step of the pipeline, and the only one that exits.
 
-One module per group of commands (`solving`: solve, explain; `checking`: check, validate,
-schema; `pictures`: draw, report; `sweeping`: sweep; `record`: parlgov, dataset, theories, fit,
-predict; `serving`: serve), the options they share declared once (`options`), how every command runs
-(`running`: its clock, signals, errors and exit status) and what it shows while it works
-(`progress`).
+One module per group of commands (`solving`: solve, explain; `power`: power; `checking`: check,
+validate, schema; `pictures`: draw, report; `sweeping`: sweep; `record`: parlgov, dataset,
+theories, fit, predict; `serving`: serve), the options they share declared once (`options`),
+how every command runs (`running`: its clock, signals, errors and exit status) and what it shows
+while it works (`progress`).
 
 Exit status: 0 allocations found, 3 deadlock proven, 4 limit reached without an answer,
 2 bad input or usage, 1 internal error; `check` exits 5 when an expectation fails. A mistake on
@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import click
 
-from . import checking, pictures, record, serving, solving, sweeping
+from . import checking, pictures, power, record, serving, solving, sweeping
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -30,7 +30,7 @@ def main() -> None:
     proof that none exists."""
 
 
-for command in (solving.solve, solving.explain, pictures.draw, pictures.report,
+for command in (solving.solve, solving.explain, power.power, pictures.draw, pictures.report,
                 sweeping.sweep, record.parlgov, record.dataset, record.theories, record.fit,
                 record.predict, serving.serve, checking.check, checking.validate, checking.schema):
     main.add_command(command)

@@ -120,7 +120,7 @@ def report(file: str, scenario: str | None, out: str, swept: str | None,
 
             sweep = read_sweep(swept, instance)
         briefing = brief(instance, scenario, command, clock.remaining(), sweep=sweep,
-                         model=model)
+                         model=model, power=True)
         write_whole(out, report_html(briefing))
         return EXIT[briefing.result.status]
 

@@ -39,6 +39,7 @@ from ..solving.result import (
 from .chamber import Roles, government_sentence, hemicycle_svg, seating, unplaced
 from .colours import clash_note, colours
 from .pages import REPORT, Script, render, static_text
+from .power import power_context
 from .views import (
     deal_said,
     headline,
@@ -139,6 +140,7 @@ def page_context(briefing: Briefing, inline: bool, scripts: Sequence[Script]
                               "ink": drawn.ink[p.id]} for p in problem.parties],
                  "unlisted": {"colour": drawn.fill.get("", "#dddddd"), "ink": drawn.ink[""]}},
         "scripts": [{"name": s.name, "text": Markup(s.text())} for s in scripts],
+        "power": power_context(briefing.power) if briefing.power is not None else None,
     }
 
 

@@ -197,6 +197,46 @@ class Summary:
         return sum(self.counts.values())
 
 
+#: a party's (Shapley–Shubik, normalised Banzhaf) indices in one game; None where no set of
+#: parties wins it (a deadlock, or a quota above the chamber)
+PowerPair = tuple[float, float] | None
+
+
+@dataclass(frozen=True)
+class PartyPower:
+    """One party's power (`solving.power`): in the game under the demands (a set of parties
+    wins when it holds some feasible government) and in the weighted majority game (a set wins
+    when its seats reach the quota)."""
+
+    party: str
+    constrained: PowerPair
+    unconstrained: PowerPair
+
+
+@dataclass(frozen=True)
+class DemandPower:
+    """A party's demand and what it costs the party: its indices in the game under every demand
+    but this one (compare with its `PartyPower.constrained`). A demand stated by several parties
+    (`by`) without a `party` is the first one's."""
+
+    demand: str
+    party: str
+    without: PowerPair
+
+
+@dataclass(frozen=True)
+class Power:
+    """`allocator power`: every party's indices, and every party demand's cost."""
+
+    instance: Instance  # as solved (scenario applied)
+    scenario: str | None
+    parties: tuple[PartyPower, ...]
+    demands: tuple[DemandPower, ...]
+    #: False when a time limit or an interrupt came before every government was found: what
+    #: it left undecided is None
+    complete: bool = True
+
+
 @dataclass(frozen=True)
 class Check:
     """One expectation (`allocator check`): where it is, whether it holds, and in words what
@@ -226,3 +266,6 @@ class Briefing:
     allocations: tuple[tuple[tuple[Allocation, ...], int | None], ...] = ()
     #: a sweep of the instance (the JSON of `allocator sweep`), shown as bars when given
     sweep: dict[str, Any] | None = None
+    #: who holds power (`allocator power`), where it was asked for
+    power: Power | None = None
+
