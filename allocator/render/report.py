@@ -37,7 +37,7 @@ from ..solving.result import (
     Summary,
 )
 from .chamber import Roles, government_sentence, hemicycle_svg, seating, unplaced
-from .colours import clash_note, colours
+from .colours import Clash, clash_note, colours
 from .pages import REPORT, Script, render, static_text
 from .power import power_context
 from .views import (
@@ -113,13 +113,6 @@ def page_context(briefing: Briefing, inline: bool, scripts: Sequence[Script]
     default = _default(briefing)
     roles = None if default is None else Roles(tuple(default.cabinet), default.support,
                                                default.abstain)
-    missing = [names[p.id] for p in unplaced(problem)]
-    notes = [note for note in [clash_note(drawn.clashes, names)] if note]
-    if missing and len(missing) < len(problem.parties):
-        notes.append(f"No left-right position for {listed(missing)}: seated at the right "
-                     "end, as listed.")
-    elif missing:
-        notes.append("The file gives no left-right positions: parties are seated as listed.")
     return {
         "title": problem.name + (f" (scenario {briefing.scenario})" if briefing.scenario
                                  else ""),
@@ -133,7 +126,7 @@ def page_context(briefing: Briefing, inline: bool, scripts: Sequence[Script]
                   else "The chamber as elected: no government shown."),
         "legend": [{"name": names[p.id], "seats": f"{p.seats:,}", "colour": drawn.fill[p.id],
                     "ink": drawn.ink[p.id]} for p in seating(problem) if p.seats],
-        "notes": notes,
+        "notes": _notes(problem, drawn.clashes, names),
         "data": {"title": problem.name, "quota": problem.quota, "total": problem.total_seats,
                  "parties": [{"id": p.id, "name": names[p.id], "seats": p.seats,
                               "position": p.position, "colour": drawn.fill[p.id],
@@ -142,6 +135,18 @@ def page_context(briefing: Briefing, inline: bool, scripts: Sequence[Script]
         "scripts": [{"name": s.name, "text": Markup(s.text())} for s in scripts],
         "power": power_context(briefing.power) if briefing.power is not None else None,
     }
+
+
+def _notes(problem: Instance, clashes: Sequence[Clash], names: dict[str, str]) -> list[str]:
+    """What the picture needs said: colours that clash, parties without a position."""
+    missing = [names[p.id] for p in unplaced(problem)]
+    notes = [note for note in [clash_note(clashes, names)] if note]
+    if missing and len(missing) < len(problem.parties):
+        notes.append(f"No left-right position for {listed(missing)}: seated at the right "
+                     "end, as listed.")
+    elif missing:
+        notes.append("The file gives no left-right positions: parties are seated as listed.")
+    return notes
 
 
 def _default(briefing: Briefing) -> Coalition | None:
