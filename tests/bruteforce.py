@@ -68,7 +68,10 @@ def allocations(raw: dict, scenario: str | None = None, drop: frozenset = frozen
         if form is None or form not in forms:
             continue
         gov_seats = sum(seats[p] for p in C + S)
-        for n_c in itertools.product(range(mpp, hi + 1), repeat=len(C)):
+        # members_within_seats: a party's members at most its seats
+        within = cab.get("members_within_seats", False)
+        for n_c in itertools.product(*(range(mpp, (min(hi, seats[p]) if within else hi) + 1)
+                                       for p in C)):
             if not lo <= sum(n_c) <= hi:
                 continue
             n = {p: 0 for p in parties}

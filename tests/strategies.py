@@ -206,6 +206,7 @@ def instances(draw: Draw, max_parties: int = 4,
         "cabinet": {
             "size": lo if lo == hi and draw(st.booleans()) else {"min": lo, "max": hi},
             "min_per_party": min_per_party,
+            "members_within_seats": draw(st.booleans()),
             "posts": posts,
             "portfolios": portfolios,
         },
@@ -259,6 +260,8 @@ def _scenario(draw: Draw, inst: dict) -> str:
         cabinet = inst["cabinet"]
         need = max(cabinet["min_per_party"], len(cabinet["posts"]), len(cabinet["portfolios"]))
         sc["cabinet"] = {"size": {"min": 1, "max": draw(st.integers(need, 5))}}
+    if draw(st.integers(0, 4)) == 0:
+        sc.setdefault("cabinet", {})["members_within_seats"] = draw(st.booleans())
     if draw(st.integers(0, 3)) == 0:
         sc["government"] = {"forms": draw(st.sampled_from([["majority"], ["minority"]]))}
     listed = sum(p["seats"] for p in inst["parties"])

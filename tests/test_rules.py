@@ -96,6 +96,22 @@ def test_size_range_and_min_per_party():
                    for h in (x, y)}
 
 
+def test_members_within_seats():
+    """With a cabinet of 3 and min_per_party 1: without the rule c (2 seats) may hold 2 of 3
+    members; with it, also, but not 3 (c alone). Scenario overrides switch it either way."""
+    cabinet = {"size": 3, "posts": ["leader"]}
+    free = allocations(cabinet=cabinet)
+    capped = allocations(cabinet={**cabinet, "members_within_seats": True})
+    assert "c3/a@c" in free and "c3/b@c" in free
+    assert capped == {a for a in free if not a.startswith("c3")}
+    two = instance(cabinet={"size": 3, "min_per_party": 3, "members_within_seats": True},
+                   scenarios=[{"name": "off", "cabinet": {"members_within_seats": False}}])
+    loaded = allocator.from_dict(two)
+    assert {code(a)[:2] for a in allocator.solve(loaded).allocations} == {"a3", "b3"}
+    assert {code(a)[:2] for a in allocator.solve(loaded, "off").allocations} == {
+        "a3", "b3", "c3"}
+
+
 def test_posts_and_portfolios_are_held_within_members():
     got = allocations(cabinet={"size": 2, "posts": ["leader", "deputy"],
                                "portfolios": ["finance"]}, government={"forms": ["majority"]})

@@ -61,6 +61,9 @@ class Cabinet(Strict):
     min_per_party: Members = 1
     posts: list[Slug] = Field(default_factory=lambda: ["leader"], max_length=MAX_ITEMS)
     portfolios: list[Slug] = Field(default_factory=list, max_length=MAX_ITEMS)
+    members_within_seats: bool = Field(
+        default=False, description="a party's cabinet members are at most its seats (a "
+        "council's cabinet is made of councillors)")
 
     @property
     def size_range(self) -> tuple[int, int]:
@@ -81,6 +84,7 @@ class CabinetOverride(Strict):
     min_per_party: Members | None = None
     posts: list[Slug] | None = Field(default=None, max_length=MAX_ITEMS)
     portfolios: list[Slug] | None = Field(default=None, max_length=MAX_ITEMS)
+    members_within_seats: bool | None = None
 
 
 class Government(Strict):
@@ -182,3 +186,13 @@ class Instance(Strict):
     @property
     def party_ids(self) -> list[str]:
         return [p.id for p in self.parties]
+
+    def member_caps(self, seats: list[int] | None = None) -> list[int]:
+        """The most cabinet members each party may have under the base rules: the largest
+        cabinet, or (`cabinet.members_within_seats`) its seats if fewer (`seats`: other seats
+        than the instance's, a drawn parliament's)."""
+        high = self.cabinet.size_range[1]
+        seats = [p.seats for p in self.parties] if seats is None else seats
+        if not self.cabinet.members_within_seats:
+            return [high] * len(seats)
+        return [min(high, s) for s in seats]

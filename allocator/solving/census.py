@@ -62,7 +62,9 @@ class _Tally:
         self.candidates += 1
         if self.candidates % 4096 == 0:  # progress, where someone watches (a terminal)
             self.listing.budget.phase(f"counting: {self.total:,} coalitions so far")
-        each = self.per_cabinet(size) if analysed.answer.free else None
+        caps = self.per_cabinet.caps
+        each = (self.per_cabinet(tuple(sorted(caps[i] for i in analysed.key[0])))
+                if analysed.answer.free else None)
         if each is None:
             summary.allocations = None
         elif summary.allocations is not None:
@@ -78,11 +80,14 @@ class _Tally:
 
 
 class _AllocationsPerCabinet:
-    """How many allocations a cabinet of k parties has under the base rules alone (SPEC §2):
-    member counts n_i >= min_per_party summing into the size range, each post and portfolio
-    held by a cabinet party holding at most n_i of each. A dynamic programme over the parties
-    on (members so far, posts given, portfolios given), choosing which of the remaining posts
-    and portfolios each party takes. None where its table would be too large to fill quickly."""
+    """How many allocations a cabinet has under the base rules alone (SPEC §2): member counts
+    min_per_party <= n_i <= cap_i (its seats under `members_within_seats`, else the largest
+    cabinet) summing into the size range, each post and portfolio held by a cabinet party
+    holding at most n_i of each. The count depends only on the cabinet parties' caps (every
+    cabinet of k parties alike, without `members_within_seats`). A dynamic programme over the
+    parties on (members so far, posts given, portfolios given), choosing which of the remaining
+    posts and portfolios each party takes. None where its table would be too large to fill
+    quickly."""
 
     MAX_CELLS = 2_000_000
 
@@ -91,22 +96,25 @@ class _AllocationsPerCabinet:
         self.least = problem.cabinet.min_per_party
         self.posts = len(problem.cabinet.all_posts)
         self.portfolios = len(problem.cabinet.portfolios)
-        self._known: dict[int, int | None] = {}
+        #: per party, the most members it may have
+        self.caps = problem.member_caps()
+        self._known: dict[tuple[int, ...], int | None] = {}
 
-    def __call__(self, k: int) -> int | None:
-        if k not in self._known:
-            self._known[k] = self._count(k)
-        return self._known[k]
+    def __call__(self, caps: tuple[int, ...]) -> int | None:
+        """The count for a cabinet whose parties have these caps (sorted)."""
+        if caps not in self._known:
+            self._known[caps] = self._count(caps)
+        return self._known[caps]
 
-    def _count(self, k: int) -> int | None:
+    def _count(self, caps: tuple[int, ...]) -> int | None:
         high, posts, portfolios = self.high, self.posts, self.portfolios
         if (high + 1) ** 2 * (posts + 1) ** 2 * (portfolios + 1) ** 2 > self.MAX_CELLS:
             return None
         table = {(0, 0, 0): 1}
-        for _ in range(k):
+        for cap in caps:
             following: dict[tuple[int, int, int], int] = {}
             for (members, p, q), ways in table.items():
-                for n in range(self.least, high - members + 1):
+                for n in range(self.least, min(cap, high - members) + 1):
                     for a in range(min(n, posts - p) + 1):
                         for b in range(min(n, portfolios - q) + 1):
                             cell = (members + n, p + a, q + b)

@@ -107,6 +107,11 @@ class CoalitionAnalyst:
                               indexes(d.mentions()))
             for d in instance.demands if d.touches_allocation
         ]
+        # under `members_within_seats`, a party whose seats are fewer than the largest cabinet
+        # is not like every other cabinet party: its seats cap its members (`_slots`)
+        high = instance.cabinet.size_range[1]
+        self._capped = {i for i, cap in enumerate(instance.member_caps(
+            None if seats is None else list(seats.high))) if cap < high}
         self._memo: dict[Signature, _Answer | None] = {}
         self._slot_memo: dict[tuple[int, ...], tuple[Slot, ...]] = {}
         self._full: Encoding | None = None
@@ -126,11 +131,14 @@ class CoalitionAnalyst:
         return None if answer is None else (answer, slots)
 
     def _slots(self, mentions: list[frozenset[int] | None]) -> tuple[Slot, ...]:
-        """Every party's slot under the demands in force that mention these parties."""
+        """Every party's slot under the demands in force that mention these parties; a party
+        whose members its seats cap, and no demand names, is its class (numbered below
+        ANONYMOUS, apart from the parties named)."""
         if any(named is None for named in mentions):
             return tuple(self._kind)
         named = {i for parties in mentions if parties is not None for i in parties}
-        return tuple(i if i in named else ANONYMOUS for i in range(len(self._kind)))
+        return tuple(i if i in named else ANONYMOUS - 1 - self._kind[i] if i in self._capped
+                     else ANONYMOUS for i in range(len(self._kind)))
 
     def _solve(self, roles: tuple[int, ...], cabinet: list[int], slots: tuple[Slot, ...],
                free: bool) -> _Answer | None:

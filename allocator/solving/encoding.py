@@ -110,9 +110,13 @@ class Encoding:
         self.portfolio_names = list(instance.cabinet.portfolios)
         self._involved: dict[int, Literal] = {}
 
+        #: the most members each party may have (`cabinet.members_within_seats`: its seats, at
+        #: their most over a range of parliaments)
+        self.caps = instance.member_caps(list(self.range.high))
         self._role_variables()
         self._majority_form()
         self._investiture()
+        self._room()
         if not roles_only:
             self._allocation()
         self.active: dict[str, Literal] = {
@@ -192,10 +196,25 @@ class Encoding:
                 for helper in helps:
                     add(most_against + high[i] >= least_quota).only_enforce_if(helper)
 
+    def _room(self) -> None:
+        """What the member caps say of the roles alone (the roles-only model too): a party whose
+        cap is below `min_per_party` never sits in the cabinet, and the cabinet's caps together
+        reach the smallest cabinet and leave a member for every post and every portfolio."""
+        if not self.instance.cabinet.members_within_seats:
+            return
+        per_party = self.instance.cabinet.min_per_party
+        low = self.instance.cabinet.size_range[0]
+        for cap, in_cabinet in zip(self.caps, self.cabinet, strict=True):
+            if cap < per_party:
+                self.model.add(in_cabinet == 0)
+        need = max(low, len(self.posts), len(self.portfolio_names))
+        self.model.add(cp_model.LinearExpr.weighted_sum(self.cabinet, self.caps) >= need)
+
     def _allocation(self) -> None:
         low, high = self.instance.cabinet.size_range
         per_party = self.instance.cabinet.min_per_party
-        self.members = [self.model.new_int_var(0, max(high, 0), f"n:{p}") for p in self.parties]
+        self.members = [self.model.new_int_var(0, max(cap, 0), f"n:{p}")
+                        for p, cap in zip(self.parties, self.caps, strict=True)]
         for n, in_cabinet in zip(self.members, self.cabinet, strict=True):
             self.model.add(n >= per_party).only_enforce_if(in_cabinet)
             self.model.add(n == 0).only_enforce_if(~in_cabinet)

@@ -57,8 +57,10 @@ FIRST, LAST = 256, 8192
 
 
 def applies(problem: Instance) -> bool:
-    """Whether the demands leave the seats to the base rules alone (and the form)."""
-    return not any(d.reads() & SEAT_READINGS for d in problem.demands)
+    """Whether the demands leave the seats to the base rules alone (and the form), and the
+    seats do not cap the members (`cabinet.members_within_seats`)."""
+    return not (problem.cabinet.members_within_seats
+                or any(d.reads() & SEAT_READINGS for d in problem.demands))
 
 
 def _form_demands(problem: Instance) -> list[_FormDemand]:

@@ -28,21 +28,26 @@ def seat_signature(instance: Instance) -> Hashable:
     * negative investiture, whether a set of parties (the opposition) plus the unlisted seats
       stays below the quota;
     * the numbers a demand reads from the seats or votes beyond the quota
-      (`DemandBase.numbers`: the weights of a `proportional` demand).
+      (`DemandBase.numbers`: the weights of a `proportional` demand);
+    * under `cabinet.members_within_seats`, the most members each party may have
+      (`Instance.member_caps`).
     Where a table would be too long, the seats themselves are the signature.
     """
     weights = tuple(d.numbers(instance) for d in instance.demands if reads_numbers(d))
-    return seat_tables([p.seats for p in instance.parties], instance.quota,
-                       instance.total_seats, instance.government.investiture) + (weights,)
+    seats = [p.seats for p in instance.parties]
+    return seat_tables(seats, instance.quota, instance.total_seats,
+                       instance.government.investiture,
+                       instance.member_caps(seats)) + (weights,)
 
 
-def seat_tables(seats: Sequence[int], quota: int, total: int, rule: str) -> tuple[Any, ...]:
+def seat_tables(seats: Sequence[int], quota: int, total: int, rule: str,
+                caps: Sequence[int]) -> tuple[Any, ...]:
     """`seat_signature` but for the weights, from the numbers alone (a sweep computes it for
     every draw, without building an instance where no `proportional` demand needs one)."""
     size = 3 ** len(seats) if rule == "relative" else 2 ** len(seats)
     if size > MAX_TABLE:
         return (rule, tuple(seats), quota, total)
-    return (rule, *_seat_tables(seats, quota, total, rule))
+    return (rule, *_seat_tables(seats, quota, total, rule), tuple(caps))
 
 
 def _seat_tables(seats: Sequence[int], quota: int, total: int, rule: str) -> list[bytes]:
