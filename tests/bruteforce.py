@@ -8,6 +8,7 @@ that satisfy the base rules and every demand in force. Only for small instances.
 from __future__ import annotations
 
 import itertools
+import math
 from fractions import Fraction
 
 ALWAYS_TYPES = {"refuse_support", "role", "equal_split", "proportional", "distinct_posts",
@@ -41,7 +42,7 @@ def allocations(raw: dict, scenario: str | None = None, drop: frozenset = frozen
     parties = [p["id"] for p in inst["parties"]]
     seats = {p["id"]: p["seats"] for p in inst["parties"]}
     total = inst.get("seats", sum(seats.values()))
-    quota = inst.get("majority", total // 2 + 1)
+    quota, margin = thresholds(inst, total)
     unlisted = total - sum(seats.values())
     cab = inst["cabinet"]
     size = cab["size"]
@@ -64,7 +65,7 @@ def allocations(raw: dict, scenario: str | None = None, drop: frozenset = frozen
         O = [p for p in parties if role[p] == "O"]
         if not C:
             continue
-        form = government_form(C, S, A, O, seats, quota, unlisted, investiture)
+        form = government_form(C, S, A, O, seats, quota, unlisted, investiture, margin)
         if form is None or form not in forms:
             continue
         gov_seats = sum(seats[p] for p in C + S)
@@ -90,30 +91,44 @@ def allocations(raw: dict, scenario: str | None = None, drop: frozenset = frozen
                     programme = programme_of(demands, alloc, policies)
                     if conflicted(programme, inst.get("policy_conflicts", [])):
                         continue
-                    if all(satisfied(d, alloc, inst, programme, seats, quota)
+                    if all(satisfied(d, alloc, inst, programme, seats, quota + margin)
                            for d in demands if in_force(d, role)):
                         found.append(as_tuple(alloc, parties, posts, portfolios, programme,
                                               gov_seats))
     return sorted(found, key=lambda a: order(a, parties))
 
 
-def government_form(C, S, A, O, seats, quota, unlisted, investiture):
-    """'majority', 'minority', or None if the investiture rule fails."""
+def thresholds(inst: dict, total: int) -> tuple[int, int]:
+    """The quota (`majority`; or at least the share `government.quota` of the chamber, and
+    more than half; or more than half) and the margin every comparison must hold by."""
+    share = inst["government"].get("quota")
+    if "majority" in inst:
+        quota = inst["majority"]
+    elif share is not None:
+        quota = max(math.ceil(Fraction(str(share)) * total), total // 2 + 1)
+    else:
+        quota = total // 2 + 1
+    return quota, inst["government"].get("margin", 0)
+
+
+def government_form(C, S, A, O, seats, quota, unlisted, investiture, margin=0):
+    """'majority', 'minority', or None if the investiture rule fails; every comparison must
+    hold by `margin` seats."""
     w = lambda group: sum(seats[p] for p in group)  # noqa: E731
     votes_for, against = w(C) + w(S), w(O) + unlisted
 
     def gets_in(votes_for, against):
         if investiture == "absolute":
-            return votes_for >= quota
+            return votes_for >= quota + margin
         if investiture == "relative":
-            return votes_for > against
-        return against < quota
+            return votes_for > against + margin
+        return against < quota - margin
 
     if not gets_in(votes_for, against):
         return None
-    if w(C) >= quota and not S and not A:
+    if w(C) >= quota + margin and not S and not A:
         return "majority"
-    if w(C) >= quota:
+    if w(C) >= quota + margin:
         return None  # a cabinet that holds a majority has neither supporters nor abstainers
     for p in S:
         if gets_in(votes_for - seats[p], against + seats[p]):

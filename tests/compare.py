@@ -57,19 +57,20 @@ def government_seats(raw: dict, scenario: str | None) -> tuple[dict, int, int, s
     inst = bruteforce.effective(raw, scenario)
     seats = {p["id"]: p["seats"] for p in inst["parties"]}
     total = inst.get("seats", sum(seats.values()))
-    quota = inst.get("majority", total // 2 + 1)
-    return seats, quota, total - sum(seats.values()), inst["government"].get(
+    quota, margin = bruteforce.thresholds(inst, total)
+    return seats, quota, margin, total - sum(seats.values()), inst["government"].get(
         "investiture", "absolute")
 
 
 def needed(party: str, key: tuple, raw: dict, scenario: str | None) -> bool:
     """SPEC §2: the government fails its investiture with `party` moved into opposition."""
-    seats, quota, unlisted, rule = government_seats(raw, scenario)
+    seats, quota, margin, unlisted, rule = government_seats(raw, scenario)
     cabinet, support, abstain = key
     backing = [p for p in (*cabinet, *support) if p != party]
     votes_for = sum(seats[p] for p in backing)
     against = unlisted + sum(seats[p] for p in seats
                              if p not in (*backing, *abstain) or p == party)
-    gets_in = (votes_for >= quota if rule == "absolute" else votes_for > against
-               if rule == "relative" else against < quota)
+    gets_in = (votes_for >= quota + margin if rule == "absolute" else
+               votes_for > against + margin if rule == "relative" else
+               against < quota - margin)
     return not gets_in

@@ -222,6 +222,10 @@ def instances(draw: Draw, max_parties: int = 4,
         inst["seats"] = listed + draw(st.integers(0, 3))
     if draw(st.integers(0, 4)) == 0:
         inst["majority"] = draw(st.integers(1, inst.get("seats", listed)))
+    elif draw(st.integers(0, 5)) == 0:  # a qualified majority
+        inst["government"]["quota"] = draw(st.sampled_from([0.6, "2/3", 0.75, 1]))
+    if draw(st.integers(0, 4)) == 0:
+        inst["government"]["margin"] = draw(st.integers(1, 3))
     policies = [p["id"] for p in inst["policies"]]
     inst["policy_conflicts"] = (
         [_subset(draw, policies, min_size=2, max_size=2 if draw(st.booleans()) else 3)]
@@ -264,6 +268,8 @@ def _scenario(draw: Draw, inst: dict) -> str:
         sc.setdefault("cabinet", {})["members_within_seats"] = draw(st.booleans())
     if draw(st.integers(0, 3)) == 0:
         sc["government"] = {"forms": draw(st.sampled_from([["majority"], ["minority"]]))}
+    if draw(st.integers(0, 5)) == 0:
+        sc.setdefault("government", {})["margin"] = draw(st.integers(0, 2))
     listed = sum(p["seats"] for p in inst["parties"])
     if draw(st.integers(0, 4)) == 0:
         sc["seats"] = listed + draw(st.integers(0, 4))

@@ -382,7 +382,8 @@ class MaxCabinetParties(DemandBase):
 
 
 class MinimalWinning(DemandBase):
-    """Every party of C ∪ S is pivotal: without its seats the rest is below the quota."""
+    """Every party of C ∪ S is pivotal: without its seats the rest is below the quota (plus the
+    government's `margin`)."""
 
     type: Literal["minimal_winning"]
     READS = frozenset({"quota"})

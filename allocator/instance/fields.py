@@ -42,14 +42,45 @@ Position = Annotated[Decimal, Field(ge=-MAX_VOTES, le=MAX_VOTES)]
 #: a party's colour in pictures of the chamber: `#rrggbb`
 Colour = Annotated[str, Field(pattern=r"^#[0-9a-fA-F]{6}$")]
 Tolerance = Annotated[Decimal, Field(ge=0, le=MAX_MEMBERS)]
+
+
+def _share_above_half(value: int | float | str) -> int | float | str:
+    try:
+        share = exact(value)
+    except (ValueError, ZeroDivisionError):
+        raise ValueError(f"write a quota share as a decimal (0.6) or a fraction (2/3), not "
+                         f"{value!r}") from None
+    if share.denominator > 10**MAX_DECIMALS:
+        raise ValueError(f"use at most {MAX_DECIMALS} decimals, or a fraction such as 2/3 "
+                         f"(got {value!r})")
+    if not Fraction(1, 2) < share <= 1:
+        raise ValueError(f"a quota share is above one half and at most 1 (got {value!r}); for a "
+                         "simple majority leave `quota` out")
+    return value
+
+
+#: a qualified majority, as a share of the chamber's seats: a decimal (0.6) or a fraction
+#: written `2/3` (which no decimal states exactly)
+QuotaShare = Annotated[StrictInt | Annotated[StrictFloat, Field(allow_inf_nan=False)]
+                       | Annotated[str, Field(max_length=20)],
+                       AfterValidator(_share_above_half)]
 Role = Literal["cabinet", "support", "abstain", "opposition"]
 When = Literal["cabinet", "involved"]
 Form = Literal["majority", "minority"]
 
 
 def exact(value: int | float | str) -> Fraction:
-    """The decimal a user wrote (15.6), as an exact fraction: never a binary float."""
+    """The decimal a user wrote (15.6), or a fraction (`2/3`), exactly: never a binary
+    float."""
     return Fraction(str(value))
+
+
+def quota_of(total: int, share: Fraction | None = None) -> int:
+    """The seats a government needs in a chamber of `total`: more than half (the default), or
+    at least `share` of them (a qualified majority)."""
+    if share is None:
+        return total // 2 + 1
+    return max(-(-share.numerator * total // share.denominator), total // 2 + 1)
 
 
 class Strict(BaseModel):

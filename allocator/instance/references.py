@@ -34,6 +34,9 @@ def reference_problems(instance: Instance) -> Iterator[Problem]:
     if instance.seats is not None and instance.seats < listed:
         yield Problem(f"the total ({instance.seats}) is below the parties' seats ({listed}); "
                       "give the whole chamber, or leave `seats` out", ("seats",), kind="meaning")
+    if instance.majority is not None and instance.government.quota is not None:
+        yield Problem("give `majority` (a number of seats) or `government.quota` (a share of "
+                      "the chamber), not both", ("government", "quota"), kind="meaning")
     yield from _base_rule_problems(instance, ())
     yield from _policy_conflict_problems(instance)
     for i, demand in enumerate(instance.demands):

@@ -9,6 +9,7 @@ and scenarios are applied by `transform`, which see the whole instance at once.
 from __future__ import annotations
 
 import datetime
+from fractions import Fraction
 from typing import Annotated, Literal
 
 from pydantic import Field, StrictInt, model_validator
@@ -22,11 +23,14 @@ from .fields import (
     Form,
     Members,
     Position,
+    QuotaShare,
     Seats,
     Slug,
     Strict,
     Text,
     Votes,
+    exact,
+    quota_of,
 )
 from .polls import ElectoralSystem, Polls
 
@@ -90,11 +94,23 @@ class CabinetOverride(Strict):
 class Government(Strict):
     forms: list[Form] = Field(default_factory=_both_forms, min_length=1)
     investiture: Literal["absolute", "relative", "negative"] = "absolute"
+    quota: QuotaShare | None = Field(
+        default=None, description="a qualified majority: at least this share of the seats "
+        "(0.6, or 2/3), instead of more than half")
+    margin: Seats = Field(default=0, description="seats to spare: every comparison of the "
+                          "investiture rule (and the majority form) must hold by this many")
+
+    @property
+    def share(self) -> Fraction | None:
+        """`quota` exactly, or None for more than half."""
+        return None if self.quota is None else exact(self.quota)
 
 
 class GovernmentOverride(Strict):
     forms: list[Form] | None = Field(default=None, min_length=1)
     investiture: Literal["absolute", "relative", "negative"] | None = None
+    quota: QuotaShare | None = None
+    margin: Seats | None = None
 
 
 class Policy(Strict):
@@ -181,7 +197,11 @@ class Instance(Strict):
 
     @property
     def quota(self) -> int:
-        return self.majority if self.majority is not None else self.total_seats // 2 + 1
+        """The seats a government needs: `majority`, or the share `government.quota` of the
+        chamber, or more than half of it."""
+        if self.majority is not None:
+            return self.majority
+        return quota_of(self.total_seats, self.government.share)
 
     @property
     def party_ids(self) -> list[str]:

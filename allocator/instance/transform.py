@@ -86,13 +86,17 @@ def apply_scenario(instance: Instance, scenario: Scenario) -> Instance:
     update: dict[str, object] = {"scenarios": [], "outcome": None}
     if scenario.seats is not None:
         update["seats"] = scenario.seats
-    if scenario.majority is not None:
+    government = instance.government
+    if scenario.majority is not None:  # a number of seats replaces a share
         update["majority"] = scenario.majority
+        government = government.model_copy(update={"quota": None})
     if scenario.cabinet is not None:
         update["cabinet"] = instance.cabinet.model_copy(update=_given(scenario.cabinet))
     if scenario.government is not None:
-        update["government"] = instance.government.model_copy(
-            update=_given(scenario.government))
+        government = government.model_copy(update=_given(scenario.government))
+        if scenario.government.quota is not None and scenario.majority is None:
+            update["majority"] = None  # a share replaces a number of seats
+    update["government"] = government
     kept = [d for d in instance.demands if d.id not in set(scenario.drop)]
     taken = {d.id for d in instance.demands if d.id}
     update["demands"] = kept + with_ids(scenario.add, taken)

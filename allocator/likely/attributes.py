@@ -55,7 +55,7 @@ class Chamber:
 
     seats: NDArray[np.int64]
     positions: NDArray[np.float64] | None  # NaN where a party has none; None: fewer than two
-    quota: int
+    quota: int  # with the government's margin: what a majority cabinet holds
     total: int
     tolerated: bool  # the investiture rule is relative or negative
     previous: NDArray[np.bool_] | None  # the outgoing cabinet's parties (None: not known)
@@ -73,7 +73,8 @@ class Chamber:
             previous = np.zeros(len(seats), dtype=bool)
             previous[[index[p] for p in problem.previous.cabinet]] = True
             leader = index.get(problem.previous.leader) if problem.previous.leader else None
-        return cls(seats, positions, problem.quota, problem.total_seats,
+        return cls(seats, positions, problem.quota + problem.government.margin,
+                   problem.total_seats,
                    problem.government.investiture != "absolute", previous, leader)
 
     @property

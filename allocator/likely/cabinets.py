@@ -3,9 +3,11 @@
 
 Two ways to the same answer, checked against each other and against the brute force:
 
-* **By arithmetic** (`by_arithmetic`), where no demand is in force and the seats do not cap
-  the members (ParlGov's formations, a parliament as elected): the base rules alone decide. A cabinet of k parties fits when its k
-  smallest shares fit the cabinet's size (k x min_per_party <= max); it governs alone when
+* **By arithmetic** (`by_arithmetic`), where no demand is in force (ParlGov's formations, a
+  parliament as elected): the base rules alone decide. A cabinet of k parties fits when its k
+  smallest shares fit the cabinet's size (k x min_per_party <= max) and, where the seats cap
+  the members, each party's cap holds its share and the caps together staff the smallest
+  cabinet, the posts and the portfolios; it governs alone when
   its seats reach the quota and its investiture rule passes without helpers; as a minority it
   governs when the rule passes with every other party helping (a minimal set of helpers is then
   found by dropping the unneeded ones). Subset sums over every cabinet, vectorised.
@@ -47,7 +49,7 @@ def counted(problem: Instance, budget: Budget | None = None,
             max_parties: int | None = None) -> tuple[Members, int | None]:
     """`feasible`, and how many coalitions the instance has where they were listed to find
     the cabinets (None where arithmetic found them)."""
-    if not problem.demands and not problem.cabinet.members_within_seats:
+    if not problem.demands:
         return by_arithmetic(problem, max_parties), None
     return from_coalitions(problem, budget, max_parties)
 
@@ -82,27 +84,41 @@ def by_arithmetic(problem: Instance, max_parties: int | None = None) -> Members:
                max_parties if max_parties is not None else n, largest_size(n))
     members = every_cabinet(n, most)
     held = members.astype(np.int64) @ seats
-    return members[passes(problem, held)]
+    return members[passes(problem, held) & staffed(problem, members)]
+
+
+def staffed(problem: Instance, members: Members) -> NDArray[np.bool_]:
+    """Which cabinets the member caps (`cabinet.members_within_seats`) let staff: every party's
+    cap at least `min_per_party`, and the caps together the smallest cabinet and a member for
+    every post and every portfolio (the size's upper bound is `by_arithmetic`'s)."""
+    cabinet = problem.cabinet
+    if not cabinet.members_within_seats:
+        return np.ones(len(members), dtype=bool)
+    caps = np.array(problem.member_caps(), dtype=np.int64)
+    need = max(cabinet.size_range[0], len(cabinet.all_posts), len(cabinet.portfolios))
+    short = (members & (caps < cabinet.min_per_party)).any(axis=1)
+    room: NDArray[np.bool_] = (members.astype(np.int64) @ caps >= need) & ~short
+    return room
 
 
 def passes(problem: Instance, held: NDArray[np.int64]) -> NDArray[np.bool_]:
     """Which cabinets holding these seats can govern under the base rules and the investiture
     rule, alone (majority) or with every other party helping (minority)."""
-    quota = problem.quota
+    quota, margin = problem.quota, problem.government.margin
     listed = sum(p.seats for p in problem.parties)
     unlisted = problem.total_seats - listed
     rule = problem.government.investiture
     forms = problem.government.forms
     if rule == "absolute":
-        alone = held >= quota
-        helped = listed >= quota
+        alone = held >= quota + margin
+        helped = listed >= quota + margin
     elif rule == "relative":
-        alone = held > listed - held + unlisted
-        helped = listed > unlisted
+        alone = held > listed - held + unlisted + margin
+        helped = listed > unlisted + margin
     else:
-        alone = listed - held + unlisted < quota
-        helped = unlisted < quota
-    majority = held >= quota
+        alone = listed - held + unlisted < quota - margin
+        helped = unlisted < quota - margin
+    majority = held >= quota + margin
     ok = np.zeros(len(held), dtype=bool)
     if "majority" in forms:
         ok |= majority & alone

@@ -198,7 +198,7 @@ def _minimal_winning(enc: Encoding, d: MinimalWinning) -> None:
     k = range(len(enc.parties))
     seats = sum(enc.seats[i] * enc.involved(i) for i in k)
     for i in k:
-        enc.require(enc.model.add(seats - enc.seats[i] <= enc.quota - 1),
+        enc.require(enc.model.add(seats - enc.seats[i] <= enc.quota + enc.margin - 1),
                     [*enc.in_force(d), enc.involved(i)])
 
 

@@ -105,6 +105,8 @@ class Encoding:
         self.quota = instance.quota
         self.unlisted = instance.total_seats - sum(self.seats)
         self.range = _range(instance, seats)
+        #: seats to spare in every comparison of the investiture rule and the form
+        self.margin = instance.government.margin
         self.investiture = instance.government.investiture
         self.posts = instance.cabinet.all_posts
         self.portfolio_names = list(instance.cabinet.portfolios)
@@ -155,12 +157,14 @@ class Encoding:
         return cp_model.LinearExpr.weighted_sum(role, self.range.high if most else self.range.low)
 
     def _majority_form(self) -> None:
-        """`majority_form` <=> the cabinet alone reaches the quota (and then nobody helps)."""
+        """`majority_form` <=> the cabinet alone reaches the quota, with the margin to spare
+        (and then nobody helps)."""
         quota = self.range.quota
+        margin = self.margin
         self.majority_form = self.model.new_bool_var("form:majority")
-        self.model.add(self._seats(self.cabinet, most=True) >= quota[0]).only_enforce_if(
-            self.majority_form)
-        self.model.add(self._seats(self.cabinet) <= quota[1] - 1).only_enforce_if(
+        self.model.add(self._seats(self.cabinet, most=True) >= quota[0] + margin
+                       ).only_enforce_if(self.majority_form)
+        self.model.add(self._seats(self.cabinet) <= quota[1] + margin - 1).only_enforce_if(
             ~self.majority_form)
         helpers = [lit for lit in (*self.support, *self.abstain) if lit is not False]
         self.model.add(sum(helpers) == 0).only_enforce_if(self.majority_form)
@@ -172,8 +176,12 @@ class Encoding:
 
     def _investiture(self) -> None:
         """The government gets in, and every supporter and abstainer is needed for that (over a
-        range of parliaments: in the one most favourable to each comparison)."""
+        range of parliaments: in the one most favourable to each comparison). `margin`: each
+        comparison must hold by that many seats (absolute: the quota plus the margin; relative:
+        more than the opposition plus the margin; negative: the opposition below the quota less
+        the margin)."""
         low, high = self.range.low, self.range.high
+        m = self.margin
         least_quota, most_quota = self.range.quota
         least_for = self._seats(self.cabinet) + self._seats(self.support)
         most_for = self._seats(self.cabinet, True) + self._seats(self.support, True)
@@ -181,20 +189,20 @@ class Encoding:
         most_against = self._seats(self.opposition, True) + self.range.unlisted[1]
         add = self.model.add
         if self.investiture == "absolute":
-            add(most_for >= least_quota)
+            add(most_for >= least_quota + m)
             for i, supports in enumerate(self.support):
-                add(least_for - low[i] <= most_quota - 1).only_enforce_if(supports)
+                add(least_for - low[i] <= most_quota + m - 1).only_enforce_if(supports)
         elif self.investiture == "relative":
-            add(most_for >= least_against + 1)
+            add(most_for >= least_against + m + 1)
             for i, (supports, abstains) in enumerate(zip(self.support, self.abstain,
                                                          strict=True)):
-                add(least_for - low[i] <= most_against + high[i]).only_enforce_if(supports)
-                add(least_for <= most_against + high[i]).only_enforce_if(abstains)
+                add(least_for - low[i] <= most_against + high[i] + m).only_enforce_if(supports)
+                add(least_for <= most_against + high[i] + m).only_enforce_if(abstains)
         else:
-            add(least_against <= most_quota - 1)
+            add(least_against <= most_quota - m - 1)
             for i, helps in enumerate(zip(self.support, self.abstain, strict=True)):
                 for helper in helps:
-                    add(most_against + high[i] >= least_quota).only_enforce_if(helper)
+                    add(most_against + high[i] >= least_quota - m).only_enforce_if(helper)
 
     def _room(self) -> None:
         """What the member caps say of the roles alone (the roles-only model too): a party whose

@@ -13,6 +13,7 @@ candidates (`sweep.arithmetic`). tests/test_sweep.py holds the two to each other
   Every supporter and abstainer must be.
 * **Form**: a cabinet that reaches the quota alone is a majority government and takes no help;
   the instance lists the forms it allows.
+* **Margin** (`government.margin`): each comparison holds by that many seats to spare.
 """
 
 from __future__ import annotations
@@ -30,29 +31,31 @@ Flags = NDArray[np.bool_]
 
 
 class SeatRules:
-    """The rules on seats in one parliament: its seats, quota, unlisted seats, investiture rule
-    and the forms its instance allows."""
+    """The rules on seats in one parliament: its seats, quota, unlisted seats, investiture rule,
+    the forms its instance allows and the margin."""
 
     def __init__(self, seats: Sequence[int], quota: int, unlisted: int, rule: str,
-                 forms: Sequence[str]) -> None:
+                 forms: Sequence[str], margin: int = 0) -> None:
         self.seats = np.asarray(seats, dtype=np.int64)
         self.quota = quota
         self.unlisted = unlisted
         self.rule = rule
         self.forms = frozenset(forms)
+        self.margin = margin
 
     @classmethod
     def of(cls, problem: Instance) -> SeatRules:
         seats = [p.seats for p in problem.parties]
+        government = problem.government
         return cls(seats, problem.quota, problem.total_seats - sum(seats),
-                   problem.government.investiture, problem.government.forms)
+                   government.investiture, government.forms, government.margin)
 
     def _gets_in(self, backing: NDArray[np.int64], against: NDArray[np.int64]) -> Flags:
         if self.rule == "absolute":
-            return backing >= self.quota
+            return backing >= self.quota + self.margin
         if self.rule == "relative":
-            return backing > against
-        return against < self.quota
+            return backing > against + self.margin
+        return against < self.quota - self.margin
 
     def needed(self, roles: Sequence[int]) -> list[bool]:
         """For one government (each party's role)."""
@@ -70,8 +73,9 @@ class SeatRules:
         return needed
 
     def majority(self, governments: Governments) -> Flags:
-        """Per government: whether its cabinet alone reaches the quota."""
-        reaches: Flags = ((governments == CABINET) * self.seats).sum(axis=1) >= self.quota
+        """Per government: whether its cabinet alone reaches the quota (with the margin)."""
+        reaches: Flags = ((governments == CABINET) * self.seats).sum(axis=1) >= (
+            self.quota + self.margin)
         return reaches
 
     def admits(self, governments: Governments) -> Flags:

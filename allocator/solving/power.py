@@ -206,7 +206,7 @@ def power(problem: Instance, scenario: str | None = None, budget: Budget | None 
     budget = budget or Budget()
     seats = [p.seats for p in problem.parties]
     n = len(seats)
-    unconstrained = indices(weighted_counts(seats, problem.quota))
+    unconstrained = indices(weighted_counts(seats, problem.quota + problem.government.margin))
     budget.phase("the governments under every demand")
     governing = governing_sets(problem, budget)
     constrained = None if governing is None else indices(table_counts(n, governing))

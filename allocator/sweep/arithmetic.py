@@ -34,6 +34,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from fractions import Fraction
 
 import numpy as np
 from numpy.typing import NDArray
@@ -124,7 +125,7 @@ def decide(problem: Instance, majority: int | None, source: PollDraws | SeatTabl
     chunk = FIRST
     while decided.draws < total and decided.stopped_by is None:
         drawn = _draws(source, decided.draws, min(decided.draws + chunk, total), majority,
-                       budget)
+                       problem.government.share, budget)
         if drawn is None:
             decided.stopped_by = _spent(budget)
             break
@@ -157,15 +158,16 @@ def decide(problem: Instance, majority: int | None, source: PollDraws | SeatTabl
 
 
 def _draws(source: PollDraws | SeatTable, start: int, end: int, majority: int | None,
-           budget: Budget) -> NDArray[np.int64] | None:
+           share: Fraction | None, budget: Budget) -> NDArray[np.int64] | None:
     """Draws `start` to `end` as numbers, a row each: the parties' seats, the unlisted seats
-    and the quota; None if the budget ran out or was stopped while drawing."""
+    and the quota (`majority`, or `share` of the chamber, or more than half); None if the
+    budget ran out or was stopped while drawing."""
     drawn = []
     for i in range(start, end):
         if _spent(budget) is not None:
             return None
         draw = source.draw(i)
-        drawn.append((*draw.seats, draw.unlisted, draw.quota(majority)))
+        drawn.append((*draw.seats, draw.unlisted, draw.quota(majority, share)))
     return np.array(drawn, dtype=np.int64)
 
 
@@ -200,8 +202,8 @@ def _relist(decided: Decided, rows: NDArray[np.int8]) -> None:
 def _decide(decided: Decided, draw: Draw, quota: int, problem: Instance,
             forming: Forming, cabinets: _Cabinets, forms: list[_FormDemand]) -> None:
     """Count one parliament."""
-    rules = SeatRules(draw.seats, quota, draw.unlisted,
-                      problem.government.investiture, problem.government.forms)
+    rules = SeatRules(draw.seats, quota, draw.unlisted, problem.government.investiture,
+                      problem.government.forms, problem.government.margin)
     admitted = np.flatnonzero(rules.admits(decided.roles))
     if forms and len(admitted):
         governments = decided.roles[admitted]

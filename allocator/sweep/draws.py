@@ -27,10 +27,11 @@ from array import array
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from fractions import Fraction
 
 from ..errors import InstanceError, Problem, UsageError, known, shown
 from ..files import read_text
-from ..instance.fields import MAX_SEATS, exact
+from ..instance.fields import MAX_SEATS, exact, quota_of
 from ..instance.loader import MAX_PROBLEMS
 from ..instance.polls import Poll
 from ..instance.schema import Instance
@@ -60,9 +61,10 @@ class Draw:
     def total(self) -> int:
         return sum(self.seats) + self.unlisted
 
-    def quota(self, majority: int | None = None) -> int:
-        """The majority of this chamber (or `majority`, where the law fixes one)."""
-        return majority or self.total // 2 + 1
+    def quota(self, majority: int | None = None, share: Fraction | None = None) -> int:
+        """The majority of this chamber (or `majority`, where the law fixes one; or a
+        qualified majority, `share` of it)."""
+        return majority or quota_of(self.total, share)
 
 
 def at_draw(problem: Instance, draw: Draw, majority: int | None = None) -> Instance:
@@ -72,7 +74,8 @@ def at_draw(problem: Instance, draw: Draw, majority: int | None = None) -> Insta
     parties = [p.model_copy(update={"seats": s, **({"votes": votes[i]} if votes else {})})
                for i, (p, s) in enumerate(zip(problem.parties, draw.seats, strict=True))]
     return problem.model_copy(update={"parties": parties, "seats": draw.total,
-                                      "majority": draw.quota(majority)})
+                                      "majority": draw.quota(majority,
+                                                             problem.government.share)})
 
 
 class PollDraws:

@@ -50,7 +50,9 @@ class Forming:
         """One draw, and the distinct cabinets of the governments that have a deal in it (a
         row of `members` each)."""
         chamber = replace(self._chamber, seats=np.array(draw.seats, dtype=np.int64),
-                          quota=draw.quota(self.majority), total=draw.total)
+                          quota=draw.quota(self.majority, self.problem.government.share)
+                          + self.problem.government.margin,
+                          total=draw.total)
         for cabinet, p in zip(cabinets, self.model.probabilities(chamber, members),
                               strict=True):
             self.chances[cabinet] = self.chances.get(cabinet, 0.0) + float(p)

@@ -118,9 +118,10 @@ class Parliaments:
         if self.weighs:
             signature = seat_signature(self.at(draw))
         else:  # the same, without building the instance (a third of the time of a draw)
-            signature = seat_tables(draw.seats, draw.quota(self.majority), draw.total,
-                                    self.rule, self.problem.member_caps(list(draw.seats))
-                                    ) + ((),)
+            government = self.problem.government
+            signature = seat_tables(draw.seats, draw.quota(self.majority, government.share),
+                                    draw.total, self.rule, government.margin,
+                                    self.problem.member_caps(list(draw.seats))) + ((),)
         return hashlib.blake2b(repr(signature).encode(), digest_size=16).hexdigest()
 
 

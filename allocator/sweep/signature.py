@@ -36,35 +36,36 @@ def seat_signature(instance: Instance) -> Hashable:
     weights = tuple(d.numbers(instance) for d in instance.demands if reads_numbers(d))
     seats = [p.seats for p in instance.parties]
     return seat_tables(seats, instance.quota, instance.total_seats,
-                       instance.government.investiture,
+                       instance.government.investiture, instance.government.margin,
                        instance.member_caps(seats)) + (weights,)
 
 
-def seat_tables(seats: Sequence[int], quota: int, total: int, rule: str,
+def seat_tables(seats: Sequence[int], quota: int, total: int, rule: str, margin: int,
                 caps: Sequence[int]) -> tuple[Any, ...]:
     """`seat_signature` but for the weights, from the numbers alone (a sweep computes it for
     every draw, without building an instance where no `proportional` demand needs one)."""
     size = 3 ** len(seats) if rule == "relative" else 2 ** len(seats)
     if size > MAX_TABLE:
-        return (rule, tuple(seats), quota, total)
-    return (rule, *_seat_tables(seats, quota, total, rule), tuple(caps))
+        return (rule, tuple(seats), quota, total, tuple(caps))
+    return (rule, *_seat_tables(seats, quota, total, rule, margin), tuple(caps))
 
 
-def _seat_tables(seats: Sequence[int], quota: int, total: int, rule: str) -> list[bytes]:
-    """The truth tables of `seat_signature`: every subset's seats against the quota, then the
-    investiture rule's own comparison."""
+def _seat_tables(seats: Sequence[int], quota: int, total: int, rule: str, margin: int
+                 ) -> list[bytes]:
+    """The truth tables of `seat_signature`: every subset's seats against the quota (plus the
+    margin), then the investiture rule's own comparison (by the margin)."""
     sums = [0]
     for w in seats:
         sums += [s + w for s in sums]
-    tables = [bytes(s >= quota for s in sums)]
+    tables = [bytes(s >= quota + margin for s in sums)]
     if rule == "relative":  # each party against, for (counted twice) or abstaining
         votes = [0]
         for w in seats:
             votes = [v + x for v in votes for x in (0, 2 * w, w)]
-        tables.append(bytes(v > total for v in votes))
+        tables.append(bytes(v > total + margin for v in votes))
     elif rule == "negative":
         unlisted = total - sum(seats)
-        tables.append(bytes(s + unlisted < quota for s in sums))
+        tables.append(bytes(s + unlisted < quota - margin for s in sums))
     return tables
 
 
