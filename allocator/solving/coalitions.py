@@ -333,7 +333,8 @@ class Listing:
         cabinet = sum(w for w, r in zip(seats, roles, strict=True) if r == CABINET)
         backing = cabinet + sum(w for w, r in zip(seats, roles, strict=True) if r == SUPPORT)
         helped = any(r in (SUPPORT, ABSTAIN) for r in roles)
-        form: Form = "majority" if cabinet >= self.problem.quota and not helped else "minority"
+        form: Form = ("majority" if cabinet >= self.problem.quota + self.problem.government.margin
+                      and not helped else "minority")
         return Analysed(roles, key_of(roles), answer, slots,
                         tuple(p for p, on in zip(self._policies, programme, strict=True) if on),
                         form, backing)

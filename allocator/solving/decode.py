@@ -84,7 +84,8 @@ class Decoder:
             groups[role].append(name)
             seats[role] += w
         helpers = bool(groups[SUPPORT] or groups[ABSTAIN])
-        form: Form = "majority" if seats[CABINET] >= enc.quota and not helpers else "minority"
+        form: Form = ("majority" if seats[CABINET] >= enc.quota + enc.margin and not helpers
+                      else "minority")
         return Common(
             support=tuple(groups[SUPPORT]),
             abstain=tuple(groups[ABSTAIN]),
