@@ -145,12 +145,17 @@ SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=list(
 
 def at_row(raw: dict, scenario: str | None, seats: tuple[int, ...], unlisted: int) -> dict:
     """The instance dict in that parliament: as SPEC §7 says a sweep reads a row (the row's
-    total, its quota; the scenario's own seats and majority give way to the row's)."""
+    total, its quota, or `government.quota`'s share of it; the scenario's own seats and
+    majority give way to the row's)."""
     row = copy.deepcopy(raw)
     for party, s in zip(row["parties"], seats):
         party["seats"] = s
     total = sum(seats) + unlisted
-    row["seats"], row["majority"] = total, total // 2 + 1
+    row["seats"] = total
+    if (row.get("government") or {}).get("quota") is None:  # a share applies to the row
+        row["majority"] = total // 2 + 1
+    else:
+        row.pop("majority", None)
     for sc in row.get("scenarios", []):
         sc.pop("seats", None)
         sc.pop("majority", None)
@@ -235,7 +240,8 @@ def test_a_sweep_by_arithmetic_is_the_solvers_sweep(data):
     if allocator.sweep.arithmetic.applies(problem):
         assert decided.solved == 1  # decided by arithmetic (the solver's sweep solves one
         # search per distinct parliament)
-    else:  # a demand reads the seats: no encoding over a range of parliaments takes it
+    elif not problem.cabinet.members_within_seats:  # (the seats cap the members: each
+        # parliament is solved) a demand reads the seats: no encoding over a range takes it
         assert any(d.reads() & {"quota", "seats", "votes"} for d in problem.demands)
         with pytest.raises(ValueError, match="needs the seats of one parliament"):
             allocator.solving.encoding.Encoding(problem, seats=allocator.solving.encoding.
