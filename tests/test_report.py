@@ -66,6 +66,16 @@ def test_the_report_says_who_holds_power(tmp_path):
     assert section.count("<tr>") == len(weighed.parties) + len(weighed.demands) + 2
 
 
+def test_a_deadlocks_power_section_says_nobody_holds_it(tmp_path):
+    """Worcester 2016: no deal, and no single demand's dropping makes one, so the page says
+    nobody holds power under the demands and lists no demand costs that are all '-'."""
+    out = tmp_path / "w.html"
+    run("report", str(ROOT / "instances" / "worcester-2016.yaml"), "--out", str(out))
+    section = out.read_text().split('<h3 id="power">')[1].split("</section>")[0]
+    assert "nobody holds power" in section
+    assert "What each demand costs" not in section and section.count("<tr>") == 1 + 3
+
+
 def test_a_time_limit_still_gives_a_whole_page(tmp_path):
     out = tmp_path / "nl.html"
     code, _, err = run("report", str(ROOT / "instances" / "netherlands-2017.yaml"),

@@ -97,18 +97,20 @@ def power_context(answer: Power) -> dict[str, Any]:
     texts = {d.key: d.text or d.key for d in answer.instance.demands}
     held = {p.party: p.constrained for p in answer.parties}
     seats = {p.id: p.seats for p in answer.instance.parties}
+    deadlocked = all(p.constrained is None for p in answer.parties) and answer.complete
     return {
         "said": power_said(answer),
         "complete": answer.complete,
-        "none": all(p.constrained is None for p in answer.parties) and answer.complete,
+        "none": deadlocked,
         "parties": [{"name": names[p.party], "seats": f"{seats[p.party]:,}",
                      "share": percent(seats[p.party] / total) if total else "-",
                      "cells": [_cell(p.constrained, 0), _cell(p.unconstrained, 0),
                                _cell(p.constrained, 1), _cell(p.unconstrained, 1)]}
                     for p in answer.parties],
+        # in a deadlock, only the demands whose dropping alone lets some set govern
         "demands": [{"id": d.demand, "text": texts[d.demand], "party": names[d.party],
                      "cells": [_cell(held[d.party], 0), _cell(d.without, 0)]}
-                    for d in answer.demands],
+                    for d in answer.demands if d.without is not None or not deadlocked],
         "explained": EXPLAINED,
     }
 
