@@ -69,6 +69,16 @@ def validate(tmp_path: Path, text: str | bytes, name: str = "f.yaml") -> tuple[i
      "f, g]}\n", "f.yaml", "the named portfolios (one member each) need 7 members"),
     ("name: x\nparties: [{id: a, seats: 5}]\ncabinet: {size: 2, min_per_party: 0}\n",
      "f.yaml", "cabinet.min_per_party: must be at least 1, got 0"),
+    ("name: x\nparties: [{id: a, seats: 5}]\ncabinet: {size: 2}\ngovernment: {quota: 2/x}\n",
+     "f.yaml", "f.yaml:4: government.quota: write a quota share as a decimal (0.6) or a "
+     "fraction (2/3), not '2/x'"),
+    ("name: x\nparties: [{id: a, seats: 5}]\ncabinet: {size: 2}\ngovernment: {quota: 0.5}\n",
+     "f.yaml", "government.quota: a quota share is above one half and at most 1 (got 0.5)"),
+    ("name: x\nmajority: 3\nparties: [{id: a, seats: 5}]\ncabinet: {size: 2}\n"
+     "government: {quota: 0.6}\n", "f.yaml",
+     "f.yaml:5: government.quota: give `majority` (a number of seats) or `government.quota`"),
+    ("name: x\nparties: [{id: a, seats: 5}]\ncabinet: {size: 2, members_within_seats: 1}\n",
+     "f.yaml", "cabinet.members_within_seats: expected"),
     ("name: x\nparties: [{id: a, seats: 5, votes: .nan}, {id: b, seats: 3, votes: .inf}]\n"
      "cabinet: {size: 2}\n", "f.yaml", "parties[0].votes: expected an integer or a finite number"),
     ("name: x\nparties: [{id: a, seats: 5, votes: 0.1234567}]\ncabinet: {size: 2}\n", "f.yaml",

@@ -12,7 +12,7 @@ import datetime
 from fractions import Fraction
 from typing import Annotated, Literal
 
-from pydantic import Field, StrictInt, model_validator
+from pydantic import Field, StrictBool, StrictInt, model_validator
 
 from .demands import Demand
 from .fields import (
@@ -65,7 +65,7 @@ class Cabinet(Strict):
     min_per_party: Members = 1
     posts: list[Slug] = Field(default_factory=lambda: ["leader"], max_length=MAX_ITEMS)
     portfolios: list[Slug] = Field(default_factory=list, max_length=MAX_ITEMS)
-    members_within_seats: bool = Field(
+    members_within_seats: StrictBool = Field(
         default=False, description="a party's cabinet members are at most its seats (a "
         "council's cabinet is made of councillors)")
 
@@ -88,7 +88,7 @@ class CabinetOverride(Strict):
     min_per_party: Members | None = None
     posts: list[Slug] | None = Field(default=None, max_length=MAX_ITEMS)
     portfolios: list[Slug] | None = Field(default=None, max_length=MAX_ITEMS)
-    members_within_seats: bool | None = None
+    members_within_seats: StrictBool | None = None
 
 
 class Government(Strict):

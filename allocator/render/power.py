@@ -132,7 +132,9 @@ def power_table(answer: Power, width: int | None = None) -> str:
              if not answer.complete else
              "no government meets every demand: nobody holds power under them ('-')"
              if all(p.constrained is None for p in answer.parties) else
-             f"complete: {problem.quota:,} of {total:,} seats make a majority", "",
+             f"complete: {problem.quota:,} of {total:,} seats make a majority"
+             + (f", and a government must hold {problem.government.margin:,} more to spare"
+                if problem.government.margin else ""), "",
              f"Shapley and Banzhaf {UNDER_DEMANDS}, and by {SEATS_ALONE}:", ""]
     header: list[object] = ["party", "seats", "share", "Shapley", "Banzhaf",
                             "Shapley by seats", "Banzhaf by seats"]
