@@ -152,13 +152,15 @@ def at_row(raw: dict, scenario: str | None, seats: tuple[int, ...], unlisted: in
         party["seats"] = s
     total = sum(seats) + unlisted
     row["seats"] = total
-    if (row.get("government") or {}).get("quota") is None:  # a share applies to the row
-        row["majority"] = total // 2 + 1
-    else:
-        row.pop("majority", None)
+    government = row.setdefault("government", {})
     for sc in row.get("scenarios", []):
         sc.pop("seats", None)
-        sc.pop("majority", None)
+        if sc.pop("majority", None) is not None and sc["name"] == scenario:
+            government.pop("quota", None)  # the scenario's number replaced the share
+    if government.get("quota") is None:
+        row["majority"] = total // 2 + 1
+    else:  # a share applies to the row's total
+        row.pop("majority", None)
     return row
 
 
