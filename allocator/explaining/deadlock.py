@@ -7,6 +7,8 @@ far, marked incomplete, with a message naming the part that was cut.
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
+
 from ..instance.schema import Instance
 from ..likely.model import FormationModel
 from ..solving.result import DEFAULT_MAX_RELAXATIONS, Deadlock
@@ -23,21 +25,34 @@ def explain_deadlock(problem: Instance, max_relaxations: int = DEFAULT_MAX_RELAX
                      budget: Budget | None = None, model: FormationModel | None = None
                      ) -> Deadlock:
     """Explain a deadlocked (scenario-resolved) instance; raise if it is not deadlocked. Each
-    relaxation's example is the most likely deal it allows under `model`."""
+    relaxation's example is the most likely deal it allows under `model`. The minimum
+    relaxations are searched on a second thread (a model of their own) while the minimal
+    conflict is found: CP-SAT solves outside Python's lock, so two cores share the work."""
     budget = budget or Budget()
     soft = SoftModel(problem, budget)
     try:
         budget.phase("minimal conflict")
         if not soft.satisfiable([]):
             return Deadlock((), (), True, _fixed_conflict(problem, budget))
-        conflict = minimal_conflict(soft)
     except Stopped as stop:
         return Deadlock((), (), False, f"the {stop.reason} came before a conflict or a "
                         "relaxation was found")
-    if conflict is None:
-        raise ValueError("the instance is not deadlocked: there is nothing to explain")
-    budget.phase("minimum relaxations")
-    relaxations, complete = minimum_relaxations(soft, max_relaxations, model)
+    # the relaxations on a model of their own, on a second core, while the conflict is found
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        relaxing = pool.submit(lambda: minimum_relaxations(SoftModel(problem, budget),
+                                                           max_relaxations, model))
+        try:
+            conflict = minimal_conflict(soft)
+        except Stopped as stop:
+            return Deadlock((), (), False, f"the {stop.reason} came before a conflict or a "
+                            "relaxation was found")
+        except KeyboardInterrupt:  # (outside `stopped_by_signals`): stop the other thread too
+            budget.stop("interrupt")
+            raise
+        if conflict is None:
+            raise ValueError("the instance is not deadlocked: there is nothing to explain")
+        budget.phase("minimum relaxations")
+        relaxations, complete = relaxing.result()
     if complete:
         message = ""
     elif budget.stopped is not None:
