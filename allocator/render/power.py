@@ -97,11 +97,10 @@ def power_context(answer: Power) -> dict[str, Any]:
     texts = {d.key: d.text or d.key for d in answer.instance.demands}
     held = {p.party: p.constrained for p in answer.parties}
     seats = {p.id: p.seats for p in answer.instance.parties}
-    deadlocked = all(p.constrained is None for p in answer.parties) and answer.complete
     return {
         "said": power_said(answer),
         "complete": answer.complete,
-        "none": deadlocked,
+        "none": answer.nobody,
         "parties": [{"name": names[p.party], "seats": f"{seats[p.party]:,}",
                      "share": percent(seats[p.party] / total) if total else "-",
                      "cells": [_cell(p.constrained, 0), _cell(p.unconstrained, 0),
@@ -110,7 +109,7 @@ def power_context(answer: Power) -> dict[str, Any]:
         # in a deadlock, only the demands whose dropping alone lets some set govern
         "demands": [{"id": d.demand, "text": texts[d.demand], "party": names[d.party],
                      "cells": [_cell(held[d.party], 0), _cell(d.without, 0)]}
-                    for d in answer.demands if d.without is not None or not deadlocked],
+                    for d in answer.demands if d.without is not None or not answer.nobody],
         "explained": EXPLAINED,
     }
 
@@ -131,7 +130,7 @@ def power_table(answer: Power, width: int | None = None) -> str:
              "incomplete: the time limit or an interrupt came first; '-' is undecided"
              if not answer.complete else
              "no government meets every demand: nobody holds power under them ('-')"
-             if all(p.constrained is None for p in answer.parties) else
+             if answer.nobody else
              f"complete: {problem.quota:,} of {total:,} seats make a majority"
              + (f", and a government must hold {problem.government.margin:,} more to spare"
                 if problem.government.margin else ""), "",

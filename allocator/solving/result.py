@@ -236,6 +236,11 @@ class Power:
     #: it left undecided is None
     complete: bool = True
 
+    @property
+    def nobody(self) -> bool:
+        """No set of parties wins the game under the demands (a deadlock, found for sure)."""
+        return self.complete and all(p.constrained is None for p in self.parties)
+
 
 @dataclass(frozen=True)
 class Check:
