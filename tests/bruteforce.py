@@ -80,6 +80,8 @@ def allocations(raw: dict, scenario: str | None = None, drop: frozenset = frozen
             for post_holders in itertools.product(C, repeat=len(posts)):
                 if any(post_holders.count(p) > n[p] for p in C):
                     continue
+                if not at_parity(inst, n, dict(zip(posts, post_holders))):
+                    continue
                 for pf_holders in itertools.product(C, repeat=len(portfolios)):
                     if any(pf_holders.count(p) > n[p] for p in C):
                         continue
@@ -96,6 +98,21 @@ def allocations(raw: dict, scenario: str | None = None, drop: frozenset = frozen
                         found.append(as_tuple(alloc, parties, posts, portfolios, programme,
                                               gov_seats))
     return sorted(found, key=lambda a: order(a, parties))
+
+
+def at_parity(inst: dict, n: dict, holders: dict) -> bool:
+    """cabinet.parity: each listed group has as many members as every other, the holders of
+    the excepted posts left out; parties of no listed group are not counted."""
+    parity = inst["cabinet"].get("parity")
+    if parity is None:
+        return True
+    group = {p["id"]: p.get("group") for p in inst["parties"]}
+    counts = set()
+    for g in parity["groups"]:
+        members = sum(k for p, k in n.items() if group[p] == g)
+        excepted = sum(1 for post in parity.get("except", []) if group[holders[post]] == g)
+        counts.add(members - excepted)
+    return len(counts) == 1
 
 
 def thresholds(inst: dict, total: int) -> tuple[int, int]:

@@ -218,6 +218,8 @@ def instances(draw: Draw, max_parties: int = 4,
         "policies": [{"id": f"x{i}"} for i in range(draw(st.integers(
             1 if of_type in ("requires_policy", "opposes_policy") else 0, 3)))],
     }
+    if draw(st.integers(0, 3)) == 0:
+        _parity(draw, inst)
     if draw(st.booleans()):
         inst["seats"] = listed + draw(st.integers(0, 3))
     if draw(st.integers(0, 4)) == 0:
@@ -245,6 +247,20 @@ def instances(draw: Draw, max_parties: int = 4,
     return inst, scenario
 
 
+def _parity(draw: Draw, inst: dict) -> None:
+    """Groups for the parties (some in none) and, where two groups have parties, parity
+    between them, maybe with posts excepted."""
+    for party in inst["parties"]:
+        group = draw(st.sampled_from(["a", "b", "b", None]))
+        if group is not None:
+            party["group"] = group
+    groups = sorted({p["group"] for p in inst["parties"] if "group" in p})
+    if len(groups) == 2:
+        excepted = _subset(draw, inst["cabinet"]["posts"], min_size=0, max_size=2)
+        inst["cabinet"]["parity"] = {"groups": groups, **({"except": excepted} if excepted
+                                                          else {})}
+
+
 def _valid(inst: dict) -> None:
     """Skip the few draws that break SPEC's plain arithmetic (a quota above the seats the
     parties hold, more unlisted seats than listed under relative investiture, ...): the loader
@@ -266,6 +282,8 @@ def _scenario(draw: Draw, inst: dict) -> str:
         sc["cabinet"] = {"size": {"min": 1, "max": draw(st.integers(need, 5))}}
     if draw(st.integers(0, 4)) == 0:
         sc.setdefault("cabinet", {})["members_within_seats"] = draw(st.booleans())
+    if "parity" in inst["cabinet"] and draw(st.integers(0, 3)) == 0:
+        sc.setdefault("cabinet", {})["parity"] = {"groups": inst["cabinet"]["parity"]["groups"]}
     if draw(st.integers(0, 3)) == 0:
         sc["government"] = {"forms": draw(st.sampled_from([["majority"], ["minority"]]))}
     if draw(st.integers(0, 5)) == 0:

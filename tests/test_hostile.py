@@ -79,6 +79,16 @@ def validate(tmp_path: Path, text: str | bytes, name: str = "f.yaml") -> tuple[i
      "f.yaml:5: government.quota: give `majority` (a number of seats) or `government.quota`"),
     ("name: x\nparties: [{id: a, seats: 5}]\ncabinet: {size: 2, members_within_seats: 1}\n",
      "f.yaml", "cabinet.members_within_seats: expected"),
+    ("name: x\nparties: [{id: a, seats: 5, group: nl}]\ncabinet: {size: 2, parity: {groups: "
+     "[nl, fr]}}\n", "f.yaml", "f.yaml:3: cabinet.parity.groups[1]: no party is in group 'fr'; "
+     "give the parties of that group `group: fr`"),
+    ("name: x\nparties: [{id: a, seats: 5, group: nl}, {id: b, seats: 5, group: fr}]\ncabinet: "
+     "{size: 2, parity: {groups: [nl, fr], except: [premier]}}\n", "f.yaml",
+     "cabinet.parity.except[0]: unknown post 'premier' (known: leader)"),
+    ("name: x\nparties: [{id: a, seats: 5, group: nl}]\ncabinet: {size: 2, parity: {groups: "
+     "[nl]}}\n", "f.yaml", "cabinet.parity.groups: "),
+    ("name: x\nparties: [{id: a, seats: 5, group: NL}]\ncabinet: {size: 2}\n", "f.yaml",
+     "parties[0].group: "),
     ("name: x\nparties: [{id: a, seats: 5, votes: .nan}, {id: b, seats: 3, votes: .inf}]\n"
      "cabinet: {size: 2}\n", "f.yaml", "parties[0].votes: expected an integer or a finite number"),
     ("name: x\nparties: [{id: a, seats: 5, votes: 0.1234567}]\ncabinet: {size: 2}\n", "f.yaml",

@@ -112,6 +112,25 @@ def test_members_within_seats():
         "a3", "b3", "c3"}
 
 
+def test_parity_counts_each_group_alike_except_the_posts_listed():
+    """a and c are of one group, b of the other. Cabinets of 2: parity admits only one member
+    from each group. Cabinets of 3 excepting the leader: the leader's group has one member
+    more than the other (2 + 1), so no party governs alone."""
+    parties = [{"id": "a", "seats": 5, "group": "x"}, {"id": "b", "seats": 4, "group": "y"},
+               {"id": "c", "seats": 2, "group": "x"}]
+    even = allocations(parties=parties, cabinet={"size": 2, "parity": {"groups": ["x", "y"]}})
+    assert even == {"a1+b1@a", "a1+b1@b", "b1+c1@b", "b1+c1@c"}
+    three = {"size": 3, "parity": {"groups": ["x", "y"], "except": ["leader"]}}
+    assert allocations(parties=parties, cabinet=three) == {
+        "a2+b1@a", "a1+b1+c1@a", "a1+b1+c1@c", "b1+c2@c",  # led from x: x 2, y 1
+        "a1+b2@b", "b2+c1@b"}                               # led from y: y 2, x 1
+    # a party of no listed group is not counted: z alone (2 members) has parity 0 = 0
+    alone = allocations(parties=[*parties[:2], {"id": "z", "seats": 9}], majority=9,
+                        cabinet={"size": 2, "parity": {"groups": ["x", "y"]}},
+                        government={"forms": ["majority"]})
+    assert alone == {"a1+b1@a", "a1+b1@b", "z2@z"}
+
+
 def test_posts_and_portfolios_are_held_within_members():
     got = allocations(cabinet={"size": 2, "posts": ["leader", "deputy"],
                                "portfolios": ["finance"]}, government={"forms": ["majority"]})

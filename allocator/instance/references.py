@@ -154,6 +154,23 @@ def _base_rule_problems(instance: Instance, at: Path) -> Iterator[Problem]:
         if need > high:
             yield Problem(f"{what} need {need} members, but the cabinet has at most {high}; "
                           "raise cabinet.size", where("cabinet", key), kind="base_rules")
+    if instance.cabinet.parity is not None:
+        yield from _parity_problems(instance, where("cabinet", "parity"))
+
+
+def _parity_problems(instance: Instance, at: Path) -> Iterator[Problem]:
+    """Parity's groups each once and each some party's, its exceptions posts."""
+    parity = instance.cabinet.parity
+    assert parity is not None
+    yield from _duplicates("parity groups", parity.groups, at + ("groups",))
+    grouped = {p.group for p in instance.parties}
+    for j, group in enumerate(parity.groups):
+        if group not in grouped:
+            yield Problem(f"no party is in group {shown(group)}; give the parties of that group "
+                          f"`group: {group}`", at + ("groups", j), kind="reference")
+    yield from _duplicates("parity exceptions", parity.except_, at + ("except",))
+    for j, post in enumerate(parity.except_):
+        yield from _ref("post", post, instance.cabinet.all_posts, at + ("except", j))
 
 
 def _policy_conflict_problems(instance: Instance) -> Iterator[Problem]:

@@ -46,6 +46,9 @@ class Party(Strict):
     votes: Votes | None = None
     position: Position | None = None
     colour: Colour | None = None
+    group: Slug | None = Field(
+        default=None, description="the party's language group (or any other group a "
+        "`cabinet.parity` counts), e.g. nl or fr")
 
 
 class SizeRange(Strict):
@@ -60,6 +63,18 @@ class SizeRange(Strict):
         return self
 
 
+class Parity(Strict):
+    """As many cabinet members from each group (Belgium's constitution, article 99: as many
+    Dutch- as French-speaking ministers, the prime minister possibly excepted). A group's
+    members are those of its parties (`Party.group`), less one for each post in `except` that
+    one of them holds; parties of no listed group are not counted."""
+
+    groups: list[Slug] = Field(min_length=2, max_length=MAX_ITEMS,
+                               description="the groups whose members must be equal")
+    except_: list[Slug] = Field(default_factory=list, alias="except", max_length=MAX_ITEMS,
+                                description="posts whose holders are not counted")
+
+
 class Cabinet(Strict):
     size: Members | SizeRange = Field(description="an integer, or {min, max}")
     min_per_party: Members = 1
@@ -68,6 +83,8 @@ class Cabinet(Strict):
     members_within_seats: StrictBool = Field(
         default=False, description="a party's cabinet members are at most its seats (a "
         "council's cabinet is made of councillors)")
+    parity: Parity | None = Field(default=None, description="as many members from each "
+                                  "group, some posts excepted")
 
     @property
     def size_range(self) -> tuple[int, int]:
@@ -89,6 +106,7 @@ class CabinetOverride(Strict):
     posts: list[Slug] | None = Field(default=None, max_length=MAX_ITEMS)
     portfolios: list[Slug] | None = Field(default=None, max_length=MAX_ITEMS)
     members_within_seats: StrictBool | None = None
+    parity: Parity | None = None
 
 
 class Government(Strict):

@@ -3,14 +3,14 @@
 
 Two ways to the same answer, checked against each other and against the brute force:
 
-* **By arithmetic** (`by_arithmetic`), where no demand is in force (ParlGov's formations, a
-  parliament as elected): the base rules alone decide. A cabinet of k parties fits when its k
-  smallest shares fit the cabinet's size (k x min_per_party <= max) and, where the seats cap
-  the members, each party's cap holds its share and the caps together staff the smallest
-  cabinet, the posts and the portfolios; it governs alone when
-  its seats reach the quota and its investiture rule passes without helpers; as a minority it
-  governs when the rule passes with every other party helping (a minimal set of helpers is then
-  found by dropping the unneeded ones). Subset sums over every cabinet, vectorised.
+* **By arithmetic** (`by_arithmetic`), where no demand is in force and no `cabinet.parity`
+  counts groups (ParlGov's formations, a parliament as elected): the base rules alone decide.
+  A cabinet of k parties fits when its k smallest shares fit the cabinet's size (k x
+  min_per_party <= max) and, where the seats cap the members, each party's cap holds its share
+  and the caps together staff the smallest cabinet, the posts and the portfolios; it governs
+  alone when its seats reach the quota and its investiture rule passes without helpers; as a
+  minority it governs when the rule passes with every other party helping (a minimal set of
+  helpers is then found by dropping the unneeded ones). Subset sums over every cabinet, vectorised.
 * **From the coalition level** (`from_coalitions`): the cabinets of `solving.coalitions`'
   listing, each once (its governments are contiguous in SPEC order).
 
@@ -49,7 +49,7 @@ def counted(problem: Instance, budget: Budget | None = None,
             max_parties: int | None = None) -> tuple[Members, int | None]:
     """`feasible`, and how many coalitions the instance has where they were listed to find
     the cabinets (None where arithmetic found them)."""
-    if not problem.demands:
+    if not problem.demands and problem.cabinet.parity is None:
         return by_arithmetic(problem, max_parties), None
     return from_coalitions(problem, budget, max_parties)
 

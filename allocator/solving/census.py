@@ -87,7 +87,7 @@ class _AllocationsPerCabinet:
     cabinet of k parties alike, without `members_within_seats`). A dynamic programme over the
     parties on (members so far, posts given, portfolios given), choosing which of the remaining
     posts and portfolios each party takes. None where its table would be too large to fill
-    quickly."""
+    quickly, and under `cabinet.parity` (the count then depends on the parties' groups)."""
 
     MAX_CELLS = 2_000_000
 
@@ -98,6 +98,7 @@ class _AllocationsPerCabinet:
         self.portfolios = len(problem.cabinet.portfolios)
         #: per party, the most members it may have
         self.caps = problem.member_caps()
+        self.parity = problem.cabinet.parity is not None
         self._known: dict[tuple[int, ...], int | None] = {}
 
     def __call__(self, caps: tuple[int, ...]) -> int | None:
@@ -108,7 +109,8 @@ class _AllocationsPerCabinet:
 
     def _count(self, caps: tuple[int, ...]) -> int | None:
         high, posts, portfolios = self.high, self.posts, self.portfolios
-        if (high + 1) ** 2 * (posts + 1) ** 2 * (portfolios + 1) ** 2 > self.MAX_CELLS:
+        cells = (high + 1) ** 2 * (posts + 1) ** 2 * (portfolios + 1) ** 2
+        if self.parity or cells > self.MAX_CELLS:
             return None
         table = {(0, 0, 0): 1}
         for cap in caps:

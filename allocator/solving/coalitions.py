@@ -34,7 +34,7 @@ from .encoding import Encoding, SeatRange
 from .literals import Literal
 from .result import ABSTAIN, CABINET, OPPOSITION, SUPPORT, Coalition, Form, MemberRange
 from .solver import Budget, Search, Solver, Stopped
-from .symmetry import Expander, RoleKey, break_symmetry, key_of, party_classes
+from .symmetry import Expander, RoleKey, break_symmetry, key_of, parity_groups, party_classes
 
 Candidate = tuple[tuple[int, ...], tuple[bool, ...]]  # roles, programme flags
 #: how the analysis sees a cabinet party: its index (named by a demand), its class (where a demand
@@ -107,11 +107,14 @@ class CoalitionAnalyst:
                               indexes(d.mentions()))
             for d in instance.demands if d.touches_allocation
         ]
-        # under `members_within_seats`, a party whose seats are fewer than the largest cabinet
-        # is not like every other cabinet party: its seats cap its members (`_slots`)
+        # a party whose seats cap its members (`members_within_seats`, seats fewer than the
+        # largest cabinet), or whose group parity counts, is not like every other cabinet
+        # party (`_slots`)
         high = instance.cabinet.size_range[1]
-        self._capped = {i for i, cap in enumerate(instance.member_caps(
-            None if seats is None else list(seats.high))) if cap < high}
+        counted = parity_groups(instance)
+        caps = instance.member_caps(None if seats is None else list(seats.high))
+        self._distinct = {i for i, cap in enumerate(caps)
+                          if cap < high or instance.parties[i].group in counted}
         self._memo: dict[Signature, _Answer | None] = {}
         self._slot_memo: dict[tuple[int, ...], tuple[Slot, ...]] = {}
         self._full: Encoding | None = None
@@ -132,12 +135,12 @@ class CoalitionAnalyst:
 
     def _slots(self, mentions: list[frozenset[int] | None]) -> tuple[Slot, ...]:
         """Every party's slot under the demands in force that mention these parties; a party
-        whose members its seats cap, and no demand names, is its class (numbered below
-        ANONYMOUS, apart from the parties named)."""
+        whose members its seats cap or whose group parity counts, and no demand names, is its
+        class (numbered below ANONYMOUS, apart from the parties named)."""
         if any(named is None for named in mentions):
             return tuple(self._kind)
         named = {i for parties in mentions if parties is not None for i in parties}
-        return tuple(i if i in named else ANONYMOUS - 1 - self._kind[i] if i in self._capped
+        return tuple(i if i in named else ANONYMOUS - 1 - self._kind[i] if i in self._distinct
                      else ANONYMOUS for i in range(len(self._kind)))
 
     def _solve(self, roles: tuple[int, ...], cabinet: list[int], slots: tuple[Slot, ...],

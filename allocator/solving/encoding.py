@@ -236,6 +236,21 @@ class Encoding:
                 held = [row[i] for row in table.values()]
                 if held:
                     self.model.add(sum(held) <= n)
+        self._parity()
+
+    def _parity(self) -> None:
+        """`cabinet.parity`: every listed group counts as many members as the first, a group's
+        count being its parties' members less the excepted posts they hold."""
+        parity = self.instance.cabinet.parity
+        if parity is None:
+            return
+        counts = []
+        for group in parity.groups:
+            mine = [i for i, p in enumerate(self.instance.parties) if p.group == group]
+            counts.append(sum(self.members[i] for i in mine)
+                          - sum(self.holders[post][i] for post in parity.except_ for i in mine))
+        for other in counts[1:]:
+            self.model.add(other == counts[0])
 
     def _holders(self, name: str) -> list[cp_model.IntVar]:
         row = [self.model.new_bool_var(f"{name}:{p}") for p in self.parties]

@@ -2,9 +2,10 @@
 
 Two parties are *interchangeable* when no demand names either of them and nothing else the model
 reads tells them apart: equal seats, equal votes where a demand reads votes (`proportional` by
-votes), equal position where a demand reads positions (`connected`); each demand's class says
-what it reads (`DemandBase.reads`). Swapping them maps every coalition to another
-one, so the solver only needs one coalition per way of filling each class with roles:
+votes), equal position where a demand reads positions (`connected`), the same group where
+`cabinet.parity` counts groups; each demand's class says what it reads (`DemandBase.reads`).
+Swapping them maps every coalition to another one, so the solver only needs one coalition per
+way of filling each class with roles:
 
 * `break_symmetry` adds to a model, for each class in instance order, role(a) <= role(b) for
   consecutive members a < b (cabinet < support < abstain < opposition). Every coalition then has
@@ -52,6 +53,7 @@ def party_classes(instance: Instance, seats: SeatRange | None = None) -> list[tu
     named = named_parties(instance)
     read = frozenset().union(*(d.reads() for d in instance.demands))
     votes, position = "votes" in read, "positions" in read
+    counted = parity_groups(instance)
     classes: dict[object, list[int]] = {}
     for i, party in enumerate(instance.parties):
         if party.id in named:
@@ -59,9 +61,17 @@ def party_classes(instance: Instance, seats: SeatRange | None = None) -> list[tu
         else:
             key = (party.seats if seats is None else (seats.low[i], seats.high[i]),
                    party.votes if votes else None,
-                   party.position if position else None)
+                   party.position if position else None,
+                   party.group if party.group in counted else None)
         classes.setdefault(key, []).append(i)
     return sorted((tuple(c) for c in classes.values()), key=lambda c: c[0])
+
+
+def parity_groups(instance: Instance) -> frozenset[str | None]:
+    """The groups `cabinet.parity` counts (none without parity): a party's group tells it
+    apart from others only there."""
+    parity = instance.cabinet.parity
+    return frozenset() if parity is None else frozenset(parity.groups)
 
 
 def break_symmetry(model: cp_model.CpModel, role_vars: Sequence[Sequence[Literal]],
