@@ -75,8 +75,7 @@ def _allocations(problem: Instance, coalition: Coalition, budget: Budget
     found, search = allocations.listing(pinned, limit=COUNTED + 1, budget=budget)
     if search.stopped not in (None, "limit"):
         raise Stopped(search.stopped)
-    seats = {p.id: p.seats for p in problem.parties}
-    shown = sensible_order(found, seats)
+    shown = sensible_order(found, problem)
     if not search.complete:  # the sensible deal may be among those not listed: found, first
         best = closest(pinned, list(coalition.cabinet), budget)
         shown = [best, *(a for a in shown if a != best)] if best is not None else shown

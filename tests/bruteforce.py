@@ -50,6 +50,7 @@ def allocations(raw: dict, scenario: str | None = None, drop: frozenset = frozen
     mpp = cab.get("min_per_party", 1)
     posts = ["leader"] + [p for p in cab.get("posts", ["leader"]) if p != "leader"]
     portfolios = list(cab.get("portfolios", []))
+    outside = list(cab.get("outside", []))  # posts outside cabinet: a cabinet party or supporter
     forms = inst["government"].get("forms", ["majority", "minority"])
     investiture = inst["government"].get("investiture", "absolute")
     policies = [p["id"] for p in inst.get("policies", [])]
@@ -82,12 +83,15 @@ def allocations(raw: dict, scenario: str | None = None, drop: frozenset = frozen
                     continue
                 if not at_parity(inst, n, dict(zip(posts, post_holders))):
                     continue
-                for pf_holders in itertools.product(C, repeat=len(portfolios)):
+                for pf_holders, out_holders in itertools.product(
+                        itertools.product(C, repeat=len(portfolios)),
+                        itertools.product([p for p in parties if p in C + S],
+                                          repeat=len(outside))):
                     if any(pf_holders.count(p) > n[p] for p in C):
                         continue
                     alloc = {
                         "role": role, "C": C, "S": S, "A": A, "n": n, "form": form,
-                        "posts": dict(zip(posts, post_holders)),
+                        "posts": dict(zip(posts + outside, post_holders + out_holders)),
                         "portfolios": dict(zip(portfolios, pf_holders)),
                     }
                     programme = programme_of(demands, alloc, policies)
@@ -95,8 +99,8 @@ def allocations(raw: dict, scenario: str | None = None, drop: frozenset = frozen
                         continue
                     if all(satisfied(d, alloc, inst, programme, seats, quota + margin)
                            for d in demands if in_force(d, role)):
-                        found.append(as_tuple(alloc, parties, posts, portfolios, programme,
-                                              gov_seats))
+                        found.append(as_tuple(alloc, parties, posts + outside, portfolios,
+                                              programme, gov_seats))
     return sorted(found, key=lambda a: order(a, parties))
 
 
@@ -179,6 +183,16 @@ def conflicted(programme, conflicts):
                for group in conflicts for a in group for b in group)
 
 
+def role_in(d, a, inst) -> bool:
+    """`role`: the party's role is listed; `outside` is a supporter holding a post outside
+    cabinet (and `support` any supporter)."""
+    party = d["party"]
+    role = {v: k for k, v in ROLE_LETTERS.items()}[a["role"][party]]
+    outside = role == "support" and any(a["posts"][p] == party
+                                        for p in inst["cabinet"].get("outside", []))
+    return role in d["in"] or ("outside" in d["in"] and outside)
+
+
 def weight(party: dict, basis: str) -> Fraction:
     return Fraction(str(party["votes"])) if basis == "votes" else Fraction(party["seats"])
 
@@ -232,8 +246,7 @@ CHECKS = {
     "max_portfolios": lambda d, a, x: a["n"][d["party"]] <= d["count"],
     "requires_policy": lambda d, a, x: True,  # it acts through the programme
     "opposes_policy": lambda d, a, x: not any(p in x.programme for p in d["policies"]),
-    "role": lambda d, a, x: {v: k for k, v in ROLE_LETTERS.items()}[a["role"][d["party"]]]
-    in d["in"],
+    "role": lambda d, a, x: role_in(d, a, x.inst),
     "equal_split": lambda d, a, x: len({a["n"][p] for p in d["parties"]
                                         if a["role"][p] == "C"}) <= 1,
     "proportional": lambda d, a, x: proportional(d, a, x.inst),
@@ -255,9 +268,14 @@ def proportional(d, a, inst) -> bool:
     w = {p: weight(info[p], d.get("basis", "seats")) for p in T}
     N, W = sum(n[p] for p in T), sum(w.values())
     method = d.get("method", "share")
-    if method == "share":
+    if method == "share":  # members weighted by the posts and portfolios they hold
         tol = Fraction(str(d.get("tolerance", 1)))
-        return all(abs(n[p] * W - N * w[p]) <= tol * W for p in T)
+        v = {p: n[p] + sum(Fraction(str(weight_of)) - 1
+                           for office, weight_of in inst["cabinet"].get("weights", {}).items()
+                           for table in (a["posts"], a["portfolios"]) if table.get(office) == p)
+             for p in T}
+        V = sum(v.values())
+        return all(abs(v[p] * W - V * w[p]) <= tol * W for p in T)
     if method == "dhondt":
         return all(w[p] * n[q] <= w[q] * (n[p] + 1) for p in T for q in T)
     if method == "sainte_lague":

@@ -36,7 +36,10 @@ def _subset(draw: Draw, pool: list, min_size: int = 1, max_size: int | None = No
 
 
 def _posts(inst: dict) -> list[str]:
-    return ["leader"] + [p for p in inst["cabinet"]["posts"] if p != "leader"]
+    """Every post: the cabinet's, then those outside it."""
+    cabinet = inst["cabinet"]
+    return (["leader"] + [p for p in cabinet["posts"] if p != "leader"]
+            + cabinet.get("outside", []))
 
 
 def _others(inst: dict, d: dict) -> list[str]:
@@ -79,7 +82,7 @@ def _policies(draw: Draw, inst: dict, d: dict) -> bool:
 def _role(draw: Draw, inst: dict, d: dict) -> bool:
     roles = ROLES if inst["government"]["investiture"] != "absolute" else [
         r for r in ROLES if r != "abstain"]
-    d["in"] = _subset(draw, roles)
+    d["in"] = _subset(draw, roles + (["outside"] if inst["cabinet"].get("outside") else []))
     return True
 
 
@@ -209,6 +212,7 @@ def instances(draw: Draw, max_parties: int = 4,
             "members_within_seats": draw(st.booleans()),
             "posts": posts,
             "portfolios": portfolios,
+            "outside": draw(st.sampled_from([[], [], ["aid"], ["aid", "env"]])),
         },
         "government": {
             "forms": draw(st.sampled_from([["majority", "minority"], ["majority"],
@@ -220,6 +224,10 @@ def instances(draw: Draw, max_parties: int = 4,
     }
     if draw(st.integers(0, 3)) == 0:
         _parity(draw, inst)
+    if draw(st.integers(0, 2)) == 0:  # weights of posts and portfolios
+        offices = [*posts, *portfolios]
+        inst["cabinet"]["weights"] = {office: draw(st.sampled_from([0.5, 1, 1.5, 2.5, 3]))
+                                      for office in _subset(draw, offices, max_size=2)}
     if draw(st.booleans()):
         inst["seats"] = listed + draw(st.integers(0, 3))
     if draw(st.integers(0, 4)) == 0:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from fractions import Fraction
 from itertools import combinations
 
 import pytest
@@ -79,13 +80,20 @@ def check_example(brute: Brute, problem: allocator.Instance, example: allocator.
               for row, p in zip(members, probabilities, strict=True)}
     assert chance[tuple(example.cabinet)] >= max(probabilities) - 1e-4
     seats = {p["id"]: p["seats"] for p in brute.raw["parties"]}
+    weights = {office: Fraction(str(w))
+               for office, w in brute.raw["cabinet"].get("weights", {}).items()}
 
-    def deviation(cabinet: tuple) -> int:
-        whole, n = sum(seats[p] for p, _ in cabinet), sum(k for _, k in cabinet)
-        return max(abs(whole * k - n * seats[p]) for p, k in cabinet)
+    def deviation(allocation: tuple) -> Fraction:
+        """The largest |n_p·W − N·w_p|, each member counted with the weight of the posts and
+        portfolios it holds."""
+        cabinet, held = allocation[0], [*allocation[3], *allocation[4]]
+        counted = {p: k + sum(weights.get(office, 1) - 1 for office, holder in held
+                              if holder == p) for p, k in cabinet}
+        whole, n = sum(seats[p] for p, _ in cabinet), sum(counted.values())
+        return max(abs(whole * k - n * seats[p]) for p, k in counted.items())
 
     same = [a for a in allowed if tuple(p for p, _ in a[0]) == tuple(example.cabinet)]
-    assert deviation(tuple(example.cabinet.items())) == min(deviation(a[0]) for a in same)
+    assert deviation(as_tuple(example)) == min(deviation(a) for a in same)
 
 
 def with_fixed(raw: dict, data) -> dict:

@@ -89,6 +89,20 @@ def validate(tmp_path: Path, text: str | bytes, name: str = "f.yaml") -> tuple[i
      "[nl]}}\n", "f.yaml", "cabinet.parity.groups: "),
     ("name: x\nparties: [{id: a, seats: 5, group: NL}]\ncabinet: {size: 2}\n", "f.yaml",
      "parties[0].group: "),
+    ("name: x\nparties: [{id: a, seats: 5}]\ncabinet: {size: 2, outside: [leader]}\n",
+     "f.yaml", "f.yaml:3: cabinet.outside[0]: 'leader' is a cabinet post (`posts`) and a post "
+     "outside cabinet; list it in one of them"),
+    ("name: x\nparties: [{id: a, seats: 5}]\ncabinet: {size: 2}\ndemands: [{type: role, "
+     "party: a, in: [outside]}]\n", "f.yaml",
+     "demands[0].in: `outside` needs posts outside cabinet (`cabinet.outside`)"),
+    ("name: x\nparties: [{id: a, seats: 5}]\ncabinet: {size: 2, outside: [aid]}\ndemands: "
+     "[{type: role, party: a, in: [outsider]}]\n", "f.yaml", "demands[0].in[0]: "),
+    ("name: x\nparties: [{id: a, seats: 5}]\ncabinet: {size: 2, weights: {finance: 1.5}}\n",
+     "f.yaml", "cabinet.weights.finance: unknown post or portfolio 'finance' (known: leader)"),
+    ("name: x\nparties: [{id: a, seats: 5}]\ncabinet: {size: 2, weights: {leader: 0}}\n",
+     "f.yaml", "cabinet.weights.leader: must be greater than 0"),
+    ("name: x\nparties: [{id: a, seats: 5}]\ncabinet: {size: 2, weights: {leader: 1.0e+300}}\n",
+     "f.yaml", "cabinet.weights.leader: must be at most 100"),
     ("name: x\nparties: [{id: a, seats: 5, votes: .nan}, {id: b, seats: 3, votes: .inf}]\n"
      "cabinet: {size: 2}\n", "f.yaml", "parties[0].votes: expected an integer or a finite number"),
     ("name: x\nparties: [{id: a, seats: 5, votes: 0.1234567}]\ncabinet: {size: 2}\n", "f.yaml",

@@ -63,7 +63,9 @@ READS = {
     "requires_form": {"form"}, "refuse_support": set(), "min_partners": set(),
     "max_partners": set(), "min_portfolios": {"members"}, "max_portfolios": {"members"},
     "requires_policy": {"policies"}, "opposes_policy": {"policies"}, "role": set(),
-    "equal_split": {"members"}, "proportional": {"members", "seats"},
+    "equal_split": {"members"},
+    # `share` (the default) counts members weighted by the posts and portfolios they hold
+    "proportional": {"members", "seats", "posts", "portfolios"},
     "distinct_posts": {"posts"}, "max_cabinet_parties": set(), "minimal_winning": {"quota"},
     "connected": {"positions"},
 }
@@ -74,7 +76,8 @@ def test_each_type_says_what_it_reads(name):
     """Symmetry classes, the coalition level and a sweep's signatures go by `reads()` alone:
     a type that read votes or positions without saying so would let different parties count
     as interchangeable."""
-    demand = DEMAND_TYPES[name].model_construct()
+    required = {"role": {"in_": ["support"]}}.get(name, {})
+    demand = DEMAND_TYPES[name].model_construct(**required)
     assert demand.reads() == READS[name]
     assert demand.touches_allocation == bool(READS[name] & {"members", "posts", "portfolios"})
     assert (type(demand).numbers is not DemandBase.numbers) == bool(
@@ -83,4 +86,13 @@ def test_each_type_says_what_it_reads(name):
 
 def test_a_proportional_demand_by_votes_reads_votes():
     demand = DEMAND_TYPES["proportional"].model_construct(basis="votes")
-    assert demand.reads() == {"members", "votes"}
+    assert demand.reads() == {"members", "votes", "posts", "portfolios"}
+    demand = DEMAND_TYPES["proportional"].model_construct(basis="votes", method="dhondt")
+    assert demand.reads() == {"members", "votes"}  # whole members: no weights
+
+
+def test_a_role_demand_for_ministers_outside_cabinet_reads_the_posts():
+    """Only `outside` without `support` tells supporters apart by the posts they hold."""
+    role = DEMAND_TYPES["role"]
+    assert role.model_construct(in_=["cabinet", "outside"]).reads() == {"posts"}
+    assert role.model_construct(in_=["support", "outside"]).reads() == frozenset()

@@ -131,6 +131,29 @@ def test_parity_counts_each_group_alike_except_the_posts_listed():
     assert alone == {"a1+b1@a", "a1+b1@b", "z2@z"}
 
 
+def test_posts_outside_cabinet_go_to_cabinet_parties_or_supporters():
+    """`aid` is held outside cabinet: by a cabinet party (whatever its members) or a
+    supporter; a `role` demand `outside` asks a supporter to hold one, `support` any."""
+    cabinet = {"size": 2, "outside": ["aid"]}
+    got = allocations(cabinet=cabinet, government={"forms": ["minority"]})
+    assert got == {"a2/b@a@b", "a2/b@a@a", "a2/c@a@a", "a2/c@a@c",
+                   "b2/a@b@a", "b2/a@b@b", "b2/c@b@b", "b2/c@b@c",
+                   "c2/a@c@a", "c2/a@c@c", "c2/b@c@b", "c2/b@c@c"}
+    outside = allocations({"type": "role", "party": "b", "in": ["cabinet", "outside"]},
+                          cabinet=cabinet, government={"forms": ["minority"]})
+    assert outside == {"a2/b@a@b", "b2/a@b@a", "b2/a@b@b", "b2/c@b@b", "b2/c@b@c",
+                       "c2/b@c@b"}
+    assert "a2/b@a@a" not in outside  # supporting without the post is not allowed
+    anyhow = allocations({"type": "role", "party": "b", "in": ["support", "outside"]},
+                         cabinet=cabinet, government={"forms": ["minority"]})
+    assert anyhow == {"a2/b@a@b", "a2/b@a@a", "c2/b@c@b", "c2/b@c@c"}
+    required = allocations({"type": "requires_post", "party": "c", "post": "aid",
+                            "when": "involved"}, cabinet=cabinet,
+                           government={"forms": ["minority"]})
+    assert required == {"a2/b@a@a", "a2/b@a@b", "a2/c@a@c", "b2/a@b@a", "b2/a@b@b",
+                        "b2/c@b@c", "c2/a@c@c", "c2/b@c@c"}
+
+
 def test_posts_and_portfolios_are_held_within_members():
     got = allocations(cabinet={"size": 2, "posts": ["leader", "deputy"],
                                "portfolios": ["finance"]}, government={"forms": ["majority"]})
@@ -297,6 +320,24 @@ def test_proportional_share_tolerance():
     # (|4*9 - 5*5| = 11 > 9)
     assert splits(d("proportional"))["a+b"] == {(2, 3), (3, 2)}
     assert splits(d("proportional", tolerance=0.25))["a+b"] == {(3, 2)}
+
+
+def test_proportional_share_counts_weighted_offices():
+    """With the leader weighing 3, the leader counts as three members: a+b, 5 members,
+    seats 5:4 (ideal 7·5/9 = 3.9 : 3.1 of 7 weighted members), tolerance 1. Unweighted only
+    3-2 and 2-3 pass; weighted, a 3 leading counts 5 against b's 2 (|5·9 − 7·5| = 10 > 9) and
+    fails, while a 1 leading counts 3 against b's 4 (|3·9 − 7·5| = 8) and passes."""
+    weighted = allocator.solve(allocator.from_dict(instance(
+        [d("proportional")], cabinet={"size": 5, "weights": {"leader": 3}},
+        government={"forms": ["majority"]})))
+    got = {code(a) for a in weighted.allocations if set(a.cabinet) == {"a", "b"}}
+    assert got == {"a1+b4@a", "a2+b3@a", "a3+b2@b", "a4+b1@b"}
+    plain = allocator.solve(allocator.from_dict(instance(
+        [d("proportional")], cabinet={"size": 5}, government={"forms": ["majority"]})))
+    assert {code(a) for a in plain.allocations if set(a.cabinet) == {"a", "b"}} == {
+        "a2+b3@a", "a2+b3@b", "a3+b2@a", "a3+b2@b"}
+    # apportionment methods count whole members, whatever the weights
+    assert splits(d("proportional", method="hamilton", basis="votes"))["a+b"] == {(3, 2)}
 
 
 def test_proportional_hamilton():

@@ -10,7 +10,7 @@ from __future__ import annotations
 import itertools
 import json
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 import allocator
@@ -34,6 +34,32 @@ SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=list(H
 def test_symmetry_classes_match_brute_force(case):
     raw, scenario = case
     check_both_levels(raw, scenario, bruteforce.allocations(raw, scenario))
+
+
+@SETTINGS
+@given(st.lists(st.tuples(st.integers(1, 3), st.sampled_from(["a", "b", None])), min_size=2,
+                max_size=4),
+       st.integers(1, 3), st.integers(0, 2), st.sampled_from([[], ["leader"], ["deputy"],
+                                                                ["leader", "deputy"]]),
+       st.sampled_from([[], ["aid"]]))
+def test_allocations_counted_under_parity_and_outside_posts(parties, low, more, excepted,
+                                                            outside):
+    """The census counts allocations without listing them under parity (excepted posts
+    among them) and with posts outside cabinet: as many as the brute force lists."""
+    raw = {"name": "parity", "parties": [{"id": f"p{i}", "seats": seats, **(
+        {"group": group} if group else {})} for i, (seats, group) in enumerate(parties)],
+        "cabinet": {"size": {"min": low, "max": low + more}, "posts": ["leader", "deputy"],
+                    "parity": {"groups": ["a", "b"], "except": excepted},
+                    "outside": outside},
+        "government": {"investiture": "relative"}}
+    if {"a", "b"} - {group for _, group in parties}:
+        raw["cabinet"].pop("parity")
+    assume(low + more >= 2)  # room for the two posts
+    problem = allocator.from_dict(raw)
+    expected: dict = {}
+    for cabinet, _, _, _, _, _, form, _ in bruteforce.allocations(raw):
+        expected[len(cabinet), form] = expected.get((len(cabinet), form), 0) + 1
+    assert census.count(Listing(problem)).allocations == dict(sorted(expected.items()))
 
 
 @SETTINGS

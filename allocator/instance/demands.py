@@ -45,7 +45,8 @@ def _as_cabinet() -> list[Literal["cabinet", "support"]]:
 #     coalition level, the symmetry between parties and a sweep's signatures go by this alone:
 #     a demand that reads votes makes parties with different votes different; one that reads
 #     members, posts or portfolios `touches_allocation`; one that reads seats or votes beyond
-#     the quota gives those `numbers()` to a sweep's signature;
+#     the quota gives those `numbers()` to a sweep's signature; `ROLES_TOO`: one that touches
+#     the allocation but also says something of the roles alone stays in the roles-only model;
 #   * `references`: which fields name parties, posts, portfolios or policies (checked by the
 #     loader in one generic walk), and `not_self`: which keys may not name the demand's party;
 #   * `problems()`: what the instance must have for the demand to mean anything;
@@ -78,6 +79,8 @@ class DemandBase(Strict):
 
     default_when: ClassVar[When | None] = None
     READS: ClassVar[frozenset[Reading]] = frozenset()
+    #: its encoder also constrains the roles alone (the roles-only model keeps it)
+    ROLES_TOO: ClassVar[bool] = False
     references: ClassVar[dict[str, Reference]] = {}
     not_self: ClassVar[tuple[str, ...]] = ()
 
@@ -284,16 +287,31 @@ class OpposesPolicy(DemandBase):
 
 
 class RoleDemand(PartyDemand):
-    """The party's role is one of `in`."""
+    """The party's role is one of `in`. `outside` is a kind of support: supporting, and
+    holding a post outside cabinet (`cabinet.outside`); `support` is any support."""
 
     type: Literal["role"]
-    in_: list[Role] = Field(alias="in", min_length=1, max_length=MAX_ITEMS)
+    in_: list[Role | Literal["outside"]] = Field(alias="in", min_length=1,
+                                                  max_length=MAX_ITEMS)
+    ROLES_TOO = True  # without the posts: `outside` is support
+
+    def reads(self) -> frozenset[Reading]:
+        """Who holds the posts, where `outside` tells a supporter from an outside minister."""
+        return frozenset({"posts"}) if self.outside_only else frozenset()
+
+    @property
+    def outside_only(self) -> bool:
+        """It allows supporters only with a post outside cabinet."""
+        return "outside" in self.in_ and "support" not in self.in_
 
     def problems(self, instance: Instance) -> Iterator[Problem]:
         if "abstain" in self.in_ and instance.government.investiture == "absolute":
             yield Problem("`abstain` needs government.investiture relative or negative "
                           "(under absolute investiture nobody abstains)", ("in",),
                           kind="meaning")
+        if "outside" in self.in_ and not instance.cabinet.outside:
+            yield Problem("`outside` needs posts outside cabinet (`cabinet.outside`)",
+                          ("in",), kind="meaning")
 
 
 class EqualSplit(DemandBase):
@@ -309,7 +327,9 @@ class EqualSplit(DemandBase):
 
 
 class Proportional(DemandBase):
-    """Cabinet members in proportion to seats or votes (SPEC §3 gives the four methods)."""
+    """Cabinet members in proportion to seats or votes (SPEC §3 gives the four methods); the
+    `share` method counts each member with the weight of the posts and portfolios it holds
+    (`cabinet.weights`), the others apportion whole members."""
 
     type: Literal["proportional"]
     method: Literal["share", "dhondt", "sainte_lague", "hamilton"] = "share"
@@ -319,7 +339,10 @@ class Proportional(DemandBase):
     references = {"parties": "party"}
 
     def reads(self) -> frozenset[Reading]:
-        return frozenset({"members", self.basis})
+        read: set[Reading] = {"members", self.basis}
+        if self.method == "share":  # members weighted by the offices they hold
+            read |= {"posts", "portfolios"}
+        return frozenset(read)
 
     def mentions(self) -> frozenset[str] | None:
         return None if self.parties is None else frozenset(self.parties)
@@ -355,11 +378,12 @@ class Proportional(DemandBase):
 
     def magnitude(self, instance: Instance) -> int:
         """A bound on the largest number the encoding of this demand handles (weights times
-        members times the tolerance's terms): it must fit CP-SAT's 64-bit arithmetic."""
+        members, weighted by their offices, times the tolerance's terms): it must fit CP-SAT's
+        64-bit arithmetic."""
         t = exact(self.tolerance)
-        high = instance.cabinet.size_range[1]
-        return (2 * t.denominator + t.numerator + 2) * (high + 1) * max(
-            sum(self.weights(instance)), 1)
+        low, high = instance.cabinet.value_range()
+        return (2 * t.denominator + t.numerator * instance.cabinet.unit + 2) * (
+            max(high, -low) + 1) * max(sum(self.weights(instance)), 1)
 
 
 class DistinctPosts(DemandBase):

@@ -42,6 +42,9 @@ Position = Annotated[Decimal, Field(ge=-MAX_VOTES, le=MAX_VOTES)]
 #: a party's colour in pictures of the chamber: `#rrggbb`
 Colour = Annotated[str, Field(pattern=r"^#[0-9a-fA-F]{6}$")]
 Tolerance = Annotated[Decimal, Field(ge=0, le=MAX_MEMBERS)]
+MAX_WEIGHT = 100  #: a post's or portfolio's weight, in average portfolios
+#: the weight of a post or portfolio, relative to an average portfolio (1)
+Weight = Annotated[Decimal, Field(gt=0, le=MAX_WEIGHT)]
 
 
 def _share_above_half(value: int | float | str) -> int | float | str:

@@ -245,10 +245,12 @@ def _worded(error: Any, data: Any) -> tuple[Path, str, ProblemKind]:
                       "_ and -"), "shape"
     if kind in _KINDS:
         return path, f"expected {_KINDS[kind]}, got {shown(error['input'])}", "shape"
-    bounds = {"less_than_equal": "at most", "greater_than_equal": "at least"}
+    bounds = {"less_than_equal": ("at most", "le"), "greater_than_equal": ("at least", "ge"),
+              "greater_than": ("greater than", "gt")}
     if kind in bounds:
-        limit = error["ctx"]["le" if kind == "less_than_equal" else "ge"]
-        return path, f"must be {bounds[kind]} {limit}, got {shown(error['input'])}", "shape"
+        said, key = bounds[kind]
+        limit = error["ctx"][key]
+        return path, f"must be {said} {limit}, got {shown(error['input'])}", "shape"
     message = error["msg"].replace("Value error, ", "")
     if kind in ("literal_error", "too_long", "string_too_long"):
         message += f", got {shown(error['input'])}"

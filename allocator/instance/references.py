@@ -27,6 +27,10 @@ def reference_problems(instance: Instance) -> Iterator[Problem]:
     yield from _duplicates("parties", [p.id for p in instance.parties], ("parties",))
     yield from _duplicates("policies", [p.id for p in instance.policies], ("policies",))
     yield from _duplicates("posts", instance.cabinet.posts, ("cabinet", "posts"))
+    yield from _outside_problems(instance)
+    offices = [*instance.cabinet.all_posts, *instance.cabinet.portfolios]
+    for office in instance.cabinet.weights:
+        yield from _ref("post or portfolio", office, offices, ("cabinet", "weights", office))
     yield from _duplicates("portfolios", instance.cabinet.portfolios, ("cabinet", "portfolios"))
     yield from _duplicates("demand ids", [d.id for d in instance.demands], ("demands",))
     yield from _duplicates("scenario names", [s.name for s in instance.scenarios], ("scenarios",))
@@ -173,6 +177,17 @@ def _parity_problems(instance: Instance, at: Path) -> Iterator[Problem]:
         yield from _ref("post", post, instance.cabinet.all_posts, at + ("except", j))
 
 
+def _outside_problems(instance: Instance) -> Iterator[Problem]:
+    """Posts outside cabinet each once, and none also a cabinet post."""
+    at = ("cabinet", "outside")
+    yield from _duplicates("posts outside cabinet", instance.cabinet.outside, at)
+    inside = set(instance.cabinet.all_posts)
+    for j, post in enumerate(instance.cabinet.outside):
+        if post in inside:
+            yield Problem(f"{shown(post)} is a cabinet post (`posts`) and a post outside "
+                          "cabinet; list it in one of them", at + (j,), kind="duplicate")
+
+
 def _policy_conflict_problems(instance: Instance) -> Iterator[Problem]:
     policies = [p.id for p in instance.policies]
     for i, group in enumerate(instance.policy_conflicts):
@@ -187,7 +202,7 @@ def _demand_problems(instance: Instance, demand: DemandBase, at: Path) -> Iterat
     """One generic walk over what the demand's class declares it references, then the checks
     of data the instance must have for it."""
     pools: dict[Reference, list[str]] = {
-        "party": instance.party_ids, "post": instance.cabinet.all_posts,
+        "party": instance.party_ids, "post": instance.cabinet.every_post,
         "portfolio": list(instance.cabinet.portfolios),
         "policy": [p.id for p in instance.policies],
     }
@@ -226,7 +241,7 @@ def _outcome_problems(instance: Instance, outcome: Outcome, at: Path) -> Iterato
     if outcome.abstain and instance.government.investiture == "absolute":
         yield Problem("`abstain` needs government.investiture relative or negative",
                       at + ("abstain",), kind="meaning")
-    for key, pool in (("posts", instance.cabinet.all_posts),
+    for key, pool in (("posts", instance.cabinet.every_post),
                       ("portfolios", instance.cabinet.portfolios)):
         for name, holder in (getattr(outcome, key) or {}).items():
             yield from _ref(key[:-1], name, pool, at + (key, name))

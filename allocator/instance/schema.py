@@ -9,7 +9,9 @@ and scenarios are applied by `transform`, which see the whole instance at once.
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterable
 from fractions import Fraction
+from math import lcm
 from typing import Annotated, Literal
 
 from pydantic import Field, StrictBool, StrictInt, model_validator
@@ -29,6 +31,7 @@ from .fields import (
     Strict,
     Text,
     Votes,
+    Weight,
     exact,
     quota_of,
 )
@@ -85,6 +88,14 @@ class Cabinet(Strict):
         "council's cabinet is made of councillors)")
     parity: Parity | None = Field(default=None, description="as many members from each "
                                   "group, some posts excepted")
+    outside: list[Slug] = Field(
+        default_factory=list, max_length=MAX_ITEMS,
+        description="posts of ministers outside cabinet: each held by a cabinet party or a "
+        "supporter, without a cabinet member")
+    weights: dict[Slug, Weight] = Field(
+        default_factory=dict, max_length=MAX_ITEMS,
+        description="the weight of a post or portfolio against an average portfolio (1, the "
+        "default): what its holder counts for in proportional shares")
 
     @property
     def size_range(self) -> tuple[int, int]:
@@ -94,8 +105,36 @@ class Cabinet(Strict):
 
     @property
     def all_posts(self) -> list[str]:
-        """`leader` is always a post, and always the first one."""
+        """The posts of cabinet members: `leader` is always one, and always the first."""
         return ["leader", *(p for p in self.posts if p != "leader")]
+
+    def weight(self, office: str) -> Fraction:
+        """A post's or portfolio's weight, exactly (1 where none is given)."""
+        return exact(self.weights.get(office, 1))
+
+    @property
+    def unit(self) -> int:
+        """The weights' least common denominator: weighted members are counted in 1/unit."""
+        return lcm(*(self.weight(office).denominator for office in self.weights))
+
+    def value(self, members: int, held: Iterable[str]) -> int:
+        """What a party's `members` count for in proportional shares, in 1/`unit`: each
+        member one average portfolio, and each post or portfolio it holds its weight less 1
+        more (a leader weighing 2.5 counts as two and a half members)."""
+        unit = self.unit
+        return unit * members + sum(int(self.weight(office) * unit) - unit for office in held)
+
+    def value_range(self) -> tuple[int, int]:
+        """The least and the most a party's weighted members can count, in 1/`unit`."""
+        unit = self.unit
+        extras = [int(self.weight(office) * unit) - unit for office in self.weights]
+        return (sum(e for e in extras if e < 0),
+                unit * self.size_range[1] + sum(e for e in extras if e > 0))
+
+    @property
+    def every_post(self) -> list[str]:
+        """The cabinet's posts, then those outside it: every post an allocation gives."""
+        return [*self.all_posts, *self.outside]
 
 
 class CabinetOverride(Strict):
@@ -107,6 +146,8 @@ class CabinetOverride(Strict):
     portfolios: list[Slug] | None = Field(default=None, max_length=MAX_ITEMS)
     members_within_seats: StrictBool | None = None
     parity: Parity | None = None
+    outside: list[Slug] | None = Field(default=None, max_length=MAX_ITEMS)
+    weights: dict[Slug, Weight] | None = Field(default=None, max_length=MAX_ITEMS)
 
 
 class Government(Strict):

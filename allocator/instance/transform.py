@@ -226,9 +226,11 @@ def with_outcome(problem: Instance, outcome: Outcome) -> Instance:
                                     party=party, count=count, fixed=True),
                       MaxPortfolios(type="max_portfolios", id=f"outcome-max-{party}",
                                     party=party, count=count, fixed=True)]
+    outside = set(problem.cabinet.outside)
     for post, holder in (outcome.posts or {}).items():
         added.append(RequiresPost(type="requires_post", id=f"outcome-post-{post}", party=holder,
-                                  post=post, fixed=True))
+                                  post=post, fixed=True,
+                                  when="involved" if post in outside else None))
     for name, holder in (outcome.portfolios or {}).items():
         added.append(RequiresPortfolio(type="requires_portfolio", id=f"outcome-portfolio-{name}",
                                        party=holder, portfolio=name, fixed=True))

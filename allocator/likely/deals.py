@@ -7,8 +7,9 @@ whichever party comes first), but
    order), then
 2. its allocation **closest to proportional**: members in proportion to the cabinet parties'
    seats, the largest deviation |n_p·W − N·w_p| as small as possible (N members in all, W the
-   cabinet's seats), then the **leader from the largest cabinet party** where the demands
-   allow it, then the rest in SPEC order.
+   cabinet's seats; each member counted with the weight of the posts and portfolios it holds,
+   `Cabinet.value`, where `cabinet.weights` gives any), then the **leader from the largest
+   cabinet party** where the demands allow it, then the rest in SPEC order.
 
 The utility is the model's (x·β), each term written over the encoding's cabinet booleans; its
 coefficients are rounded to 1/`SCALE` (`likely.ranking.likeliest` enumerates the cabinets
@@ -79,37 +80,48 @@ def _negated_utility(model: FormationModel, chamber: Chamber) -> Preference:
     return utility
 
 
-def deviation(allocation: Allocation, seats: dict[str, int]) -> int:
+def deviation(allocation: Allocation, problem: Instance) -> int:
     """How far an allocation's members are from proportional to seats: the largest
-    |n_p·W − N·w_p| over its cabinet parties (what `sensible` minimises in the model)."""
+    |n_p·W − N·w_p| over its cabinet parties, members weighted by their offices (what
+    `sensible` minimises in the model)."""
+    seats = {p.id: p.seats for p in problem.parties}
+    held: dict[str, list[str]] = {p: [] for p in allocation.cabinet}
+    for office, party in [*allocation.posts.items(), *allocation.portfolios.items()]:
+        if party in held:
+            held[party].append(office)
+    counted = {p: problem.cabinet.value(n, held[p]) for p, n in allocation.cabinet.items()}
     whole = sum(seats[p] for p in allocation.cabinet)
-    members = sum(allocation.cabinet.values())
-    return max(abs(n * whole - members * seats[p]) for p, n in allocation.cabinet.items())
+    members = sum(counted.values())
+    return max(abs(n * whole - members * seats[p]) for p, n in counted.items())
 
 
-def sensible_order(allocations: Sequence[Allocation], seats: dict[str, int]
-                   ) -> list[Allocation]:
+def sensible_order(allocations: Sequence[Allocation], problem: Instance) -> list[Allocation]:
     """Allocations as `sensible` prefers them: closest to proportional first, then led by the
     cabinet's largest party, then in the order given (SPEC order)."""
+    seats = {p.id: p.seats for p in problem.parties}
+
     def key(a: Allocation) -> tuple[int, bool]:
         largest = max(a.cabinet, key=lambda p: seats[p])
-        return deviation(a, seats), a.posts.get("leader") != largest
+        return deviation(a, problem), a.posts.get("leader") != largest
 
     return sorted(allocations, key=key)
 
 
 def _deviation(problem: Instance, cabinet: Sequence[str]) -> Preference:
-    """The largest |n_p·W − N·w_p| over the cabinet's parties (w: seats)."""
+    """The largest |n_p·W − N·w_p| over the cabinet's parties (w: seats; n: members weighted
+    by their offices, `Encoding.value`)."""
     def deviation(enc: Encoding, cp: cp_model.CpModel) -> Expression:
         index = [enc.index[p] for p in cabinet]
         w = [enc.seats[i] for i in index]
         whole = sum(w) or 1
-        members = sum(enc.members[i] for i in index)
-        high = problem.cabinet.size_range[1] * max(whole, max(w, default=1))
+        counted = {i: enc.value(i) for i in index}
+        members = sum(counted.values())
+        low, most = problem.cabinet.value_range()
+        high = (len(index) + 1) * max(most, -low, 1) * max(whole, max(w, default=1))
         worst = cp.new_int_var(0, high, "deviation")
         for i, weight in zip(index, w, strict=True):
-            cp.add(whole * enc.members[i] - weight * members <= worst)
-            cp.add(weight * members - whole * enc.members[i] <= worst)
+            cp.add(whole * counted[i] - weight * members <= worst)
+            cp.add(weight * members - whole * counted[i] <= worst)
         return worst
 
     return deviation

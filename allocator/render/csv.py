@@ -52,7 +52,7 @@ def csv_stream(items: Iterable[Allocation | Coalition], problem: Instance, level
     buffer = io.StringIO()
     parties = problem.party_ids
     investiture = problem.government.investiture
-    columns = _columns(level, investiture, parties, problem.cabinet.all_posts,
+    columns = _columns(level, investiture, parties, problem.cabinet.every_post,
                        list(problem.cabinet.portfolios), ranked)
     writer = csv.DictWriter(buffer, fieldnames=columns, extrasaction="ignore",
                             lineterminator="\n")

@@ -103,7 +103,7 @@ def jsonl_stream(lines: Iterable[str], finish: Callable[[], Result]) -> Iterator
 
 #: a candidate's shared text: per party its member range, per post and portfolio table (its
 #: opening, and per entry the opening and who can hold it), and the tail
-_Pieces = tuple[list[str], list[tuple[str, list[tuple[str, list[bool]]]]], str]
+_Pieces = tuple[list[str], list[tuple[str, list[tuple[str, list[bool], bool]]]], str]
 
 
 class CoalitionJson:
@@ -118,7 +118,9 @@ class CoalitionJson:
 
         self._text = text
         self.names = [text(p) for p in problem.party_ids]
-        self.posts = [text(p) for p in problem.cabinet.all_posts]
+        self.posts = [text(p) for p in problem.cabinet.every_post]
+        #: which of them a supporter may hold (posts outside cabinet)
+        self.outside = [p in problem.cabinet.outside for p in problem.cabinet.every_post]
         self.portfolios = [text(p) for p in problem.cabinet.portfolios]
         self.abstain = shows_abstain(problem.government.investiture)
         self._ranges: dict[tuple[int, int], str] = {}
@@ -133,14 +135,16 @@ class CoalitionJson:
         for i, r in enumerate(roles):
             groups[r].append(i)
         cabinet = groups[0]
+        involved = sorted(cabinet + groups[1])
         parts = ['{"cabinet": {', ", ".join([ranges[i] for i in cabinet]), '}, "support": [',
                  ", ".join([names[i] for i in groups[1]]), "], "]
         if self.abstain:
             parts += ['"abstain": [', ", ".join([names[i] for i in groups[2]]), "], "]
         parts += ['"opposition": [', ", ".join([names[i] for i in groups[3]]), "], "]
         for key, labels in tables:
-            parts += [key, ", ".join([label + ", ".join([names[i] for i in cabinet if able[i]])
-                                      + "]" for label, able in labels]), "}, "]
+            parts += [key, ", ".join([label + ", ".join([names[i] for i in (
+                involved if outside else cabinet) if able[i]]) + "]"
+                for label, able, outside in labels]), "}, "]
         parts.append(tail)
         if probability is not None:  # as item_dict puts it: the last key
             parts[-1] = tail[:-1] + f', "probability": {json.dumps(probability)}}}'
@@ -159,11 +163,13 @@ class CoalitionJson:
         answer, slots = analysed.answer, analysed.slots
         ranges = [f"{name}: {self._range(answer, slots[i])}" if slots[i] in answer.ranges
                   else "" for i, name in enumerate(self.names)]
-        tables = [(f'"{key}": {{', [(f"{label}: [", [slot in able for slot in slots])
-                                    for label, able in zip(labels, ables, strict=True)])
-                  for key, labels, ables in (("posts", self.posts, answer.posts),
-                                             ("portfolios", self.portfolios,
-                                              answer.portfolios))]
+        tables = [(f'"{key}": {{', [(f"{label}: [", [slot in able for slot in slots], outside)
+                                    for label, able, outside in zip(labels, ables, kinds,
+                                                                    strict=True)])
+                  for key, labels, ables, kinds in (
+                      ("posts", self.posts, answer.posts, self.outside),
+                      ("portfolios", self.portfolios, answer.portfolios,
+                       [False] * len(self.portfolios)))]
         pieces = (ranges, tables, self._tail(analysed))
         self._candidates[id(analysed)] = (analysed, pieces)
         return pieces

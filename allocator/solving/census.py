@@ -62,9 +62,11 @@ class _Tally:
         self.candidates += 1
         if self.candidates % 4096 == 0:  # progress, where someone watches (a terminal)
             self.listing.budget.phase(f"counting: {self.total:,} coalitions so far")
-        caps = self.per_cabinet.caps
-        each = (self.per_cabinet(tuple(sorted(caps[i] for i in analysed.key[0])))
+        parties = self.per_cabinet.parties
+        each = (self.per_cabinet(tuple(sorted(parties[i] for i in analysed.key[0])))
                 if analysed.answer.free else None)
+        if each is not None:  # each post outside cabinet: any cabinet party or supporter
+            each *= (size + len(analysed.key[1])) ** self.per_cabinet.outside
         if each is None:
             summary.allocations = None
         elif summary.allocations is not None:
@@ -83,48 +85,65 @@ class _AllocationsPerCabinet:
     """How many allocations a cabinet has under the base rules alone (SPEC §2): member counts
     min_per_party <= n_i <= cap_i (its seats under `members_within_seats`, else the largest
     cabinet) summing into the size range, each post and portfolio held by a cabinet party
-    holding at most n_i of each. The count depends only on the cabinet parties' caps (every
-    cabinet of k parties alike, without `members_within_seats`). A dynamic programme over the
-    parties on (members so far, posts given, portfolios given), choosing which of the remaining
-    posts and portfolios each party takes. None where its table would be too large to fill
-    quickly, and under `cabinet.parity` (the count then depends on the parties' groups)."""
+    holding at most n_i of each, and under `cabinet.parity` every listed group counting as many
+    members less the excepted posts it holds. The count depends only on the cabinet parties'
+    caps and groups (every cabinet of k parties alike, without either). A dynamic programme over
+    the parties on (members so far, excepted posts given, other posts given, portfolios given,
+    each group's count), choosing which of the remaining posts and portfolios each party takes.
+    None where its table would be too large to fill quickly."""
 
     MAX_CELLS = 2_000_000
 
     def __init__(self, problem: Instance) -> None:
-        self.low, self.high = problem.cabinet.size_range
-        self.least = problem.cabinet.min_per_party
-        self.posts = len(problem.cabinet.all_posts)
-        self.portfolios = len(problem.cabinet.portfolios)
-        #: per party, the most members it may have
-        self.caps = problem.member_caps()
-        self.parity = problem.cabinet.parity is not None
-        self._known: dict[tuple[int, ...], int | None] = {}
+        cabinet = problem.cabinet
+        self.low, self.high = cabinet.size_range
+        self.least = cabinet.min_per_party
+        parity = cabinet.parity
+        groups = [] if parity is None else parity.groups
+        self.excepted = 0 if parity is None else len(set(parity.except_))
+        self.posts = len(cabinet.all_posts) - self.excepted
+        self.portfolios = len(cabinet.portfolios)
+        #: posts outside cabinet, which multiply the count by the holders they may have
+        self.outside = len(cabinet.outside)
+        #: per party, the most members it may have, and the group parity counts it in (-1:
+        #: none)
+        self.parties = [(cap, groups.index(party.group) if party.group in groups else -1)
+                        for cap, party in zip(problem.member_caps(), problem.parties,
+                                              strict=True)]
+        self.groups = len(groups)
+        self._known: dict[tuple[tuple[int, int], ...], int | None] = {}
 
-    def __call__(self, caps: tuple[int, ...]) -> int | None:
-        """The count for a cabinet whose parties have these caps (sorted)."""
-        if caps not in self._known:
-            self._known[caps] = self._count(caps)
-        return self._known[caps]
+    def __call__(self, parties: tuple[tuple[int, int], ...]) -> int | None:
+        """The count for a cabinet of parties with these (cap, group), sorted."""
+        if parties not in self._known:
+            self._known[parties] = self._count(parties)
+        return self._known[parties]
 
-    def _count(self, caps: tuple[int, ...]) -> int | None:
-        high, posts, portfolios = self.high, self.posts, self.portfolios
-        cells = (high + 1) ** 2 * (posts + 1) ** 2 * (portfolios + 1) ** 2
-        if self.parity or cells > self.MAX_CELLS:
+    def _count(self, parties: tuple[tuple[int, int], ...]) -> int | None:
+        high, excepted, posts, portfolios = self.high, self.excepted, self.posts, self.portfolios
+        cells = ((high + 1) ** (2 + self.groups) * (excepted + 1) ** 2 * (posts + 1) ** 2
+                 * (portfolios + 1) ** 2)
+        if cells > self.MAX_CELLS:
             return None
-        table = {(0, 0, 0): 1}
-        for cap in caps:
-            following: dict[tuple[int, int, int], int] = {}
-            for (members, p, q), ways in table.items():
+        Cell = tuple[int, int, int, int, tuple[int, ...]]
+        table: dict[Cell, int] = {(0, 0, 0, 0, (0,) * self.groups): 1}
+        for cap, group in parties:
+            following: dict[Cell, int] = {}
+            for (members, e, p, q, counts), ways in table.items():
                 for n in range(self.least, min(cap, high - members) + 1):
-                    for a in range(min(n, posts - p) + 1):
-                        for b in range(min(n, portfolios - q) + 1):
-                            cell = (members + n, p + a, q + b)
-                            following[cell] = following.get(cell, 0) + ways * comb(
-                                posts - p, a) * comb(portfolios - q, b)
+                    for x in range(min(n, excepted - e) + 1):
+                        counted = counts if group < 0 else (
+                            *counts[:group], counts[group] + n - x, *counts[group + 1:])
+                        for a in range(min(n - x, posts - p) + 1):
+                            for b in range(min(n, portfolios - q) + 1):
+                                cell = (members + n, e + x, p + a, q + b, counted)
+                                following[cell] = following.get(cell, 0) + ways * comb(
+                                    excepted - e, x) * comb(posts - p, a) * comb(
+                                    portfolios - q, b)
             table = following
-        return sum(ways for (members, p, q), ways in table.items()
-                   if self.low <= members and p == posts and q == portfolios)
+        return sum(ways for (members, e, p, q, counts), ways in table.items()
+                   if self.low <= members and (e, p, q) == (excepted, posts, portfolios)
+                   and len(set(counts)) <= 1)
 
 
 def summarise(listing: Listing, candidates: Iterable[Analysed] | None = None) -> Summary:

@@ -41,7 +41,9 @@ Candidate = tuple[tuple[int, ...], tuple[bool, ...]]  # roles, programme flags
 #: reads every cabinet party), or ANONYMOUS
 Slot = int
 ANONYMOUS: Slot = -1
-Signature = tuple[tuple[int, ...], tuple[Slot, ...]]
+#: the demands in force, the cabinet's slots (sorted) and, with posts outside cabinet, the
+#: supporters'
+Signature = tuple[tuple[int, ...], tuple[Slot, ...], tuple[Slot, ...]]
 
 
 @dataclass(frozen=True)
@@ -115,6 +117,7 @@ class CoalitionAnalyst:
         caps = instance.member_caps(None if seats is None else list(seats.high))
         self._distinct = {i for i, cap in enumerate(caps)
                           if cap < high or instance.parties[i].group in counted}
+        self._outside = bool(instance.cabinet.outside)
         self._memo: dict[Signature, _Answer | None] = {}
         self._slot_memo: dict[tuple[int, ...], tuple[Slot, ...]] = {}
         self._full: Encoding | None = None
@@ -122,29 +125,37 @@ class CoalitionAnalyst:
     def analyse(self, roles: tuple[int, ...]) -> tuple[_Answer, tuple[Slot, ...]] | None:
         """The answer for these roles and the slot of every party, or None (no allocation)."""
         cabinet = [i for i, r in enumerate(roles) if r == CABINET]
+        # posts outside cabinet may go to supporters: then they are part of the signature
+        supporters = [i for i, r in enumerate(roles) if r == SUPPORT] if self._outside else []
         in_force = tuple(j for j, d in enumerate(self._demands) if d.in_force(roles))
         if in_force not in self._slot_memo:
             self._slot_memo[in_force] = self._slots([self._demands[j].mentions
                                                      for j in in_force])
         slots = self._slot_memo[in_force]
-        signature = (in_force, tuple(sorted(slots[i] for i in cabinet)))
+        signature = (in_force, tuple(sorted(slots[i] for i in cabinet)),
+                     tuple(slots[i] for i in supporters))
         if signature not in self._memo:
-            self._memo[signature] = self._solve(roles, cabinet, slots, not in_force)
+            self._memo[signature] = self._solve(roles, cabinet, supporters, slots,
+                                                not in_force)
         answer = self._memo[signature]
         return None if answer is None else (answer, slots)
 
     def _slots(self, mentions: list[frozenset[int] | None]) -> tuple[Slot, ...]:
         """Every party's slot under the demands in force that mention these parties; a party
         whose members its seats cap or whose group parity counts, and no demand names, is its
-        class (numbered below ANONYMOUS, apart from the parties named)."""
+        class (numbered below ANONYMOUS, apart from the parties named). With posts outside
+        cabinet every party is itself: a post's holder may be a cabinet party or a supporter,
+        which one slot could not tell apart."""
+        if self._outside:
+            return tuple(range(len(self._kind)))
         if any(named is None for named in mentions):
             return tuple(self._kind)
         named = {i for parties in mentions if parties is not None for i in parties}
         return tuple(i if i in named else ANONYMOUS - 1 - self._kind[i] if i in self._distinct
                      else ANONYMOUS for i in range(len(self._kind)))
 
-    def _solve(self, roles: tuple[int, ...], cabinet: list[int], slots: tuple[Slot, ...],
-               free: bool) -> _Answer | None:
+    def _solve(self, roles: tuple[int, ...], cabinet: list[int], supporters: list[int],
+               slots: tuple[Slot, ...], free: bool) -> _Answer | None:
         """Solve the full model with these roles assumed; None if it has no allocation."""
         if self._full is None:
             self._full = Encoding(self.instance, seats=self.seats)
@@ -166,7 +177,9 @@ class CoalitionAnalyst:
         self._witness(first, slots, answer)
         for slot, i in representatives.items():
             answer.ranges[slot] = self._member_range(assumed, i, slots, answer)
-        self._able_holders(assumed, representatives, slots, answer)
+        self._able_holders(assumed, representatives,
+                           {**representatives, **{slots[i]: i for i in supporters}},
+                           slots, answer)
         return answer
 
     def _member_range(self, assumed: list[Literal], i: int, slots: tuple[Slot, ...],
@@ -182,16 +195,24 @@ class CoalitionAnalyst:
         return MemberRange(bounds[0], bounds[1])
 
     def _able_holders(self, assumed: list[Literal], representatives: dict[Slot, int],
-                      slots: tuple[Slot, ...], answer: _Answer) -> None:
-        """For each post and portfolio, every slot that can hold it: repeatedly, a solution
-        holding as many (post, slot) pairs not yet seen as possible, until none can be."""
+                      outside: dict[Slot, int], slots: tuple[Slot, ...],
+                      answer: _Answer) -> None:
+        """For each post and portfolio, every slot that can hold it (`representatives`, the
+        cabinet's; `outside`, the cabinet's and the supporters', for the posts outside
+        cabinet): repeatedly, a solution holding as many (post, slot) pairs not yet seen as
+        possible, until none can be."""
         enc = self._full
         assert enc is not None
-        tables = [*zip(answer.posts, enc.holders.values(), strict=True),
-                  *zip(answer.portfolios, enc.portfolio_holders.values(), strict=True)]
+        inside = set(enc.cabinet_posts)
+        tables = [*((able, row, representatives if post in inside else outside)
+                    for able, (post, row) in zip(answer.posts, enc.holders.items(),
+                                                 strict=True)),
+                  *((able, row, representatives)
+                    for able, row in zip(answer.portfolios, enc.portfolio_holders.values(),
+                                         strict=True))]
         while True:
-            unseen = [row[i] for able, row in tables for slot, i in representatives.items()
-                      if slot not in able]
+            unseen = [row[i] for able, row, eligible in tables
+                      for slot, i in eligible.items() if slot not in able]
             if not unseen:
                 return
             best = self._solver.optimum(sum(unseen), maximise=True, assume=assumed)
@@ -395,17 +416,20 @@ class Listing:
         parties = self.parties
         answer, slots = analysed.answer, analysed.slots
         cabinet = [i for i, r in enumerate(roles) if r == CABINET]
+        involved = [i for i, r in enumerate(roles) if r in (CABINET, SUPPORT)]
+        outside = set(self.problem.cabinet.outside)
 
-        def holders(able: set[Slot]) -> tuple[str, ...]:
-            return tuple(parties[i] for i in cabinet if slots[i] in able)
+        def holders(able: set[Slot], post: str = "") -> tuple[str, ...]:
+            return tuple(parties[i] for i in (involved if post in outside else cabinet)
+                         if slots[i] in able)
 
         return Coalition(
             cabinet={parties[i]: answer.ranges[slots[i]] for i in cabinet},
             support=tuple(parties[i] for i, r in enumerate(roles) if r == SUPPORT),
             abstain=tuple(parties[i] for i, r in enumerate(roles) if r == ABSTAIN),
             opposition=tuple(parties[i] for i, r in enumerate(roles) if r == OPPOSITION),
-            posts={p: holders(a) for p, a in zip(self.problem.cabinet.all_posts, answer.posts,
-                                                 strict=True)},
+            posts={p: holders(a, p) for p, a in zip(self.problem.cabinet.every_post,
+                                                    answer.posts, strict=True)},
             portfolios={p: holders(a) for p, a in zip(self.problem.cabinet.portfolios,
                                                       answer.portfolios, strict=True)},
             programme=analysed.programme, form=analysed.form, seats=analysed.seats,

@@ -40,6 +40,8 @@ from ..instance.fields import exact
 from .result import ROLE_NAMES
 
 if TYPE_CHECKING:  # encoders are called by the encoding they add to
+    from ortools.sat.python import cp_model
+
     from .encoding import Encoding
 
 Encoder = Callable[["Encoding", Any], None]
@@ -108,7 +110,9 @@ def _opposes_policy(enc: Encoding, d: OpposesPolicy) -> None:
 
 def _role(enc: Encoding, d: RoleDemand) -> None:
     i = enc.index[d.party]
-    allowed = [enc.role_vars[ROLE_NAMES.index(r)][i] for r in d.in_]
+    allowed = [enc.role_vars[ROLE_NAMES.index(r)][i] for r in d.in_ if r != "outside"]
+    if d.outside_only:  # (the roles-only model knows no posts: a supporter may be one)
+        allowed.append(enc.support[i] if enc.roles_only else enc.outside_minister(i))
     allowed = [lit for lit in allowed if lit is not False]
     enc.require(enc.model.add_bool_or(allowed), enc.in_force(d))
 
@@ -130,6 +134,16 @@ def _proportional(enc: Encoding, d: Proportional) -> None:
         _quota_method(enc, d, scope)
 
 
+def _counted(enc: Encoding, i: int, low: int, high: int) -> cp_model.IntVar:
+    """Party i's weighted members (`Encoding.value`): its member count where no office is
+    weighted, else a variable equal to them (a product needs one)."""
+    if not enc.instance.cabinet.weights:
+        return enc.members[i]
+    counted = enc.model.new_int_var(low, high, f"value:{enc.parties[i]}")
+    enc.model.add(counted == enc.value(i))
+    return counted
+
+
 def _dhondt(enc: Encoding, d: Proportional, scope: list[int]) -> None:
     """For all p, q in the cabinet: w[p]·n[q] <= w[q]·(n[p] + 1)."""
     w, n, c = d.weights(enc.instance), enc.members, enc.cabinet
@@ -148,26 +162,33 @@ def _sainte_lague(enc: Encoding, d: Proportional, scope: list[int]) -> None:
 
 def _quota_method(enc: Encoding, d: Proportional, scope: list[int]) -> None:
     """share and hamilton compare n[p]·W with N·w[p]: W is a sum over the cabinet, so the
-    products n[p]·W get variables of their own (each fully determined by n and the roles)."""
-    w, n, c, model = d.weights(enc.instance), enc.members, enc.cabinet, enc.model
-    high = enc.instance.cabinet.size_range[1]
+    products n[p]·W get variables of their own (each fully determined by n and the roles).
+    `share` counts each party's members weighted by the posts and portfolios they hold
+    (`cabinet.weights`, in 1/unit), hamilton whole members."""
+    w, c, model = d.weights(enc.instance), enc.cabinet, enc.model
+    cabinet = enc.instance.cabinet
+    share = d.method == "share"
+    unit = cabinet.unit if share else 1
+    low, high = cabinet.value_range() if share else (0, cabinet.size_range[1])
+    n = {p: _counted(enc, p, low, high) if share else enc.members[p] for p in scope}
     total_w = model.new_int_var(0, sum(w[i] for i in scope), f"W:{d.id}")
     model.add(total_w == sum(w[i] * c[i] for i in scope))
     total_n = sum(n[i] for i in scope)
+    whole = sum(w[i] for i in scope)
     product = {}
     for p in scope:
-        product[p] = model.new_int_var(0, max(high, 0) * sum(w[i] for i in scope),
+        product[p] = model.new_int_var(min(low, 0) * whole, max(high, 0) * whole,
                                        f"nW:{d.id}:{p}")
         model.add_multiplication_equality(product[p], [n[p], total_w])
     # gap[p] = n[p]·W − N·w[p]: the party's distance from its exact quota, times W
     gap = {p: product[p] - w[p] * total_n for p in scope}
     force = enc.in_force(d)
-    if d.method == "share":
+    if share:
         t = exact(d.tolerance)
         for p in scope:
-            enc.require(model.add(t.denominator * gap[p] <= t.numerator * total_w),
+            enc.require(model.add(t.denominator * gap[p] <= t.numerator * unit * total_w),
                         [*force, c[p]])
-            enc.require(model.add(t.denominator * gap[p] >= -t.numerator * total_w),
+            enc.require(model.add(t.denominator * gap[p] >= -t.numerator * unit * total_w),
                         [*force, c[p]])
         return
     # hamilton: every n[p] is floor or ceil of its quota (|gap| < W), and a party rounded up

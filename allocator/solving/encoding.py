@@ -108,9 +108,13 @@ class Encoding:
         #: seats to spare in every comparison of the investiture rule and the form
         self.margin = instance.government.margin
         self.investiture = instance.government.investiture
-        self.posts = instance.cabinet.all_posts
+        #: every post an allocation gives: the cabinet's (held within members), then those
+        #: outside it (`cabinet.outside`: held by a cabinet party or a supporter)
+        self.posts = instance.cabinet.every_post
+        self.cabinet_posts = instance.cabinet.all_posts
         self.portfolio_names = list(instance.cabinet.portfolios)
         self._involved: dict[int, Literal] = {}
+        self._outside: dict[int, Literal] = {}
 
         #: the most members each party may have (`cabinet.members_within_seats`: its seats, at
         #: their most over a range of parliaments)
@@ -126,7 +130,7 @@ class Encoding:
             for d in instance.demands
         }
         self.demands = [d for d in instance.demands
-                        if not (roles_only and d.touches_allocation)]
+                        if not (roles_only and d.touches_allocation and not d.ROLES_TOO)]
         # policy -> whether it is in the programme; the `requires_policy` encoder names the
         # causes that put it there, `_close_programme` says nothing else does (SPEC §2)
         self.programme: dict[str, cp_model.IntVar] = {
@@ -215,7 +219,7 @@ class Encoding:
         for cap, in_cabinet in zip(self.caps, self.cabinet, strict=True):
             if cap < per_party:
                 self.model.add(in_cabinet == 0)
-        need = max(low, len(self.posts), len(self.portfolio_names))
+        need = max(low, len(self.cabinet_posts), len(self.portfolio_names))
         self.model.add(cp_model.LinearExpr.weighted_sum(self.cabinet, self.caps) >= need)
 
     def _allocation(self) -> None:
@@ -227,13 +231,16 @@ class Encoding:
             self.model.add(n >= per_party).only_enforce_if(in_cabinet)
             self.model.add(n == 0).only_enforce_if(~in_cabinet)
         self.model.add_linear_constraint(sum(self.members), low, high)
-        self.holders = {post: self._holders(f"post:{post}") for post in self.posts}
+        self.holders = {post: self._holders(f"post:{post}") for post in self.cabinet_posts}
+        self.holders.update({post: self._holders(f"outside:{post}", outside=True)
+                             for post in self.instance.cabinet.outside})
         self.portfolio_holders = {
             name: self._holders(f"portfolio:{name}") for name in self.portfolio_names
         }
-        for table in (self.holders, self.portfolio_holders):
+        for names, table in ((self.cabinet_posts, self.holders),
+                             (self.portfolio_names, self.portfolio_holders)):
             for i, n in enumerate(self.members):
-                held = [row[i] for row in table.values()]
+                held = [table[name][i] for name in names]
                 if held:
                     self.model.add(sum(held) <= n)
         self._parity()
@@ -252,12 +259,42 @@ class Encoding:
         for other in counts[1:]:
             self.model.add(other == counts[0])
 
-    def _holders(self, name: str) -> list[cp_model.IntVar]:
+    def value(self, i: int) -> cp_model.LinearExpr:
+        """Party i's cabinet members weighted by the posts and portfolios they hold
+        (`Cabinet.value`), in 1/`cabinet.unit`."""
+        cabinet = self.instance.cabinet
+        unit = cabinet.unit
+        extras = [(table[office][i], int(cabinet.weight(office) * unit) - unit)
+                  for office in cabinet.weights
+                  for table in (self.holders, self.portfolio_holders) if office in table]
+        return cp_model.LinearExpr.weighted_sum(
+            [self.members[i], *(held for held, _ in extras)],
+            [unit, *(extra for _, extra in extras)])
+
+    def _holders(self, name: str, outside: bool = False) -> list[cp_model.IntVar]:
+        """One holder, a cabinet party (`outside`: a cabinet party or a supporter)."""
         row = [self.model.new_bool_var(f"{name}:{p}") for p in self.parties]
         self.model.add_exactly_one(row)
-        for holder, in_cabinet in zip(row, self.cabinet, strict=True):
-            self.model.add_implication(holder, in_cabinet)
+        for i, holder in enumerate(row):
+            if outside:
+                self.model.add_bool_or([self.cabinet[i], self.support[i]]).only_enforce_if(
+                    holder)
+            else:
+                self.model.add_implication(holder, self.cabinet[i])
         return row
+
+    def outside_minister(self, i: int) -> Literal:
+        """A supporter holding a post outside cabinet: a boolean made on first use."""
+        held = [self.holders[post][i] for post in self.instance.cabinet.outside]
+        if i not in self._outside:
+            lit = self.model.new_bool_var(f"outside:{self.parties[i]}")
+            if held:
+                self.model.add_max_equality(lit, held)
+            else:
+                self.model.add(lit == 0)
+            self._outside[i] = self.conjunction([self.support[i], lit],
+                                                f"outside-minister:{self.parties[i]}")
+        return self._outside[i]
 
     def involved(self, i: int) -> Literal:
         """cabinet or support: a boolean equal to their sum, made on first use."""

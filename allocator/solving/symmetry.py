@@ -49,7 +49,10 @@ def named_parties(instance: Instance) -> set[str]:
 def party_classes(instance: Instance, seats: SeatRange | None = None) -> list[tuple[int, ...]]:
     """The classes of interchangeable parties (party indexes, in instance order), one class per
     party that has no twin; classes ordered by their first member. Over a range of parliaments
-    (`seats`), twins have the same least and most seats."""
+    (`seats`), twins have the same least and most seats. With posts outside cabinet, every
+    party is a class of its own."""
+    if instance.cabinet.outside:  # a supporter may hold a post: see `coalitions._slots`
+        return [(i,) for i in range(len(instance.parties))]
     named = named_parties(instance)
     read = frozenset().union(*(d.reads() for d in instance.demands))
     votes, position = "votes" in read, "positions" in read
