@@ -30,15 +30,38 @@ def effective(inst: dict, scenario: str | None) -> dict:
             inst[key] = sc[key]
     inst["cabinet"].update(sc.get("cabinet") or {})
     inst["government"].update(sc.get("government") or {})
-    dropped = set(sc.get("drop") or [])
+    dropped = set(sc.get("drop") or [])  # (non-party ministers: `independents` below)
     inst["demands"] = [d for d in inst.get("demands", []) if d.get("id") not in dropped]
     inst["demands"] = inst["demands"] + list(sc.get("add") or [])
     return inst
 
 
+def independents(inst: dict) -> dict:
+    """Non-party ministers (`cabinet.independents`) as a party `independent` of no seats,
+    listed last; the limits on it are checked by `independents_allowed`."""
+    if inst["cabinet"].get("independents") is None:
+        return inst
+    return {**inst, "parties": [*inst["parties"], {"id": NON_PARTY, "seats": 0}]}
+
+
+def independents_allowed(inst: dict, role: dict, n: dict, holders: dict) -> bool:
+    """The non-party ministers sit in the cabinet or not at all (always, with `min` >= 1),
+    number `min`..`max` when they sit, and hold only the posts listed."""
+    spec = inst["cabinet"].get("independents")
+    if spec is None:
+        return True
+    low = spec.get("min", 0)
+    if role[NON_PARTY] not in ("C", "O") or (low >= 1 and role[NON_PARTY] != "C"):
+        return False
+    if role[NON_PARTY] == "C" and not low <= n[NON_PARTY] <= spec["max"]:
+        return False
+    return all(holder != NON_PARTY or post in spec.get("posts", [])
+               for post, holder in holders.items())
+
+
 def allocations(raw: dict, scenario: str | None = None, drop: frozenset = frozenset()) -> list:
     """Every allocation, as comparable tuples, in SPEC order. `drop`: demand indexes left out."""
-    inst = effective(raw, scenario)
+    inst = independents(effective(raw, scenario))
     parties = [p["id"] for p in inst["parties"]]
     seats = {p["id"]: p["seats"] for p in inst["parties"]}
     total = inst.get("seats", sum(seats.values()))
@@ -82,6 +105,8 @@ def allocations(raw: dict, scenario: str | None = None, drop: frozenset = frozen
                 if any(post_holders.count(p) > n[p] for p in C):
                     continue
                 if not at_parity(inst, n, dict(zip(posts, post_holders))):
+                    continue
+                if not independents_allowed(inst, role, n, dict(zip(posts, post_holders))):
                     continue
                 for pf_holders, out_holders in itertools.product(
                         itertools.product(C, repeat=len(portfolios)),
@@ -207,20 +232,25 @@ class Context:
         self.inst, self.programme, self.seats, self.quota = inst, programme, seats, quota
 
 
+#: non-party ministers are no party: demands that count, compare or place parties skip them
+NON_PARTY = "independent"
+
+
 def _partners(d, a):
     group = a["C"] if d.get("when", "cabinet") == "cabinet" else a["C"] + a["S"]
-    return len([p for p in group if p != d.get("party")])
+    return len([p for p in group if p not in (d.get("party"), NON_PARTY)])
 
 
 def _minimal_winning(d, a, x):
-    group = a["C"] + a["S"]
+    group = [p for p in a["C"] + a["S"] if p != NON_PARTY]
     total = sum(x.seats[p] for p in group)
     return all(total - x.seats[p] < x.quota for p in group)
 
 
 def _connected(d, a, x):
-    pos = {p["id"]: Fraction(str(p["position"])) for p in x.inst["parties"]}
-    inside = a["C"] + a["S"]
+    pos = {p["id"]: Fraction(str(p["position"])) for p in x.inst["parties"]
+           if p["id"] != NON_PARTY}
+    inside = [p for p in a["C"] + a["S"] if p != NON_PARTY]
     return not any(pos[p] < pos[r] < pos[q]
                    for r in pos if r not in inside for p in inside for q in inside)
 
@@ -252,7 +282,8 @@ CHECKS = {
     "proportional": lambda d, a, x: proportional(d, a, x.inst),
     "distinct_posts": lambda d, a, x: len({a["posts"][p] for p in d["posts"]})
     == len(set(d["posts"])),
-    "max_cabinet_parties": lambda d, a, x: len(a["C"]) <= d["count"],
+    "max_cabinet_parties": lambda d, a, x: len([p for p in a["C"] if p != NON_PARTY])
+    <= d["count"],
     "minimal_winning": _minimal_winning,
     "connected": _connected,
 }
@@ -260,7 +291,8 @@ CHECKS = {
 
 def proportional(d, a, inst) -> bool:
     role, n = a["role"], a["n"]
-    scope = d.get("parties") or [p["id"] for p in inst["parties"]]
+    scope = [p for p in d.get("parties") or [p["id"] for p in inst["parties"]]
+             if p != NON_PARTY]
     info = {p["id"]: p for p in inst["parties"]}
     T = [p for p in dict.fromkeys(scope) if role[p] == "C"]
     if not T:

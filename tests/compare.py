@@ -54,7 +54,7 @@ def check_both_levels(raw: dict, scenario: str | None, expected: list[tuple]) ->
 
 
 def government_seats(raw: dict, scenario: str | None) -> tuple[dict, int, int, str]:
-    inst = bruteforce.effective(raw, scenario)
+    inst = bruteforce.independents(bruteforce.effective(raw, scenario))
     seats = {p["id"]: p["seats"] for p in inst["parties"]}
     total = inst.get("seats", sum(seats.values()))
     quota, margin = bruteforce.thresholds(inst, total)

@@ -224,6 +224,10 @@ def instances(draw: Draw, max_parties: int = 4,
     }
     if draw(st.integers(0, 3)) == 0:
         _parity(draw, inst)
+    if draw(st.integers(0, 4)) == 0:  # non-party ministers
+        low = draw(st.integers(0, 1))
+        inst["cabinet"]["independents"] = {"min": low, "max": draw(st.integers(max(low, 1), 2)),
+                                           "posts": _subset(draw, posts, min_size=0)}
     if draw(st.integers(0, 2)) == 0:  # weights of posts and portfolios
         offices = [*posts, *portfolios]
         inst["cabinet"]["weights"] = {office: draw(st.sampled_from([0.5, 1, 1.5, 2.5, 3]))

@@ -86,7 +86,10 @@ def check_example(brute: Brute, problem: allocator.Instance, example: allocator.
     def deviation(allocation: tuple) -> Fraction:
         """The largest |n_p·W − N·w_p|, each member counted with the weight of the posts and
         portfolios it holds."""
-        cabinet, held = allocation[0], [*allocation[3], *allocation[4]]
+        cabinet = [(p, k) for p, k in allocation[0] if p != "independent"]  # no party
+        held = [*allocation[3], *allocation[4]]
+        if not cabinet:
+            return Fraction(0)
         counted = {p: k + sum(weights.get(office, 1) - 1 for office, holder in held
                               if holder == p) for p, k in cabinet}
         whole, n = sum(seats[p] for p, _ in cabinet), sum(counted.values())

@@ -103,9 +103,10 @@ def test_the_cabinets_are_the_brute_forces(case):
 def test_arithmetic_gives_the_coalition_levels_cabinets_without_demands(case):
     """The fast path (no demand in force: arithmetic on subset sums) against the slow one
     (the coalition level) and the brute force, on the same instances without their demands
-    (and without parity, which the fast path leaves to the slow one)."""
+    (and without parity or non-party ministers, which the fast path leaves to the slow
+    one)."""
     raw, scenario = case
-    cabinet = {k: v for k, v in raw["cabinet"].items() if k != "parity"}
+    cabinet = {k: v for k, v in raw["cabinet"].items() if k not in ("parity", "independents")}
     raw = {**raw, "cabinet": cabinet, "demands": [], "scenarios": [], "policy_conflicts": []}
     problem = resolve(allocator.from_dict(raw), None)
     fast = named(problem, choice.by_arithmetic(problem))
@@ -216,7 +217,7 @@ def test_fit_writes_a_model_that_ranks(tmp_path):
     code, out, err = run("fit", folder, "--attributes", "parties,minority,seat_share",
                          "--out", model)
     assert code == 0, err
-    assert "Conditional logit over 4 formations" in out and "gradient norm" in out
+    assert "Conditional logit over 5 formations" in out and "gradient norm" in out
     fitted = json.loads(model.read_text())
     assert [t["name"] for t in fitted["terms"]] == ["parties", "minority", "seat_share"]
     code, out, err = run("solve", GERMANY, "--scenario", "campaign", "--level", "coalition",

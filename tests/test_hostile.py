@@ -101,6 +101,16 @@ def validate(tmp_path: Path, text: str | bytes, name: str = "f.yaml") -> tuple[i
      "f.yaml", "cabinet.weights.finance: unknown post or portfolio 'finance' (known: leader)"),
     ("name: x\nparties: [{id: a, seats: 5}]\ncabinet: {size: 2, weights: {leader: 0}}\n",
      "f.yaml", "cabinet.weights.leader: must be greater than 0"),
+    ("name: x\nparties: [{id: independent, seats: 5}]\ncabinet: {size: 2, independents: "
+     "{max: 1}}\n", "f.yaml", "f.yaml:2: parties[0].id: the id 'independent' stands for the "
+     "non-party ministers of `cabinet.independents`; give the party another id"),
+    ("name: x\nparties: [{id: a, seats: 5}]\ncabinet: {size: 2, independents: {max: 1, "
+     "posts: [premier]}}\n", "f.yaml",
+     "cabinet.independents.posts[0]: unknown post 'premier' (known: leader)"),
+    ("name: x\nparties: [{id: a, seats: 5}]\ncabinet: {size: 2, independents: {min: 3, "
+     "max: 1}}\n", "f.yaml", "the range of non-party ministers is empty (min 3 > max 1)"),
+    ("name: x\nparties: [{id: a, seats: 5}]\ncabinet: {size: 2}\noutcome: {cabinet: "
+     "[independent]}\n", "f.yaml", "outcome.cabinet[0]: unknown party 'independent' (known: a)"),
     ("name: x\nparties: [{id: a, seats: 5}]\ncabinet: {size: 2, weights: {leader: 1.0e+300}}\n",
      "f.yaml", "cabinet.weights.leader: must be at most 100"),
     ("name: x\nparties: [{id: a, seats: 5, votes: .nan}, {id: b, seats: 3, votes: .inf}]\n"

@@ -99,7 +99,7 @@ demands:
         "f.yaml:4: parties[1].id: 'B' is not an id: use lowercase letters, digits, _ and -",
         "f.yaml:6: cabinet.size: the size range is empty (min 9 > max 3); swap them",
         "f.yaml:7: cabinet.colour: unknown key 'colour' (known: size, min_per_party, posts, "
-        "portfolios, members_within_seats, parity, outside, weights)",
+        "portfolios, members_within_seats, parity, outside, weights, independents)",
         "f.yaml:9: demands[0]: unknown demand type 'veto_lead' (known: veto_leader, veto_post, "
         "requires_post, requires_portfolio, refuse_partner, requires_partner, requires_form, "
         "refuse_support, min_partners, max_partners, min_portfolios, max_portfolios, "

@@ -30,8 +30,7 @@ def imported(tmp_path: Path, table: Path, *args: str) -> tuple[int, str, str]:
 
 def test_each_election_becomes_its_first_partisan_cabinet(tmp_path):
     code, out, err = imported(tmp_path, SAMPLE)
-    assert code == 0 and out.strip() == (f"5 formations written to {tmp_path}; 1 skipped "
-                                         "(said above)")
+    assert code == 0 and out.strip() == f"6 formations written to {tmp_path}"
     germany = allocator.load(tmp_path / "deu-2017-09-24.yaml")
     # Merkel IV carried on as caretaker under the new election's id; Merkel V formed
     assert "Merkel V cabinet" in germany.name and germany.date.isoformat() == "2018-03-14"
@@ -51,14 +50,14 @@ def test_the_data_problems_are_said_per_formation(tmp_path):
             "ParlGov (an alliance's seats filed under one member?): kept with 0 seats") in said
     assert any(line.startswith("fra-1951-06-17") and "add up to 627, past the chamber's 544"
                in line for line in said)
-    assert any(line.startswith("grc-2012-05-06") and "non-partisan cabinet, which the format "
-               "cannot express" in line for line in said)
+    assert any(line.startswith("grc-2012-05-06") and "non-partisan cabinet: recorded as a "
+               "cabinet of non-party ministers" in line for line in said)
     assert any(line.startswith("che-1991-10-20") and "no prime minister" in line
                for line in said)
     italy = (tmp_path / "ita-2008-04-13.yaml").read_text()
     assert "# Data: cabinet party FI-PdL has no seats" in italy  # the file says it too
     assert allocator.load(tmp_path / "fra-1951-06-17.yaml").total_seats == 627
-    assert not (tmp_path / "grc-2012-05-06.yaml").exists()
+    assert (tmp_path / "grc-2012-05-06.yaml").exists()  # as non-party ministers
 
 
 def test_negative_investiture_in_scandinavia_unless_told_otherwise(tmp_path):
@@ -78,7 +77,7 @@ def test_countries_and_years_are_chosen(tmp_path):
 def test_every_imported_formation_passes_check(tmp_path):
     imported(tmp_path, SAMPLE)
     code, out, _ = run("check", str(tmp_path))
-    assert code == 0 and out.count("PASS") == 5
+    assert code == 0 and out.count("PASS") == 6
 
 
 def test_a_table_that_is_not_parlgovs_is_refused(tmp_path):
@@ -129,12 +128,25 @@ def test_the_whole_table_western_europe_since_1945(tmp_path):
 
 
 def test_a_non_partisan_cabinet_is_refused_clearly(tmp_path):
-    """The format cannot express a cabinet without parties: `check` (and `validate`) say so,
-    never a silent skip or a puzzling FAIL."""
+    """An empty cabinet is no cabinet: `check` (and `validate`) say how to write a cabinet of
+    non-party ministers instead, never a silent skip or a puzzling FAIL."""
     path = tmp_path / "technocrats.yaml"
     path.write_text("name: t\nparties: [{id: a, seats: 3}, {id: b, seats: 2}]\n"
                     "cabinet: {size: 2}\noutcome: {cabinet: [], expect: feasible}\n")
     code, _, err = run("check", str(path))
     assert code == 2
     assert f"{path}:4: outcome.cabinet: an empty cabinet is a non-partisan (technocratic) " \
-           "cabinet, which the format cannot express" in err
+           "cabinet: give the cabinet `independents` (non-party ministers)" in err
+
+
+def test_a_non_partisan_cabinet_is_imported_as_non_party_ministers(tmp_path):
+    """Greece, May 2012: Pikrammenos' caretaker cabinet of no party becomes a cabinet of
+    non-party ministers, led by one of them, which `check` reproduces."""
+    imported(tmp_path, SAMPLE)
+    greece = allocator.load(tmp_path / "grc-2012-05-06.yaml")
+    assert greece.cabinet.independents is not None and greece.cabinet.independents.min == 1
+    assert greece.cabinet.independents.posts == ["leader"]
+    assert greece.outcome is not None and greece.outcome.cabinet == ["independent"]
+    assert greece.outcome.posts == {"leader": "independent"}
+    code, out, _ = run("check", str(tmp_path / "grc-2012-05-06.yaml"))
+    assert code == 0 and "PASS" in out

@@ -102,8 +102,8 @@ def test_bundled_chambers_against_powerindex(name: str) -> None:
 
 def _governing(raw: dict, scenario: str | None, drop: frozenset[int] = frozenset()
                ) -> list[frozenset[str]]:
-    """Each C ∪ S ∪ A of the brute force's allocations."""
-    return [frozenset([p for p, _ in a[0]] + list(a[1]) + list(a[2]))
+    """Each C ∪ S ∪ A of the brute force's allocations (non-party ministers are no player)."""
+    return [frozenset([p for p, _ in a[0]] + list(a[1]) + list(a[2])) - {"independent"}
             for a in bruteforce.allocations(raw, scenario, drop)]
 
 
@@ -137,7 +137,7 @@ def test_game_under_the_demands_against_brute_force(drawn: tuple[dict, str | Non
     demands = bruteforce.effective(raw, scenario)["demands"]
     ids = [d.key for d in answer.instance.demands]
     owned = [i for i, d in enumerate(answer.instance.demands)
-             if d.party or d.by]
+             if (d.party or d.by) and (d.party or (d.by or [""])[0]) != "independent"]
     assert [d.demand for d in answer.demands] == [ids[i] for i in owned]
     parties = [p["id"] for p in raw["parties"]]
     for cost, i in zip(answer.demands, owned, strict=True):

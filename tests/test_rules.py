@@ -154,6 +154,28 @@ def test_posts_outside_cabinet_go_to_cabinet_parties_or_supporters():
                         "b2/c@b@c", "c2/a@c@c", "c2/b@c@c"}
 
 
+def test_non_party_ministers_join_a_cabinet_or_form_one():
+    """`independents` (0..1, the leader among their posts): the cabinet of 2 may take one
+    non-party minister, who may lead; they never support or abstain, and never count as a
+    party (max_cabinet_parties 1 still allows a + independent). With min 1 they always sit;
+    with supporters enough, they may form the cabinet alone (a non-partisan cabinet)."""
+    cabinet = {"size": 2, "independents": {"max": 1, "posts": ["leader"]}}
+    got = allocations(d("max_cabinet_parties", count=1), cabinet=cabinet,
+                      government={"forms": ["minority"]})
+    assert {"a1+independent1/b@a", "a1+independent1/b@independent"} <= got
+    assert "independent2/a@independent" not in got  # at most one of them
+    assert all("/independent" not in g and "~independent" not in g for g in got)
+    alone = allocations(cabinet={"size": 1, "independents": {"min": 1, "max": 1,
+                                                             "posts": ["leader"]}},
+                        government={"forms": ["minority"]})
+    assert alone == {"independent1/a/b@independent", "independent1/a/c@independent",
+                     "independent1/b/c@independent"}
+    no_lead = allocations(cabinet={"size": 2, "independents": {"min": 1, "max": 1}},
+                          government={"forms": ["majority", "minority"]})
+    assert no_lead and all(g.endswith("@a") or g.endswith("@b") or g.endswith("@c")
+                           for g in no_lead)
+
+
 def test_posts_and_portfolios_are_held_within_members():
     got = allocations(cabinet={"size": 2, "posts": ["leader", "deputy"],
                                "portfolios": ["finance"]}, government={"forms": ["majority"]})

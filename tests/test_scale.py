@@ -118,16 +118,18 @@ def filters(draw, parties: list[str]) -> Filters:
 
 
 def kept(key: tuple, entry: dict, f: Filters, raw: dict, scenario: str | None) -> bool:
-    """The filters as documented, recomputed from a brute-force coalition."""
+    """The filters as documented, recomputed from a brute-force coalition (non-party
+    ministers are no party: not counted, never needed)."""
     cabinet, support, _ = key
+    parties = [p for p in cabinet if p != "independent"]
     seats, quota, margin, _, _ = government_seats(raw, scenario)
     behind = sum(seats[p] for p in (*cabinet, *support))
     return (all(p in cabinet for p in f.include)
             and not any(p in cabinet or p in support for p in f.exclude)
-            and (f.max_parties is None or len(cabinet) <= f.max_parties)
+            and (f.max_parties is None or len(parties) <= f.max_parties)
             and (f.form is None or entry["rest"][1] == f.form)
             and (not f.minimal_winning
-                 or all(behind - seats[p] < quota + margin for p in (*cabinet, *support))))
+                 or all(behind - seats[p] < quota + margin for p in (*parties, *support))))
 
 
 @SETTINGS

@@ -27,6 +27,7 @@ from hypothesis import strategies as st
 
 import allocator
 from allocator.instance.polls import Poll
+from allocator.instance.schema import Independents
 from allocator.render.sweep import wilson
 from allocator.solving.result import ABSTAIN, CABINET, SUPPORT
 from allocator.sweep.apportion import apportion, qualified
@@ -186,10 +187,24 @@ def seat_rows(draw, parties: int) -> list[tuple[tuple[int, ...], int]]:
     return rows
 
 
+def without_independents(case: tuple[dict, str | None]) -> tuple[dict, str | None]:
+    """A sweep refuses non-party ministers (`test_a_sweep_refuses_non_party_ministers`)."""
+    raw, scenario = case
+    raw["cabinet"].pop("independents", None)
+    return raw, scenario
+
+
+def test_a_sweep_refuses_non_party_ministers():
+    instance = allocator.load(ROOT / "instances" / "germany-2017.yaml")
+    cabinet = instance.cabinet.model_copy(update={"independents": Independents(max=1)})
+    with pytest.raises(allocator.UsageError, match="non-party ministers"):
+        sweep(instance.model_copy(update={"cabinet": cabinet}), draws=10, workers=1)
+
+
 @SETTINGS
 @given(st.data())
 def test_every_figure_matches_the_brute_force_row_by_row(data):
-    raw, scenario = data.draw(instances(max_parties=4))
+    raw, scenario = without_independents(data.draw(instances(max_parties=4)))
     ids = [p["id"] for p in raw["parties"]]
     rows = data.draw(seat_rows(len(ids)))
     table = SeatTable([Draw(seats, unlisted) for seats, unlisted in rows])
@@ -229,7 +244,7 @@ def test_a_sweep_by_arithmetic_is_the_solvers_sweep(data):
     """Every figure, P(forms) included, the same whether each distinct parliament is solved or
     the draws are decided by arithmetic over one list of candidates (where no demand reads the
     seats: that list was made, and only once)."""
-    raw, scenario = data.draw(instances(max_parties=5))
+    raw, scenario = without_independents(data.draw(instances(max_parties=5)))
     rows = data.draw(seat_rows(len(raw["parties"])))
     instance = allocator.from_dict(raw)
     table = SeatTable([Draw(seats, unlisted) for seats, unlisted in rows])

@@ -15,7 +15,7 @@ from ..errors import Path, Problem, known, shown
 from .demands import DemandBase, Reference
 from .fields import exact
 from .schema import Instance, Outcome, Scenario
-from .transform import apply_scenario
+from .transform import INDEPENDENT, apply_scenario
 
 #: ids of stand-ins for malformed items (`loader`), left out of the "known: ..." lists of
 #: messages: they are not the user's
@@ -160,6 +160,7 @@ def _base_rule_problems(instance: Instance, at: Path) -> Iterator[Problem]:
                           "raise cabinet.size", where("cabinet", key), kind="base_rules")
     if instance.cabinet.parity is not None:
         yield from _parity_problems(instance, where("cabinet", "parity"))
+    yield from _independents_problems(instance, (*at, "cabinet"))
 
 
 def _parity_problems(instance: Instance, at: Path) -> Iterator[Problem]:
@@ -202,7 +203,7 @@ def _demand_problems(instance: Instance, demand: DemandBase, at: Path) -> Iterat
     """One generic walk over what the demand's class declares it references, then the checks
     of data the instance must have for it."""
     pools: dict[Reference, list[str]] = {
-        "party": instance.party_ids, "post": instance.cabinet.every_post,
+        "party": _parties(instance), "post": instance.cabinet.every_post,
         "portfolio": list(instance.cabinet.portfolios),
         "policy": [p.id for p in instance.policies],
     }
@@ -230,8 +231,30 @@ def _data_problems(instance: Instance, demand: DemandBase, at: Path) -> Iterator
         yield Problem(problem.message, at + problem.path, kind=problem.kind)
 
 
+def _parties(instance: Instance) -> list[str]:
+    """The ids a demand or an outcome may name: the parties, and `independent` where the
+    cabinet has non-party ministers."""
+    extra = [INDEPENDENT] if instance.cabinet.independents is not None else []
+    return [*instance.party_ids, *extra]
+
+
+def _independents_problems(instance: Instance, at: Path) -> Iterator[Problem]:
+    """The id `independent` is the non-party ministers' alone; their posts are posts."""
+    independents = instance.cabinet.independents
+    if independents is None:
+        return
+    if INDEPENDENT in instance.party_ids:
+        yield Problem(f"the id {INDEPENDENT!r} stands for the non-party ministers of "
+                      "`cabinet.independents`; give the party another id",
+                      ("parties", instance.party_ids.index(INDEPENDENT), "id"),
+                      kind="duplicate")
+    for j, post in enumerate(independents.posts):
+        yield from _ref("post", post, instance.cabinet.all_posts,
+                        at + ("independents", "posts", j))
+
+
 def _outcome_problems(instance: Instance, outcome: Outcome, at: Path) -> Iterator[Problem]:
-    parties = instance.party_ids
+    parties = _parties(instance)
     for key in ("cabinet", "support", "abstain"):
         listed = getattr(outcome, key) or []
         for j, pid in enumerate(listed):
@@ -270,10 +293,10 @@ def _previous_problems(instance: Instance) -> Iterator[Problem]:
 def _partisan(outcome: Outcome, at: Path) -> Iterator[Problem]:
     """A recorded cabinet of no party cannot be expressed (SPEC §2: C is non-empty)."""
     if outcome.cabinet is not None and len(outcome.cabinet) == 0:
-        yield Problem("an empty cabinet is a non-partisan (technocratic) cabinet, which the "
-                      "format cannot express: a cabinet holds at least one listed party. "
-                      "Leave the outcome's cabinet out, or record the parties behind it as "
-                      "support", at + ("cabinet",), kind="meaning")
+        yield Problem("an empty cabinet is a non-partisan (technocratic) cabinet: give the "
+                      "cabinet `independents` (non-party ministers) and record it as "
+                      f"`cabinet: [{INDEPENDENT}]`, or leave the outcome's cabinet out",
+                      at + ("cabinet",), kind="meaning")
 
 
 def _relaxed_by(instance: Instance, ids: list[str] | None, at: Path) -> Iterator[Problem]:

@@ -22,6 +22,7 @@ from .fields import (
     MAX_PARTIES,
     MAX_SEATS,
     Colour,
+    Count,
     Form,
     Members,
     Position,
@@ -78,6 +79,25 @@ class Parity(Strict):
                                 description="posts whose holders are not counted")
 
 
+class Independents(Strict):
+    """Non-party ministers: between `min` and `max` cabinet members who belong to no party,
+    holding any portfolio and, of the posts, only those in `posts` (`leader`: a non-party
+    prime minister). In the solved instance they are one party of no seats, `independent`
+    (`transform.with_independents`); a cabinet of them alone is a non-partisan cabinet."""
+
+    min: Count = 0
+    max: Members
+    posts: list[Slug] = Field(default_factory=list, max_length=MAX_ITEMS,
+                              description="the posts they may hold (leader among them)")
+
+    @model_validator(mode="after")
+    def _not_empty(self) -> Independents:
+        if self.min > self.max:
+            raise ValueError(f"the range of non-party ministers is empty (min {self.min} > "
+                             f"max {self.max}); swap them")
+        return self
+
+
 class Cabinet(Strict):
     size: Members | SizeRange = Field(description="an integer, or {min, max}")
     min_per_party: Members = 1
@@ -96,6 +116,8 @@ class Cabinet(Strict):
         default_factory=dict, max_length=MAX_ITEMS,
         description="the weight of a post or portfolio against an average portfolio (1, the "
         "default): what its holder counts for in proportional shares")
+    independents: Independents | None = Field(
+        default=None, description="non-party ministers: how many, and the posts they may hold")
 
     @property
     def size_range(self) -> tuple[int, int]:
@@ -148,6 +170,7 @@ class CabinetOverride(Strict):
     parity: Parity | None = None
     outside: list[Slug] | None = Field(default=None, max_length=MAX_ITEMS)
     weights: dict[Slug, Weight] | None = Field(default=None, max_length=MAX_ITEMS)
+    independents: Independents | None = None
 
 
 class Government(Strict):

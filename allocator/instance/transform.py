@@ -4,7 +4,9 @@ Every change to an instance before it is encoded happens here, each as a pure fu
 a new `Instance`:
 
 * `with_ids`: generated ids for demands that have none;
-* `resolve` / `apply_scenario`: a named scenario's overrides, drops and additions;
+* `resolve` / `apply_scenario`: a named scenario's overrides, drops and additions, then
+  `with_independents`: non-party ministers as a party of no seats, held to their range and
+  posts by fixed demands;
 * `without`: demands dropped (a relaxation, a binding test);
 * `pin_roles`: fixed `role` demands that hold parties to roles; the two questions built on it,
   `ask` (why not this coalition?) and `with_outcome` (does a recorded outcome still hold?);
@@ -29,9 +31,10 @@ from .demands import (
     RequiresPortfolio,
     RequiresPost,
     RoleDemand,
+    VetoPost,
 )
 from .fields import Role
-from .schema import CabinetOverride, GovernmentOverride, Instance, Outcome, Scenario
+from .schema import CabinetOverride, GovernmentOverride, Instance, Outcome, Party, Scenario
 
 ROLES: tuple[Role, ...] = ("cabinet", "support", "abstain", "opposition")
 
@@ -110,10 +113,47 @@ def _given(override: CabinetOverride | GovernmentOverride) -> dict[str, object]:
 
 
 def resolve(instance: Instance, scenario: str | None) -> Instance:
-    """The instance to solve: as written, or as the named scenario changes it."""
+    """The instance to solve: as written, or as the named scenario changes it, with its
+    non-party ministers as a party (`with_independents`)."""
     if scenario is None:
-        return instance.model_copy(update={"scenarios": []})
-    return apply_scenario(instance, find_scenario(instance, scenario))
+        return with_independents(instance.model_copy(update={"scenarios": []}))
+    return with_independents(apply_scenario(instance, find_scenario(instance, scenario)))
+
+
+#: the party that stands for the non-party ministers of `cabinet.independents`
+INDEPENDENT = "independent"
+
+
+def with_independents(problem: Instance) -> Instance:
+    """`cabinet.independents` as what the solver knows: a party `independent` of no seats
+    (so it can sit in the cabinet, hold members and posts, and never help a government in),
+    held by fixed demands to the cabinet or nothing (the cabinet if `min` is at least 1), to
+    `min`..`max` members and to the posts listed. The result has no `independents` left, so
+    this is done once however often an instance is resolved."""
+    independents = problem.cabinet.independents
+    if independents is None:
+        return problem
+    party = INDEPENDENT
+    roles: list[Role] = ["cabinet"] if independents.min >= 1 else ["cabinet", "opposition"]
+    said = "Non-party ministers"
+    added: list[DemandBase] = [
+        RoleDemand.model_validate({"type": "role", "id": "independents-role", "party": party,
+                                   "in": roles, "fixed": True,
+                                   "text": f"{said}: in the cabinet or not at all"}),
+        MinPortfolios(type="min_portfolios", id="independents-min", party=party,
+                      count=independents.min, fixed=True,
+                      text=f"{said}: at least {independents.min}"),
+        MaxPortfolios(type="max_portfolios", id="independents-max", party=party,
+                      count=independents.max, fixed=True,
+                      text=f"{said}: at most {independents.max}"),
+        *(VetoPost(type="veto_post", id=f"independents-not-{post}", post=post, of=[party],
+                   fixed=True, text=f"{said} do not hold {post}")
+          for post in problem.cabinet.all_posts if post not in independents.posts),
+    ]
+    return problem.model_copy(update={
+        "parties": [*problem.parties, Party(id=party, name=said, seats=0, colour="#9E9E9E")],
+        "cabinet": problem.cabinet.model_copy(update={"independents": None}),
+        "demands": [*problem.demands, *added]})
 
 
 # --- dropping and adding demands ------------------------------------------------------------------

@@ -24,6 +24,7 @@ from typing import Any
 from ortools.sat.python import cp_model
 
 from ..instance.schema import Instance
+from ..instance.transform import INDEPENDENT
 from ..solving.allocations import Preference, first, first_cabinet
 from ..solving.encoding import Encoding
 from ..solving.result import Allocation
@@ -85,11 +86,14 @@ def deviation(allocation: Allocation, problem: Instance) -> int:
     |n_p·W − N·w_p| over its cabinet parties, members weighted by their offices (what
     `sensible` minimises in the model)."""
     seats = {p.id: p.seats for p in problem.parties}
-    held: dict[str, list[str]] = {p: [] for p in allocation.cabinet}
+    held: dict[str, list[str]] = {p: [] for p in allocation.cabinet if p != INDEPENDENT}
     for office, party in [*allocation.posts.items(), *allocation.portfolios.items()]:
         if party in held:
             held[party].append(office)
-    counted = {p: problem.cabinet.value(n, held[p]) for p, n in allocation.cabinet.items()}
+    counted = {p: problem.cabinet.value(n, held[p]) for p, n in allocation.cabinet.items()
+               if p in held}
+    if not counted:
+        return 0
     whole = sum(seats[p] for p in allocation.cabinet)
     members = sum(counted.values())
     return max(abs(n * whole - members * seats[p]) for p, n in counted.items())
@@ -109,9 +113,9 @@ def sensible_order(allocations: Sequence[Allocation], problem: Instance) -> list
 
 def _deviation(problem: Instance, cabinet: Sequence[str]) -> Preference:
     """The largest |n_p·W − N·w_p| over the cabinet's parties (w: seats; n: members weighted
-    by their offices, `Encoding.value`)."""
+    by their offices, `Encoding.value`; non-party ministers are no party and not counted)."""
     def deviation(enc: Encoding, cp: cp_model.CpModel) -> Expression:
-        index = [enc.index[p] for p in cabinet]
+        index = [enc.index[p] for p in cabinet if p != INDEPENDENT]
         w = [enc.seats[i] for i in index]
         whole = sum(w) or 1
         counted = {i: enc.value(i) for i in index}

@@ -20,8 +20,8 @@ left-right position, and ids. Each election becomes one formation:
 
 Problems in the data are reported per formation, never passed over: cabinet parties without
 seats, parties' seats adding up past the chamber (then the chamber is their sum), a prime
-minister outside the cabinet parties, and non-partisan cabinets, which the format cannot
-express (no party holds the cabinet): those are skipped, and said so.
+minister outside the cabinet parties, and non-partisan cabinets, which become cabinets of
+non-party ministers (`cabinet.independents`, led by one of them).
 
 The table is read as a stranger's file: within a size limit, every cell of the form its column
 needs (`read`), a file's name made of the country code and the date only (`path_in`), text
@@ -44,6 +44,7 @@ from typing import Any
 from ..errors import InstanceError, Problem, UsageError, shown
 from ..files import read_text
 from ..instance.loader import MAX_PROBLEMS, from_dict
+from ..instance.transform import INDEPENDENT
 
 PSEUDO_PARTIES = frozenset({"none", "one-seat", "etc"})
 #: countries whose governments stand unless a majority votes against them
@@ -212,11 +213,11 @@ def formation(cabinets: dict[str, list[Row]], rule: str,
                   "the election: it is the outcome")
     in_cabinet = [r for r in rows if r["cabinet_party"] == "1"
                   and r["party_name_short"] not in PSEUDO_PARTIES]
-    if not in_cabinet:
-        found.say(f"{head['cabinet_name']} is a non-partisan cabinet, which the "
-                  "format cannot express (no listed party holds it): skipped")
-        return found
     found.instance = _instance(rows, in_cabinet, rule, found)
+    if not in_cabinet:
+        found.say(f"{head['cabinet_name']} is a non-partisan cabinet: recorded as a cabinet "
+                  f"of non-party ministers (`{INDEPENDENT}`), one of them the leader")
+        _non_partisan(found.instance)
     outgoing = (history or {}).get(head["previous_cabinet_id"], [])
     if outgoing:
         found.instance["previous"] = _previous(outgoing, rows, found.instance)
@@ -268,6 +269,16 @@ def _instance(rows: list[Row], in_cabinet: list[Row], rule: str,
     }
 
 
+def _non_partisan(instance: dict[str, Any]) -> None:
+    """A cabinet no party holds: non-party ministers (`cabinet.independents`), at least one
+    and any number the cabinet has room for, the leader among them; the outcome is their
+    cabinet, led by one of them, whoever supported it (ParlGov does not say)."""
+    size = instance["cabinet"]["size"]
+    instance["cabinet"]["independents"] = {"min": 1, "max": size["max"], "posts": ["leader"]}
+    instance["outcome"] = {"cabinet": [INDEPENDENT], "posts": {"leader": INDEPENDENT},
+                           "expect": "feasible"}
+
+
 def _previous(outgoing: list[Row], rows: list[Row], instance: dict[str, Any]
               ) -> dict[str, Any]:
     """The outgoing cabinet's parties that are still in this parliament, and its prime
@@ -297,7 +308,10 @@ def _chamber(rows: list[Row], found: Formation) -> int:
 
 def _outcome(rows: list[Row], in_cabinet: list[Row], ids: dict[str, str],
              found: Formation) -> dict[str, Any]:
-    """The recorded cabinet, led by the prime minister's party where ParlGov says which."""
+    """The recorded cabinet, led by the prime minister's party where ParlGov says which
+    (nothing for a non-partisan cabinet: `_non_partisan`)."""
+    if not in_cabinet:
+        return {}
     pm = [r for r in rows if r["prime_minister"] == "1"]
     outcome: dict[str, Any] = {"cabinet": [ids[r["party_id"]] for r in in_cabinet]}
     if pm and pm[0] in in_cabinet:

@@ -84,7 +84,7 @@ def _refuse_support(enc: Encoding, d: RefuseSupport) -> None:
 def _partners(enc: Encoding, d: MinPartners | MaxPartners) -> None:
     me = enc.index[d.party]
     partner = enc.cabinet.__getitem__ if d.scope == "cabinet" else enc.involved
-    others = sum(partner(i) for i in range(len(enc.parties)) if i != me)
+    others = sum(partner(i) for i in enc.partisan if i != me)
     bound = others >= d.count if isinstance(d, MinPartners) else others <= d.count
     enc.require(enc.model.add(bound), enc.in_force(d))
 
@@ -125,7 +125,8 @@ def _equal_split(enc: Encoding, d: EqualSplit) -> None:
 
 
 def _proportional(enc: Encoding, d: Proportional) -> None:
-    scope = list(dict.fromkeys(enc.index[p] for p in (d.parties or enc.parties)))
+    named = [enc.index[p] for p in d.parties] if d.parties else enc.partisan
+    scope = [i for i in dict.fromkeys(named) if i in enc.partisan]
     if d.method == "dhondt":
         _dhondt(enc, d, scope)
     elif d.method == "sainte_lague":
@@ -212,11 +213,12 @@ def _distinct_posts(enc: Encoding, d: DistinctPosts) -> None:
 
 
 def _max_cabinet_parties(enc: Encoding, d: MaxCabinetParties) -> None:
-    enc.require(enc.model.add(sum(enc.cabinet) <= d.count), enc.in_force(d))
+    enc.require(enc.model.add(sum(enc.cabinet[i] for i in enc.partisan) <= d.count),
+                enc.in_force(d))
 
 
 def _minimal_winning(enc: Encoding, d: MinimalWinning) -> None:
-    k = range(len(enc.parties))
+    k = enc.partisan
     seats = sum(enc.seats[i] * enc.involved(i) for i in k)
     for i in k:
         enc.require(enc.model.add(seats - enc.seats[i] <= enc.quota + enc.margin - 1),
@@ -225,7 +227,7 @@ def _minimal_winning(enc: Encoding, d: MinimalWinning) -> None:
 
 def _connected(enc: Encoding, d: Connected) -> None:
     pos = [exact(p.position if p.position is not None else 0) for p in enc.instance.parties]
-    k = range(len(enc.parties))
+    k = enc.partisan
     for r in k:
         for p, q in permutations(k, 2):
             if pos[p] < pos[r] < pos[q]:

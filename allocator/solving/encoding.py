@@ -21,6 +21,7 @@ from ortools.sat.python import cp_model
 
 from ..instance.demands import DemandBase
 from ..instance.schema import Instance
+from ..instance.transform import INDEPENDENT
 from .encoders import ENCODERS
 from .literals import Literal, negation
 
@@ -101,6 +102,9 @@ class Encoding:
         self.model: cp_model.CpModel = Model()
         self.parties = instance.party_ids
         self.index = {pid: i for i, pid in enumerate(self.parties)}
+        #: the parties proper: every party but the non-party ministers, whom demands that
+        #: count, compare or place parties leave out (`transform.with_independents`)
+        self.partisan = [i for i, p in enumerate(self.parties) if p != INDEPENDENT]
         self.seats = [p.seats for p in instance.parties]
         self.quota = instance.quota
         self.unlisted = instance.total_seats - sum(self.seats)
@@ -129,8 +133,7 @@ class Encoding:
             d.key: (True if d.fixed or not relaxable else self.model.new_bool_var(f"active:{d.id}"))
             for d in instance.demands
         }
-        self.demands = [d for d in instance.demands
-                        if not (roles_only and d.touches_allocation and not d.ROLES_TOO)]
+        self.demands = [d for d in instance.demands if self._encodes(d)]
         # policy -> whether it is in the programme; the `requires_policy` encoder names the
         # causes that put it there, `_close_programme` says nothing else does (SPEC §2)
         self.programme: dict[str, cp_model.IntVar] = {
@@ -139,6 +142,11 @@ class Encoding:
         for demand in self.demands:
             ENCODERS[type(demand)](self, demand)
         self._close_programme()
+
+    def _encodes(self, demand: DemandBase) -> bool:
+        """Whether this model has the demand: every one, but the roles-only model leaves out
+        those about members, posts and portfolios (unless they say something of roles too)."""
+        return not (self.roles_only and demand.touches_allocation and not demand.ROLES_TOO)
 
     # --- variables and base rules -------------------------------------------------------------
 

@@ -23,10 +23,11 @@ How each game is counted, never by running through the n! orders:
   the other parties have s members and w seats below the quota — built once for all parties and
   "divided" by each party in turn (`_without`). Pseudo-polynomial: parties x parties x quota.
 * `table_counts`: the winning sets of the game under the demands come from the coalition level
-  (`governing_sets`: each distinct C ∪ S ∪ A). Null parties (in no government) are set aside,
-  which changes neither index of the others; over the k parties left, a table of the 2^k sets
-  marks the winners (every superset of a governing set, closed one party at a time), and each
-  party's swings are read off it by the size of the set, vectorised with numpy.
+  (`governing_sets`: each distinct C ∪ S ∪ A; non-party ministers are no player). Null
+  parties (in no government) are set aside, which changes neither index of the others; over
+  the k parties left, a table of the 2^k sets marks the winners (every superset of a
+  governing set, closed one party at a time), and each party's swings are read off it by the
+  size of the set, vectorised with numpy.
 """
 
 from __future__ import annotations
@@ -41,7 +42,7 @@ import numpy.typing as npt
 
 from ..errors import UsageError
 from ..instance.schema import Instance
-from ..instance.transform import without
+from ..instance.transform import INDEPENDENT, without
 from .coalitions import Listing
 from .result import OPPOSITION, DemandPower, PartyPower, Power
 from .solver import Budget
@@ -126,6 +127,7 @@ def governing_sets(problem: Instance, budget: Budget) -> set[int] | None:
     swaps interchangeable parties, and so its set stands for every choice of as many members of
     each class of interchangeable parties (`_expanded`), without listing the coalitions."""
     listing = Listing(problem, detail=False, budget=budget)
+    players = _players(problem)
     classes = listing.expander.classes
     in_class = {i for members in classes for i in members}
     shapes = set()
@@ -133,10 +135,17 @@ def governing_sets(problem: Instance, budget: Budget) -> set[int] | None:
         for analysed in group:
             involved = [role != OPPOSITION for role in analysed.roles]
             alone = sum(1 << i for i, on in enumerate(involved) if on and i not in in_class)
-            shapes.add((alone, tuple(sum(involved[i] for i in members) for members in classes)))
+            shapes.add((alone & players,
+                        tuple(sum(involved[i] for i in members) for members in classes)))
     if not listing.complete:
         return None
     return {mask for alone, counts in shapes for mask in _expanded(alone, classes, counts)}
+
+
+def _players(problem: Instance) -> int:
+    """The parties that play, as a bit mask: all but the non-party ministers, whom a set of
+    parties never needs."""
+    return sum(1 << i for i, p in enumerate(problem.party_ids) if p != INDEPENDENT)
 
 
 def _expanded(alone: int, classes: Sequence[Sequence[int]], counts: Sequence[int]
@@ -211,12 +220,12 @@ def power(problem: Instance, scenario: str | None = None, budget: Budget | None 
     governing = governing_sets(problem, budget)
     constrained = None if governing is None else indices(table_counts(n, governing))
     parties = tuple(PartyPower(party, _at(constrained, i), _at(unconstrained, i))
-                    for i, party in enumerate(problem.party_ids))
+                    for i, party in enumerate(problem.party_ids) if party != INDEPENDENT)
     complete = governing is not None
     demands = []
     for demand in problem.demands:
         owner = demand.party or next(iter(demand.by or ()), None)
-        if owner is None:
+        if owner is None or owner == INDEPENDENT:
             continue
         budget.phase(f"without {demand.key}")
         governing = governing_sets(without(problem, [demand.key]), budget) if complete else None
