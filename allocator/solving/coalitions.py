@@ -262,6 +262,8 @@ class Listing:
         break_symmetry(self._encoding.model, self._encoding.role_vars, classes)
         self._decoder = Decoder(self._encoding)
         self._seats = [p.seats for p in problem.parties]
+        #: the posts a supporter may hold too (`cabinet.outside`)
+        self._outside_posts = frozenset(problem.cabinet.outside)
         self._policies = list(self._encoding.programme)
         self.detail = detail
         self._analyst = CoalitionAnalyst(problem, classes, self.budget, detail, seats)
@@ -417,7 +419,7 @@ class Listing:
         answer, slots = analysed.answer, analysed.slots
         cabinet = [i for i, r in enumerate(roles) if r == CABINET]
         involved = [i for i, r in enumerate(roles) if r in (CABINET, SUPPORT)]
-        outside = set(self.problem.cabinet.outside)
+        outside = self._outside_posts
 
         def holders(able: set[Slot], post: str = "") -> tuple[str, ...]:
             return tuple(parties[i] for i in (involved if post in outside else cabinet)
