@@ -187,29 +187,30 @@ def seat_rows(draw, parties: int) -> list[tuple[tuple[int, ...], int]]:
     return rows
 
 
-def without_independents(case: tuple[dict, str | None]) -> tuple[dict, str | None]:
-    """A sweep refuses non-party ministers (`test_a_sweep_refuses_non_party_ministers`)."""
-    raw, scenario = case
-    raw["cabinet"].pop("independents", None)
-    return raw, scenario
-
-
-def test_a_sweep_refuses_non_party_ministers():
+def test_non_party_ministers_are_swept_with_no_seats():
+    """Non-party ministers have no votes and win no seats in any draw; the arithmetic path and
+    the solver agree on a sweep with them, and they can lead."""
     instance = allocator.load(ROOT / "instances" / "germany-2017.yaml")
-    cabinet = instance.cabinet.model_copy(update={"independents": Independents(max=1)})
-    with pytest.raises(allocator.UsageError, match="non-party ministers"):
-        sweep(instance.model_copy(update={"cabinet": cabinet}), draws=10, workers=1)
+    cabinet = instance.cabinet.model_copy(update={"independents": Independents(
+        max=1, posts=["leader"])})
+    instance = instance.model_copy(update={"cabinet": cabinet})
+    fast = sweep(instance, "campaign", draws=40, workers=1)
+    slow = sweep(instance, "campaign", draws=40, workers=1, by_arithmetic=False)
+    assert sweep_dict(fast) == sweep_dict(slow)
+    assert fast.instance.party_ids[-1] == "independent"
+    assert any(roles[-1] == CABINET for roles, _ in fast.governments)  # they sit in some
 
 
 @SETTINGS
 @given(st.data())
 def test_every_figure_matches_the_brute_force_row_by_row(data):
-    raw, scenario = without_independents(data.draw(instances(max_parties=4)))
+    raw, scenario = data.draw(instances(max_parties=4))
     ids = [p["id"] for p in raw["parties"]]
     rows = data.draw(seat_rows(len(ids)))
     table = SeatTable([Draw(seats, unlisted) for seats, unlisted in rows])
     result = sweep(allocator.from_dict(raw), scenario, seats=table, workers=1)
     assert result.complete and result.draws == len(rows)
+    ids = result.instance.party_ids  # the non-party ministers too, where the cabinet has them
 
     counts: dict = {}
     deadlock = 0
@@ -244,7 +245,7 @@ def test_a_sweep_by_arithmetic_is_the_solvers_sweep(data):
     """Every figure, P(forms) included, the same whether each distinct parliament is solved or
     the draws are decided by arithmetic over one list of candidates (where no demand reads the
     seats: that list was made, and only once)."""
-    raw, scenario = without_independents(data.draw(instances(max_parties=5)))
+    raw, scenario = data.draw(instances(max_parties=5))
     rows = data.draw(seat_rows(len(raw["parties"])))
     instance = allocator.from_dict(raw)
     table = SeatTable([Draw(seats, unlisted) for seats, unlisted in rows])

@@ -35,6 +35,7 @@ from ..instance.fields import MAX_SEATS, exact, quota_of
 from ..instance.loader import MAX_PROBLEMS
 from ..instance.polls import Poll
 from ..instance.schema import Instance
+from ..instance.transform import INDEPENDENT
 from .apportion import apportion, qualified
 
 #: drawn shares become votes out of this many: ties between lists are then practically
@@ -89,7 +90,9 @@ class PollDraws:
         self.seed = seed
         self.system = instance.electoral_system
         self.majority = self.system.majority
-        ids = instance.party_ids
+        ids = [p for p in instance.party_ids if p != INDEPENDENT]  # no votes, no seats
+        #: parties no poll has (the non-party ministers, last): 0 seats and votes in every draw
+        self.padding = len(instance.party_ids) - len(ids)
         shares, sample = pool(instance.votes.as_polls(), instance.votes.window,
                               float(instance.votes.correlation))
         self.shares = [shares[p] for p in ids]
@@ -123,7 +126,8 @@ class PollDraws:
         seats = apportion([v if ok else 0 for v, ok in zip(competing, passing, strict=True)],
                           system.seats, system.method)
         held = sum(seats[:n])
-        return Draw(tuple(seats[:n]), system.seats - held, tuple(votes[:n]))
+        none = (0,) * self.padding
+        return Draw((*seats[:n], *none), system.seats - held, (*votes[:n], *none))
 
 
 def pool(polls: Sequence[Poll], window: int, correlation: float) -> tuple[dict[str, float],
@@ -207,6 +211,15 @@ class SeatTable:
         start = index * self.width
         row = self.numbers[start:start + self.width]
         return Draw(tuple(row[:-1]), row[-1])
+
+    def padded(self, parties: int) -> SeatTable:
+        """The table for `parties` listed parties, the ones it lacks (the non-party ministers,
+        last) with 0 seats in every row."""
+        extra = parties - (self.width - 1)
+        if extra <= 0 or not self.width:
+            return self
+        return SeatTable(Draw((*row.seats, *(0,) * extra), row.unlisted)
+                         for row in map(self.draw, range(len(self))))
 
     def digest(self) -> str:
         """A digest of every row: two tables with the same digest are the same table."""

@@ -33,9 +33,8 @@ from typing import TYPE_CHECKING
 import numpy as np
 from numpy.typing import NDArray
 
-from ..errors import UsageError
 from ..instance.schema import Instance
-from ..instance.transform import INDEPENDENT, resolve
+from ..instance.transform import resolve
 from ..likely.model import FormationModel, shipped
 from ..solving.coalitions import Listing
 from ..solving.investiture import SeatRules
@@ -252,8 +251,9 @@ def sweep(instance: Instance, scenario: str | None = None, *, draws: int = 1000,
     """
     from .engines import engine_for
 
-    problem = _sweepable(resolve(instance, scenario))
-    source: PollDraws | SeatTable = seats if seats is not None else PollDraws(problem, seed)
+    problem = resolve(instance, scenario)
+    source: PollDraws | SeatTable = (seats.padded(len(problem.parties)) if seats is not None
+                                     else PollDraws(problem, seed))
     total = len(source) if isinstance(source, SeatTable) else draws
     used_seed = None if isinstance(source, SeatTable) else seed
     text = problem.model_dump_json()
@@ -276,16 +276,6 @@ def sweep(instance: Instance, scenario: str | None = None, *, draws: int = 1000,
         stopped_by = coordinator.run(engine, deadline)
     return tally(problem, scenario, used_seed, total, coordinator.seen(), stopped_by,
                  coordinator.solved, forming)
-
-
-def _sweepable(problem: Instance) -> Instance:
-    """The problem, unless a sweep cannot draw it: non-party ministers (a party of no seats
-    that no poll or seat table has) are not supported yet."""
-    if INDEPENDENT in problem.party_ids:
-        raise UsageError(f"{problem.name}: a sweep of a cabinet with non-party ministers "
-                         "(`cabinet.independents`) is not supported yet; sweep a scenario "
-                         "without them")
-    return problem
 
 
 def _fingerprint(problem: str, seed: int | None, seats: SeatTable | None) -> str:
