@@ -119,3 +119,10 @@ def test_colour_clashes_and_missing_positions_are_said(tmp_path):
     assert ("Drawn in other colours, so that they can be told apart: Greens (like Reds with "
             "deuteranopia).") in html
     assert "No left-right position for Greens: seated at the right end, as listed." in html
+    # non-party ministers have no seats to seat: nothing to say of their position
+    raw["cabinet"]["independents"] = {"max": 1}
+    html = report_html(brief(allocator.from_dict(raw), None, "allocator report c.yaml"))
+    assert "No left-right position for Greens: seated at the right end, as listed." in html
+    raw["parties"][1]["position"] = 5
+    html = report_html(brief(allocator.from_dict(raw), None, "allocator report c.yaml"))
+    assert "No left-right position" not in html and "Non-party ministers" in html

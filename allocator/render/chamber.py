@@ -60,8 +60,9 @@ class Roles:
 
 
 def unplaced(instance: Instance) -> list[Party]:
-    """The parties without a position (seated after the others, in the file's order)."""
-    return [p for p in instance.parties if p.position is None]
+    """The parties without a position (seated after the others, in the file's order); a
+    party of no seats (non-party ministers) has none to seat."""
+    return [p for p in instance.parties if p.position is None and p.seats > 0]
 
 
 def seating(instance: Instance, roles: Roles | None = None) -> list[Party]:

@@ -141,7 +141,7 @@ def _notes(problem: Instance, clashes: Sequence[Clash], names: dict[str, str]) -
     """What the picture needs said: colours that clash, parties without a position."""
     missing = [names[p.id] for p in unplaced(problem)]
     notes = [note for note in [clash_note(clashes, names)] if note]
-    if missing and len(missing) < len(problem.parties):
+    if missing and len(missing) < sum(1 for p in problem.parties if p.seats > 0):
         notes.append(f"No left-right position for {listed(missing)}: seated at the right "
                      "end, as listed.")
     elif missing:
