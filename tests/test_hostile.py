@@ -99,6 +99,9 @@ def validate(tmp_path: Path, text: str | bytes, name: str = "f.yaml") -> tuple[i
      "[{type: role, party: a, in: [outsider]}]\n", "f.yaml", "demands[0].in[0]: "),
     ("name: x\nparties: [{id: a, seats: 5}]\ncabinet: {size: 2, weights: {finance: 1.5}}\n",
      "f.yaml", "cabinet.weights.finance: unknown post or portfolio 'finance' (known: leader)"),
+    ("name: x\nparties: [{id: a, seats: 5}]\ncabinet: {size: 2, outside: [aid], weights: "
+     "{aid: 2}}\n", "f.yaml", "cabinet.weights.aid: 'aid' is a post outside cabinet, which "
+     "takes no cabinet member and so weighs nothing in shares; remove its weight"),
     ("name: x\nparties: [{id: a, seats: 5}]\ncabinet: {size: 2, weights: {leader: 0}}\n",
      "f.yaml", "cabinet.weights.leader: must be greater than 0"),
     ("name: x\nparties: [{id: independent, seats: 5}]\ncabinet: {size: 2, independents: "

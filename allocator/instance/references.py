@@ -30,7 +30,12 @@ def reference_problems(instance: Instance) -> Iterator[Problem]:
     yield from _outside_problems(instance)
     offices = [*instance.cabinet.all_posts, *instance.cabinet.portfolios]
     for office in instance.cabinet.weights:
-        yield from _ref("post or portfolio", office, offices, ("cabinet", "weights", office))
+        if office in instance.cabinet.outside:
+            yield Problem(f"{shown(office)} is a post outside cabinet, which takes no cabinet "
+                          "member and so weighs nothing in shares; remove its weight",
+                          ("cabinet", "weights", office), kind="meaning")
+        else:
+            yield from _ref("post or portfolio", office, offices, ("cabinet", "weights", office))
     yield from _duplicates("portfolios", instance.cabinet.portfolios, ("cabinet", "portfolios"))
     yield from _duplicates("demand ids", [d.id for d in instance.demands], ("demands",))
     yield from _duplicates("scenario names", [s.name for s in instance.scenarios], ("scenarios",))
