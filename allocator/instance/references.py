@@ -28,14 +28,7 @@ def reference_problems(instance: Instance) -> Iterator[Problem]:
     yield from _duplicates("policies", [p.id for p in instance.policies], ("policies",))
     yield from _duplicates("posts", instance.cabinet.posts, ("cabinet", "posts"))
     yield from _outside_problems(instance)
-    offices = [*instance.cabinet.all_posts, *instance.cabinet.portfolios]
-    for office in instance.cabinet.weights:
-        if office in instance.cabinet.outside:
-            yield Problem(f"{shown(office)} is a post outside cabinet, which takes no cabinet "
-                          "member and so weighs nothing in shares; remove its weight",
-                          ("cabinet", "weights", office), kind="meaning")
-        else:
-            yield from _ref("post or portfolio", office, offices, ("cabinet", "weights", office))
+    yield from _weights_problems(instance)
     yield from _duplicates("portfolios", instance.cabinet.portfolios, ("cabinet", "portfolios"))
     yield from _duplicates("demand ids", [d.id for d in instance.demands], ("demands",))
     yield from _duplicates("scenario names", [s.name for s in instance.scenarios], ("scenarios",))
@@ -181,6 +174,18 @@ def _parity_problems(instance: Instance, at: Path) -> Iterator[Problem]:
     yield from _duplicates("parity exceptions", parity.except_, at + ("except",))
     for j, post in enumerate(parity.except_):
         yield from _ref("post", post, instance.cabinet.all_posts, at + ("except", j))
+
+
+def _weights_problems(instance: Instance) -> Iterator[Problem]:
+    """Weights name cabinet posts and portfolios, never posts outside cabinet."""
+    offices = [*instance.cabinet.all_posts, *instance.cabinet.portfolios]
+    for office in instance.cabinet.weights:
+        if office in instance.cabinet.outside:
+            yield Problem(f"{shown(office)} is a post outside cabinet, which takes no cabinet "
+                          "member and so weighs nothing in shares; remove its weight",
+                          ("cabinet", "weights", office), kind="meaning")
+        else:
+            yield from _ref("post or portfolio", office, offices, ("cabinet", "weights", office))
 
 
 def _outside_problems(instance: Instance) -> Iterator[Problem]:
