@@ -18,7 +18,7 @@ from allocator.explaining.binding import _Coalitions
 from allocator.instance.transform import Filters, narrow, resolve, without
 from allocator.render import json as render
 from allocator.solving import census
-from allocator.solving.coalitions import Listing
+from allocator.solving.coalitions import CoalitionAnalyst, Listing
 from allocator.solving.solver import Budget
 from allocator.solving.symmetry import Expander
 from tests import bruteforce
@@ -277,3 +277,59 @@ def test_one_search_for_every_size_lists_what_a_search_per_size_lists(case):
     whole = Listing(problem)
     assert [roles for _, roles in quick.rows()] == [roles for _, roles in whole.rows()]
     assert quick.complete and whole.complete
+
+
+@st.composite
+def apportioned(draw: st.DrawFn) -> dict:
+    """An instance whose one allocation demand is a `proportional` by D'Hondt or Sainte-Laguë
+    (decided by arithmetic at the coalition level): ties of seats and votes, parties of no
+    votes, member caps, several members a party, a demand over some parties only."""
+    n = draw(st.integers(2, 5))
+    seats = draw(st.lists(st.integers(1, 6), min_size=n, max_size=n))
+    votes = draw(st.lists(st.sampled_from([0, 1, 2, 3, 4.5]), min_size=n, max_size=n))
+    posts = draw(st.sampled_from([[], ["deputy"], ["deputy", "finance"]]))
+    least = draw(st.sampled_from([1, 1, 2]))
+    low = draw(st.integers(max(len(posts) + 1, least), 4))
+    ids = [f"p{i}" for i in range(n)]
+    demand: dict = {"id": "apportioned", "type": "proportional",
+                    "method": draw(st.sampled_from(["dhondt", "sainte_lague"])),
+                    "basis": draw(st.sampled_from(["seats", "votes"]))}
+    if draw(st.booleans()):
+        demand["parties"] = draw(st.lists(st.sampled_from(ids), min_size=1, max_size=n,
+                                          unique=True))
+    demands = [demand]
+    if draw(st.booleans()):  # a demand on roles alone leaves the arithmetic in place
+        demands.append({"id": "cordon", "type": "role", "party": "p0",
+                        "in": ["cabinet", "opposition"]})
+    return {"name": "apportioned", "parties": [
+        {"id": p, "seats": s, "votes": v} for p, s, v in zip(ids, seats, votes, strict=True)],
+        "cabinet": {"size": {"min": low, "max": low + draw(st.integers(0, 3))},
+                    "min_per_party": least,
+                    "members_within_seats": draw(st.booleans()),
+                    "posts": posts,
+                    "portfolios": draw(st.sampled_from([[], ["home"]]))},
+        "government": {"investiture": draw(st.sampled_from(["absolute", "relative"]))},
+        "demands": demands}
+
+
+@SETTINGS
+@given(raw=apportioned())
+def test_highest_averages_by_arithmetic_match_solver_and_brute_force(raw, monkeypatch):
+    """D'Hondt and Sainte-Laguë at the coalition level, decided without the solver
+    (`solving.averages`): the same coalitions, member ranges and post holders as the solver
+    gives (the arithmetic turned off) and as the brute force projects."""
+    problem = allocator.from_dict(raw)
+    listing = Listing(problem)
+    got = [listing.coalition(a, roles) for a, roles in listing.rows()]
+    assert listing._analyst._full is None  # no allocation was solved for
+    expected = project(bruteforce.allocations(raw))
+    assert [as_key(c) for c in got] == list(expected)
+    assert {as_key(c): {p: (r.min, r.max) for p, r in c.cabinet.items()} for c in got} == {
+        k: e["n"] for k, e in expected.items()}
+    assert {as_key(c): ({k: set(v) for k, v in c.posts.items()},
+                        {k: set(v) for k, v in c.portfolios.items()}) for c in got} == {
+        k: (e["posts"], e["portfolios"]) for k, e in expected.items()}
+    with monkeypatch.context() as patched:
+        patched.setattr(CoalitionAnalyst, "_by_arithmetic", lambda self: {})
+        solved = Listing(problem)
+        assert [solved.coalition(a, roles) for a, roles in solved.rows()] == got

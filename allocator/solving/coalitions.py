@@ -7,7 +7,8 @@ Three steps, each far cheaper than listing allocations:
    cabinet size at a time so that the smallest cabinets come out first.
 2. **Analysis** (`CoalitionAnalyst`). For each canonical candidate, the full model with those
    roles assumed: does any allocation exist, what are the least and greatest members of each
-   cabinet party, who can hold each post and portfolio.
+   cabinet party, who can hold each post and portfolio. Where the one allocation demand in
+   force is a `proportional` by D'Hondt or Sainte-Laguë, arithmetic answers (`averages`).
 3. **Expansion** (`Listing.rows`, `Listing.ordered`). Each canonical candidate stands for every
    coalition that swaps interchangeable parties; they are generated in SPEC order and merged
    across candidates with a heap, so memory holds the candidates of one cabinet size, never
@@ -28,8 +29,11 @@ import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 
+from ..instance.demands import Proportional
 from ..instance.schema import Instance
+from .averages import DIVISORS, Averages, Room
 from .decode import Decoder
+from .encoders import apportioned
 from .encoding import Encoding, SeatRange
 from .literals import Literal
 from .result import ABSTAIN, CABINET, OPPOSITION, SUPPORT, Coalition, Form, MemberRange
@@ -118,6 +122,11 @@ class CoalitionAnalyst:
         self._distinct = {i for i, cap in enumerate(caps)
                           if cap < high or instance.parties[i].group in counted}
         self._outside = bool(instance.cabinet.outside)
+        low, high = instance.cabinet.size_range
+        cabinet = instance.cabinet
+        self._room = Room(cabinet.min_per_party, caps,
+                          (max(low, len(cabinet.all_posts), len(cabinet.portfolios)), high))
+        self._averages = self._by_arithmetic()
         self._memo: dict[Signature, _Answer | None] = {}
         self._slot_memo: dict[tuple[int, ...], tuple[Slot, ...]] = {}
         self._full: Encoding | None = None
@@ -135,10 +144,38 @@ class CoalitionAnalyst:
         signature = (in_force, tuple(sorted(slots[i] for i in cabinet)),
                      tuple(slots[i] for i in supporters))
         if signature not in self._memo:
-            self._memo[signature] = self._solve(roles, cabinet, supporters, slots,
-                                                not in_force)
+            averages = self._averages.get(in_force[0]) if len(in_force) == 1 else None
+            self._memo[signature] = (
+                self._averaged(averages, cabinet, slots) if averages is not None
+                else self._solve(roles, cabinet, supporters, slots, not in_force))
         answer = self._memo[signature]
         return None if answer is None else (answer, slots)
+
+    def _by_arithmetic(self) -> dict[int, Averages]:
+        """The allocation demands decided by arithmetic (`averages`) where each is the only
+        one in force: a `proportional` by D'Hondt or Sainte-Laguë, whose meaning on members
+        alone is all there is to an allocation unless parity counts them or posts lie
+        outside the cabinet."""
+        cabinet = self.instance.cabinet
+        if cabinet.parity is not None or cabinet.outside:
+            return {}
+        allocation = [d for d in self.instance.demands if d.touches_allocation]
+        return {j: Averages(d, d.weights(self.instance), apportioned(self.instance, d),
+                            self._room.total[1])
+                for j, d in enumerate(allocation)
+                if isinstance(d, Proportional) and d.method in DIVISORS}
+
+    def _averaged(self, averages: Averages, cabinet: list[int], slots: tuple[Slot, ...]
+                  ) -> _Answer | None:
+        """The answer by arithmetic: the member ranges from `averages`; every cabinet party
+        may hold every post and portfolio (each has a member, and they have one for each)."""
+        ranges = averages.ranges(cabinet, self._room)
+        if ranges is None:
+            return None
+        able = {slots[i] for i in cabinet}
+        return _Answer({slots[i]: ranges[i] for i in cabinet},
+                       [set(able) for _ in self.instance.cabinet.every_post],
+                       [set(able) for _ in self.instance.cabinet.portfolios], False)
 
     def _slots(self, mentions: list[frozenset[int] | None]) -> tuple[Slot, ...]:
         """Every party's slot under the demands in force that mention these parties; a party

@@ -37,6 +37,8 @@ from ..instance.demands import (
     VetoPost,
 )
 from ..instance.fields import exact
+from ..instance.schema import Instance
+from ..instance.transform import INDEPENDENT
 from .result import ROLE_NAMES
 
 if TYPE_CHECKING:  # encoders are called by the encoding they add to
@@ -124,9 +126,16 @@ def _equal_split(enc: Encoding, d: EqualSplit) -> None:
                     [*enc.in_force(d), enc.cabinet[i], enc.cabinet[j]])
 
 
+def apportioned(instance: Instance, d: Proportional) -> list[int]:
+    """The parties a `proportional` demand apportions among (instance indexes, each once):
+    those it names, or every party; never the non-party ministers."""
+    ids = instance.party_ids
+    named = [ids.index(p) for p in dict.fromkeys(d.parties)] if d.parties else range(len(ids))
+    return [i for i in named if ids[i] != INDEPENDENT]
+
+
 def _proportional(enc: Encoding, d: Proportional) -> None:
-    named = [enc.index[p] for p in d.parties] if d.parties else enc.partisan
-    scope = [i for i in dict.fromkeys(named) if i in enc.partisan]
+    scope = apportioned(enc.instance, d)
     if d.method == "dhondt":
         _dhondt(enc, d, scope)
     elif d.method == "sainte_lague":
