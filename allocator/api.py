@@ -16,7 +16,7 @@ from .explaining.deadlock import explain_deadlock
 from .instance.schema import Instance
 from .instance.transform import CoalitionQuestion, Filters, ask, narrow, resolve
 from .likely.model import FormationModel
-from .likely.ranking import EveryRanked
+from .likely.ranking import EveryRanked, MostLikely
 from .solving import allocations, census, coalitions
 from .solving.coalitions import Analysed
 from .solving.encoding import Encoding
@@ -136,7 +136,7 @@ class Ranking:
         self.max_relaxations = max_relaxations
         self.count = 0
         self.stopped: str | None = None
-        self._passes: list[EveryRanked] = []
+        self._passes: list[EveryRanked | MostLikely] = []
 
     def signals(self) -> AbstractContextManager[None]:
         return self.budget.stopped_by_signals()

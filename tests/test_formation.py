@@ -359,6 +359,18 @@ def test_both_ways_of_ranking_give_the_same_order(monkeypatch, one_pass):
         assert list(ranking.ranked(problem, "coalition", n)) == whole[:n]
 
 
+@SETTINGS
+@given(instances(max_parties=5, twins=True), st.sampled_from([1, 3, 12]))
+def test_the_most_likely_from_the_candidates_are_the_first_of_the_whole_ranking(case, n):
+    """`MostLikely` reads the cabinets off the canonical candidates and expands only the most
+    likely: the first n of the whole ranking, interchangeable parties swapped included."""
+    from allocator.likely import ranking
+
+    problem = resolve(allocator.from_dict(case[0]), case[1])
+    whole = list(ranking.EveryRanked(problem))
+    assert list(ranking.MostLikely(problem, n)) == whole[:n]
+
+
 def test_the_summary_of_the_pass_that_ranked_is_the_streams():
     """The report's summary, worked out from the candidates its ranking met, is the summary of
     a listing of its own."""

@@ -3,11 +3,15 @@ that they form (the formation model), the most likely first, ties in SPEC order;
 cabinet, its governments (or allocations) in SPEC order. Every government carries its
 cabinet's probability, and over the distinct cabinets listed the probabilities sum to 1.
 
-Two ways to the same order, in bounded memory:
+Three ways to the same order, in bounded memory:
 
-* `first_ranked`: for the N most likely (`--limit N`), the cabinets' probabilities first (the
-  choice set, `cabinets.feasible`), then the governments of the most likely cabinets, one
-  cabinet at a time (its roles pinned), until N are listed;
+* `MostLikely`: for the N most likely (`--limit N`) at the coalition level, where there are at
+  most ONE_PASS coalitions, from the canonical candidates of one listing: every feasible
+  cabinet is read off them without listing their coalitions, and only the most likely
+  cabinets' coalitions are generated, until N are listed;
+* `first_ranked`: for the N most likely past that (or allocations), the cabinets'
+  probabilities first (the choice set, `cabinets.feasible`), then the governments of the most
+  likely cabinets, one cabinet at a time (its roles pinned), until N are listed;
 * `every_ranked`: for all of them, one pass over the coalition level, whose governments come
   in SPEC order and so cabinet by cabinet: each cabinet's block is kept in a temporary file,
   and when the pass is over (and with it every cabinet known, so every probability) the blocks
@@ -17,9 +21,8 @@ Two ways to the same order, in bounded memory:
 from __future__ import annotations
 
 import tempfile
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import replace
-from itertools import islice
 from typing import IO, TYPE_CHECKING
 
 import numpy as np
@@ -34,8 +37,9 @@ from .attributes import Chamber
 from .cabinets import Members, feasible
 from .model import FormationModel, shipped
 
-#: a ranking with a limit lists every coalition in one pass (about the cost of finding the
-#: cabinets, which ranking them one at a time needs first) where there are at most this many
+#: a ranking with a limit ranks from one listing's canonical candidates (about the cost of
+#: finding the cabinets, which ranking them one at a time needs first) where they stand for
+#: at most this many coalitions
 ONE_PASS = 200_000
 
 if TYPE_CHECKING:
@@ -101,10 +105,10 @@ class EveryRanked:
     candidates themselves stay in memory, one per canonical candidate."""
 
     def __init__(self, problem: Instance, model: FormationModel | None = None,
-                 budget: Budget | None = None, most: int | None = None) -> None:
+                 budget: Budget | None = None) -> None:
         from ..solving.coalitions import Listing
 
-        self.problem, self.model, self.most = problem, model, most
+        self.problem, self.model = problem, model
         self.listing = Listing(problem, budget=budget)
         #: the canonical candidates met, once the pass is over
         self.candidates: list[Analysed] = []
@@ -112,7 +116,7 @@ class EveryRanked:
     def rows(self) -> Iterator[tuple[Analysed, tuple[int, ...], float]]:
         width = len(self.problem.parties)
         with tempfile.TemporaryFile() as store:
-            candidates, cabinets, places = _blocks(self.listing, store, self.most)
+            candidates, cabinets, places = _blocks(self.listing, store)
             self.candidates = candidates
             if not self.listing.complete:
                 raise Stopped(self.listing.stopped or "time limit")
@@ -136,6 +140,60 @@ class EveryRanked:
             yield replace(self.listing.coalition(analysed, roles), probability=p)
 
 
+class MostLikely:
+    """The `limit` most likely coalitions (see the module docstring) as `EveryRanked` gives
+    them, from the canonical candidates alone: their cabinets (`Expander.cabinets`, each
+    candidate's few, not its many coalitions) are every feasible cabinet, whose probabilities
+    order them; then only the cabinets that make up the limit are expanded, each from the
+    candidates that have it. `TooMany` where the candidates stand for more than ONE_PASS
+    coalitions (the cabinets of all of them would be kept)."""
+
+    def __init__(self, problem: Instance, limit: int, model: FormationModel | None = None,
+                 budget: Budget | None = None) -> None:
+        from ..solving.coalitions import Listing
+
+        self.problem, self.limit, self.model = problem, limit, model
+        self.listing = Listing(problem, budget=budget)
+        #: the canonical candidates met, once the rows are begun
+        self.candidates: list[Analysed] = []
+
+    def rows(self) -> Iterator[tuple[Analysed, tuple[int, ...], float]]:
+        expander = self.listing.expander
+        having: dict[tuple[int, ...], list[int]] = {}  # cabinet -> the candidates with it
+        coalitions = 0
+        for group in self.listing.canonical():
+            for analysed in group:
+                coalitions += expander.multiplicity(analysed.roles)
+                if coalitions > ONE_PASS:
+                    raise TooMany
+                for cabinet in expander.cabinets(analysed.roles):
+                    having.setdefault(cabinet, []).append(len(self.candidates))
+                self.candidates.append(analysed)
+        if not self.listing.complete:
+            raise Stopped(self.listing.stopped or "time limit")
+        cabinets = sorted(having, key=lambda c: (len(c), c))  # SPEC order
+        members = np.zeros((len(cabinets), len(self.problem.parties)), dtype=bool)
+        for row, cabinet in enumerate(cabinets):
+            members[row, list(cabinet)] = True
+        probabilities = (self.model or shipped()).probabilities(Chamber.of(self.problem),
+                                                                members)
+        listed = 0
+        for row in order(probabilities):
+            cabinet, p = cabinets[row], float(probabilities[row])
+            found = sorted((key, number, roles) for number in having[cabinet]
+                           for key, roles in expander.expansions(
+                               self.candidates[number].roles, cabinet))
+            for _, candidate, roles in found:
+                yield self.candidates[candidate], roles, p
+                listed += 1
+                if listed >= self.limit:
+                    return
+
+    def __iter__(self) -> Iterator[Coalition]:
+        for analysed, roles, p in self.rows():
+            yield replace(self.listing.coalition(analysed, roles), probability=p)
+
+
 def every_ranked(problem: Instance, model: FormationModel | None = None,
                  budget: Budget | None = None) -> Iterator[Coalition]:
     """Every coalition, in order of its cabinet's probability (see the module docstring)."""
@@ -143,24 +201,28 @@ def every_ranked(problem: Instance, model: FormationModel | None = None,
 
 
 class TooMany(Exception):
-    """A one-pass ranking met more coalitions than it may keep (`ONE_PASS`)."""
+    """A ranking from the candidates met more coalitions than it may keep (`ONE_PASS`)."""
 
 
 def ranked(problem: Instance, level: Level, limit: int | None,
            model: FormationModel | None = None, budget: Budget | None = None,
-           passed: list[EveryRanked] | None = None) -> Iterator[Allocation | Coalition]:
-    """The `limit` most likely governments (all, without a limit): at the coalition level in
-    one pass where there are at most ONE_PASS coalitions (or where all are asked for), else
-    cabinet by cabinet (`first_ranked`, in memory that does not grow with the listing). Both
-    give the same order. A one pass that went through is added to `passed` (its candidates
-    also give the coalitions' summary, `census.summarise`)."""
+           passed: list[EveryRanked | MostLikely] | None = None
+           ) -> Iterator[Allocation | Coalition]:
+    """The `limit` most likely governments (all, without a limit): at the coalition level
+    from one listing (`MostLikely`, or `EveryRanked` for all) where there are at most ONE_PASS
+    coalitions (or where all are asked for), else cabinet by cabinet (`first_ranked`, in
+    memory that does not grow with the listing). All give the same order. A listing that went
+    through is added to `passed` (its candidates also give the coalitions' summary,
+    `census.summarise`)."""
     if level == "coalition":
-        everything = EveryRanked(problem, model, budget,
-                                 most=None if limit is None else ONE_PASS)
-        try:
-            items = list(islice(everything, limit)) if limit is not None else everything
-        except TooMany:
-            items = None
+        everything = (EveryRanked(problem, model, budget) if limit is None
+                      else MostLikely(problem, limit, model, budget))
+        items: Iterable[Coalition] | None = everything
+        if limit is not None:
+            try:
+                items = list(everything)
+            except TooMany:
+                items = None
         if items is not None:
             if passed is not None:
                 passed.append(everything)
@@ -169,12 +231,11 @@ def ranked(problem: Instance, level: Level, limit: int | None,
     yield from first_ranked(problem, level, limit, model, budget)
 
 
-def _blocks(listing: Listing, store: IO[bytes], most: int | None = None
+def _blocks(listing: Listing, store: IO[bytes]
             ) -> tuple[list[Analysed], list[tuple[int, ...]], list[tuple[int, int]]]:
     """Write the listing's coalitions to `store`, one block of rows per cabinet, each row its
     candidate's number (4 bytes) and its roles (a byte per party); the candidates, the
-    cabinets (party indexes) in the order met, and where each block lies. `TooMany` past
-    `most` coalitions."""
+    cabinets (party indexes) in the order met, and where each block lies."""
     candidates: list[Analysed] = []
     numbers: dict[int, int] = {}  # id of a candidate -> its number (each is kept, so ids stay)
     cabinets: list[tuple[int, ...]] = []
@@ -188,9 +249,7 @@ def _blocks(listing: Listing, store: IO[bytes], most: int | None = None
             places.append((start, store.tell()))
             block.clear()
 
-    for count, (analysed, roles) in enumerate(listing.rows(), 1):
-        if most is not None and count > most:
-            raise TooMany
+    for analysed, roles in listing.rows():
         cabinet = tuple(i for i, r in enumerate(roles) if r == CABINET)
         if not cabinets or cabinets[-1] != cabinet:
             flush()

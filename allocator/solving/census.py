@@ -8,9 +8,11 @@ canonical search costs, however many coalitions there are. Only the short lists 
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from itertools import islice
 from math import comb
+
+import numpy as np
 
 from ..instance.schema import Instance
 from .coalitions import Analysed, Listing
@@ -156,11 +158,12 @@ def summarise(listing: Listing, candidates: Iterable[Analysed] | None = None) ->
     pivotal = SeatRules.of(listing.problem)
     found = (candidates if candidates is not None else
              (analysed for group in listing.canonical() for analysed in group))
+    times: list[int] = []
     for analysed in found:
-        times = tally.add(analysed)
-        _tally(summary, listing, analysed, times, pivotal)
+        times.append(tally.add(analysed))
         every.append(analysed)
     tally.sorted()
+    _figures(summary, listing, every, times, pivotal)
     if every:
         _short_lists(summary, listing, every)
     return summary
@@ -178,29 +181,31 @@ def _short_lists(summary: Summary, listing: Listing, every: list[Analysed]) -> N
     del summary.few[MAX_FEW_LISTED:]
 
 
-def _tally(summary: Summary, listing: Listing, analysed: Analysed, times: int,
-           pivotal: SeatRules) -> None:
-    """Add one candidate's coalitions to the per-party figures: a member of a class of m
-    interchangeable parties, c of which take a role, takes it in c/m of them (and is pivotal
-    there when the class members taking that role are)."""
-    roles = analysed.roles
-    needed = pivotal.needed(roles)
-    for i, party in enumerate(listing.parties):
-        members = listing.classes_of[i]
-        figures = summary.parties[party]
-        for role in (CABINET, SUPPORT, ABSTAIN):
-            taking = [j for j in members if roles[j] == role]
-            if not taking:
-                continue
-            here = times * len(taking) // len(members)
-            if role == CABINET:
-                figures.cabinet += here
-            elif role == SUPPORT:
-                figures.support += here
-            else:
-                figures.abstain += here
-            if needed[taking[0]]:
-                figures.pivotal += here
+def _figures(summary: Summary, listing: Listing, every: Sequence[Analysed],
+             times: Sequence[int], rules: SeatRules) -> None:
+    """Add the candidates' coalitions (`times` each) to the per-party figures, all candidates
+    at once and class by class: a member of a class of m interchangeable parties, c of which
+    take a role, takes it in c/m of them (and is pivotal there when the class members taking
+    that role are). Exact: in 64 bits where the counts fit, else in Python's integers."""
+    if not every:
+        return
+    roles = np.array([a.roles for a in every], dtype=np.int8)
+    needed = rules.each_needed(roles)
+    weight = np.array(times, dtype=np.int64 if sum(times) * len(roles[0]) < 2 ** 62
+                      else object)
+    rows = np.arange(len(every))
+    for members in dict.fromkeys(listing.classes_of.values()):
+        held = roles[:, members]
+        for role, name in ((CABINET, "cabinet"), (SUPPORT, "support"), (ABSTAIN, "abstain")):
+            taking = held == role
+            count = taking.sum(axis=1)
+            here = weight * count // len(members)
+            pivotal = needed[rows, np.asarray(members)[taking.argmax(axis=1)]] & (count > 0)
+            added, pivots = int(here.sum()), int(here[pivotal].sum())
+            for i in members:
+                figures = summary.parties[listing.parties[i]]
+                setattr(figures, name, getattr(figures, name) + added)
+                figures.pivotal += pivots
 
 
 def _first(listing: Listing, candidates: list[Analysed], n: int) -> list[Coalition]:

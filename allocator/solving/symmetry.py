@@ -109,24 +109,44 @@ class Expander:
             total *= ways
         return total
 
-    def expansions(self, roles: tuple[int, ...]) -> Iterator[tuple[RoleKey, tuple[int, ...]]]:
-        """Every coalition the canonical `roles` stands for, with its order key, in SPEC order.
+    def _moving(self, roles: tuple[int, ...]) -> tuple[tuple[int, ...], ...]:
+        """The classes whose members take different roles: those an expansion permutes."""
+        return tuple(c for c in self.classes if len({roles[i] for i in c}) > 1)
+
+    def cabinets(self, roles: tuple[int, ...]) -> Iterator[tuple[int, ...]]:
+        """The cabinet of every coalition the canonical `roles` stands for, each once, in
+        SPEC order (the indexes of its parties)."""
+        moving = self._moving(roles)
+        if not moving:
+            yield key_of(roles)[0]
+            return
+        fixed, counts = _split(roles, moving)
+        for cabinet, _ in _choices(fixed[0], moving, counts[0]):
+            yield cabinet
+
+    def expansions(self, roles: tuple[int, ...], cabinet: tuple[int, ...] | None = None
+                   ) -> Iterator[tuple[RoleKey, tuple[int, ...]]]:
+        """Every coalition the canonical `roles` stands for (only those of that `cabinet`,
+        where one is given), with its order key, in SPEC order.
 
         Role by role (cabinet, then support, then abstain), every way of choosing the role's
         class members from those still free is sorted by the indexes the role then holds; the
         members left at the end are in opposition.
         """
-        moving = [c for c in self.classes if len({roles[i] for i in c}) > 1]
+        moving = self._moving(roles)
         if not moving:
-            yield key_of(roles), roles
+            if cabinet is None or key_of(roles)[0] == cabinet:
+                yield key_of(roles), roles
             return
         fixed, counts = _split(roles, moving)
         current = list(roles)
-        for cabinet, after_cabinet in _choices(fixed[0], tuple(moving), counts[0]):
+        for held, after_cabinet in _choices(fixed[0], moving, counts[0]):
+            if cabinet is not None and held != cabinet:
+                continue
             for support, after_support in _choices(fixed[1], after_cabinet, counts[1]):
                 for abstain, rest in _choices(fixed[2], after_support, counts[2]):
-                    yield (cabinet, support, abstain), _assign(current, (cabinet, support,
-                                                                         abstain), rest)
+                    yield (held, support, abstain), _assign(current, (held, support,
+                                                                      abstain), rest)
 
 
 def _split(roles: Sequence[int], moving: Sequence[tuple[int, ...]]
