@@ -144,7 +144,8 @@ def test_every_attribute_follows_its_definition(inst):
 
     instance = allocator.from_dict(inst)
     rows = list(csv.DictReader(io.StringIO("".join(
-        formation_rows(("t", instance.model_dump_json(), False)).text())), fieldnames=COLUMNS))
+        formation_rows(("t", instance.model_dump_json(), False, (1, len(inst["parties"])))
+                       ).text())), fieldnames=COLUMNS))
     coalitions = allocator.solve(instance, level="coalition").coalitions
     assert [(r["cabinet"], r["support"], r["abstain"]) for r in rows] == [
         ("+".join(c.cabinet), "+".join(c.support), "+".join(c.abstain)) for c in coalitions]
@@ -154,7 +155,12 @@ def test_every_attribute_follows_its_definition(inst):
         assert row["formed"] == "0"  # no outcome recorded: no formed row
 
 
-def test_the_formed_row_follows_the_recorded_outcome():
+def write(path: Path, text: str) -> Path:
+    path.write_text(text)
+    return path
+
+
+def test_the_formed_row_follows_the_recorded_outcome(tmp_path):
     from allocator.record.dataset import formation_rows
 
     base = {"name": "t", "cabinet": {"size": {"min": 1, "max": 3}},
@@ -163,7 +169,7 @@ def test_the_formed_row_follows_the_recorded_outcome():
 
     def formed(outcome: dict) -> list[tuple[str, str]]:
         text = allocator.from_dict({**base, "outcome": outcome}).model_dump_json()
-        rows = formation_rows(("t", text, False))
+        rows = formation_rows(("t", text, False, (1, 3)))
         found = [r for r in csv.DictReader(io.StringIO("".join(rows.text())),
                                            fieldnames=COLUMNS) if r["formed"] == "1"]
         return [(r["cabinet"], r["support"]) for r in found]
@@ -173,8 +179,26 @@ def test_the_formed_row_follows_the_recorded_outcome():
     assert formed({"cabinet": ["a", "b"]}) == [("a+b", "")]
     text = allocator.from_dict({**base, "outcome": {"cabinet": ["c"], "support": []}}
                                ).model_dump_json()
-    rows = formation_rows(("t", text, False))
-    assert rows.formed == 0 and "not among its" in rows.problems[0]
+    assert formation_rows(("t", text, False, (1, 3))).formed == 0
+    rows = next(build([str(write(tmp_path / "t.yaml", text))], workers=1))
+    assert rows.formed == 0 and "not among its 10 potential governments" in rows.problems[0]
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_formations_split_by_cabinet_size_give_the_same_rows(formations, monkeypatch, workers):
+    """A formation of many parties is one job per cabinet size (`SPLIT`), its parts coming
+    back in any order and waiting on disk for their turn: the same rows, counts and formed
+    rows as one job per formation."""
+    from allocator.record import dataset
+
+    def rows() -> list[tuple]:
+        return [(r.formation, r.count, r.formed, r.problems, "".join(r.text()))
+                for r in build([str(formations)], workers=workers)]
+
+    whole = rows()
+    monkeypatch.setattr(dataset, "SPLIT", 1)
+    assert len(dataset.jobs([str(formations)])) > 2 * len(whole)
+    assert rows() == whole and sum(r[1] for r in whole) > 1000
 
 
 def test_theories_count_hits_against_chance(formations):

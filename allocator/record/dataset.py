@@ -31,8 +31,10 @@ from __future__ import annotations
 
 import io
 import re
+import tempfile
 import zlib
-from collections.abc import Iterator, Sequence
+from collections import Counter
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from types import TracebackType
 from typing import Any
@@ -42,14 +44,19 @@ from ..extras import require
 from ..instance.schema import Instance
 from ..instance.transform import resolve
 from ..solving.coalitions import Analysed, Listing
+from ..solving.encoding import Encoding
 from ..solving.result import ABSTAIN, CABINET, SUPPORT, Coalition
-from ..solving.solver import Stopped
+from ..solving.solver import Solver, Stopped
 
 COLUMNS = ("formation", "cabinet", "support", "abstain", "parties", "cabinet_seats",
            "seat_share", "form", "minimal_winning", "minimum_winning", "largest", "median",
            "connected", "minimal_connected_winning", "range", "leader", "formed")
 #: rows per block a worker hands back (compressed CSV text)
 BLOCK = 50_000
+#: a formation of more parties than this is one job per cabinet size (the Swiss chamber of
+#: 1991 has 3.8 million potential governments): no worker holds all of it, and its work
+#: spreads over the workers
+SPLIT = 10
 #: the end of a row, as RFC 4180 has it: a cell holding a line break or a carriage return (a
 #: formation's file may be named so) is then quoted, and stays one cell
 EOL = "\r\n"
@@ -128,47 +135,100 @@ def chamber_of(problem: Instance) -> Chamber:
                     for p in problem.parties], problem.quota, problem.total_seats)
 
 
+#: one job: a formation's name, its instance (as JSON), whether its rows are for a spreadsheet
+#: (`as_text`), and the cabinet sizes it lists (the first and the last)
+Job = tuple[str, str, bool, tuple[int, int]]
+
+
 @dataclass(frozen=True)
-class Rows:
-    """A formation's rows, as blocks of compressed CSV text (no header), and what was wrong."""
+class Part:
+    """The rows of one job (a formation's, for some cabinet sizes from `first` on), as blocks
+    of compressed CSV text (no header); `recorded`: whether the formation records an
+    outcome."""
 
     formation: str
+    first: int
     count: int
     formed: int
+    recorded: bool
     blocks: tuple[bytes, ...]
-    problems: tuple[str, ...] = ()
 
     def text(self) -> Iterator[str]:
         for block in self.blocks:
             yield zlib.decompress(block).decode()
 
 
-def formation_rows(job: tuple[str, str, bool]) -> Rows:
-    """Every row of one formation (`job`: its name, its instance as JSON, and whether the rows
-    are for a spreadsheet: see `as_text`), wherever it runs."""
+@dataclass(frozen=True)
+class Rows:
+    """A formation's rows, all of its parts in order of cabinet size, and what was wrong."""
+
+    formation: str
+    count: int
+    formed: int
+    problems: tuple[str, ...]
+    blocks: Callable[[], Iterator[bytes]]
+
+    def text(self) -> Iterator[str]:
+        for block in self.blocks():
+            yield zlib.decompress(block).decode()
+
+
+class _Gathered:
+    """A formation's parts as they come, in any order, their blocks kept in a temporary file
+    (not in memory) until the formation's turn."""
+
+    def __init__(self, formation: str) -> None:
+        self.formation = formation
+        self.file = tempfile.TemporaryFile()
+        self.places: list[tuple[int, list[tuple[int, int]]]] = []  # per part: its blocks
+        self.count = self.formed = 0
+        self.recorded = False
+
+    def add(self, part: Part) -> None:
+        places = []
+        for block in part.blocks:
+            places.append((self.file.tell(), len(block)))
+            self.file.write(block)
+        self.places.append((part.first, places))
+        self.count += part.count
+        self.formed += part.formed
+        self.recorded = part.recorded
+
+    def rows(self) -> Rows:
+        def blocks() -> Iterator[bytes]:
+            for _, places in sorted(self.places):
+                for start, length in places:
+                    self.file.seek(start)
+                    yield self.file.read(length)
+
+        name, count = self.formation, self.count
+        problems = () if self.formed else (
+            f"{name}: the recorded outcome is not among its {count:,} potential governments: "
+            "no formed row",) if self.recorded else (f"{name}: no recorded outcome: no formed row",)
+        return Rows(name, count, self.formed, problems, blocks)
+
+
+def formation_rows(job: Job) -> Part:
+    """The rows of one job (see `Job`), wherever it runs: one cabinet size at a time, so that
+    only one size's canonical candidates are held."""
     import csv
     import io
 
-    name, text, spreadsheet = job
+    name, text, spreadsheet, (first, last) = job
     problem = resolve(Instance.model_validate_json(text), None)
     listing = Listing(problem)
-    groups = list(listing.canonical())
-    if not listing.complete:
-        raise Stopped(listing.stopped or "interrupt")
     chamber = chamber_of(problem)
-    fewest = min((chamber.seats(a.key[0]) for g in groups for a in g
-                  if chamber.seats(a.key[0]) >= chamber.quota), default=None)
+    fewest = _fewest(problem)
     matches = _outcome(problem)
-    buffer, writer = io.StringIO(), None
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator=EOL)
     blocks: list[bytes] = []
     count = formed = 0
-    for group in groups:
+    for group in listing.canonical(sizes=range(first, last + 1)):
         for analysed, roles in listing.ordered(group):
             coalition = listing.coalition(analysed, roles)
             hit = not formed and matches(coalition)
             formed += hit
-            if writer is None:
-                writer = csv.writer(buffer, lineterminator=EOL)
             row = _row(name, problem, chamber, fewest, analysed, roles, coalition, hit)
             writer.writerow(_for_spreadsheet(row) if spreadsheet else row)
             count += 1
@@ -176,13 +236,22 @@ def formation_rows(job: tuple[str, str, bool]) -> Rows:
                 blocks.append(zlib.compress(buffer.getvalue().encode(), 6))
                 buffer.seek(0)
                 buffer.truncate()
+    if not listing.complete:
+        raise Stopped(listing.stopped or "interrupt")
     if buffer.tell():
         blocks.append(zlib.compress(buffer.getvalue().encode(), 6))
-    problems = () if formed else (
-        f"{name}: the recorded outcome is not among its {count:,} potential governments: "
-        "no formed row",) if problem.outcome is not None else (
-        f"{name}: no recorded outcome: no formed row",)
-    return Rows(name, count, formed, tuple(blocks), problems)
+    return Part(name, first, count, formed, problem.outcome is not None, tuple(blocks))
+
+
+def _fewest(problem: Instance) -> int | None:
+    """The fewest seats of a winning cabinet (at least the quota) among the formation's
+    potential governments, or None where none wins: one solve of the whole model, rather than
+    a pass over every one of them before the first row."""
+    encoding = Encoding(problem)
+    seats = sum(w * lit for w, lit in zip(encoding.seats, encoding.cabinet, strict=True))
+    encoding.model.add(seats >= problem.quota)
+    optimum = Solver(encoding.model).optimum(seats)
+    return None if optimum is None else optimum[0]
 
 
 def _outcome(problem: Instance) -> Any:
@@ -246,10 +315,10 @@ def _row(name: str, problem: Instance, chamber: Chamber, fewest: int | None,
 # --- the coordinator: formations in order, on an engine, into one file -------------------------
 
 
-def jobs(paths: Sequence[str], spreadsheet: bool = False) -> list[tuple[str, str, bool]]:
-    """Each formation's name (its file's stem) and instance (as JSON), in order of path, and
-    whether its rows are for a spreadsheet (`as_text`); a folder means every instance file in
-    it."""
+def jobs(paths: Sequence[str], spreadsheet: bool = False) -> list[Job]:
+    """Each formation's jobs (its name, the file's stem; its instance as JSON; whether its rows
+    are for a spreadsheet, `as_text`; the cabinet sizes of each), in order of path: one job,
+    or one per cabinet size past SPLIT parties. A folder means every instance file in it."""
     from ..instance.loader import instance_files, load
 
     files = instance_files(paths)
@@ -258,7 +327,14 @@ def jobs(paths: Sequence[str], spreadsheet: bool = False) -> list[tuple[str, str
     if twice:
         raise UsageError(f"two formations are named {', '.join(twice)} (a formation is named "
                          "by its file): rename one")
-    return [(path.stem, load(path).model_dump_json(), spreadsheet) for path in files]
+    found: list[Job] = []
+    for path in files:
+        instance = load(path)
+        n = len(instance.parties)
+        sizes = [(1, n)] if n <= SPLIT else [(k, k) for k in range(1, n + 1)]
+        text = instance.model_dump_json()
+        found += [(path.stem, text, spreadsheet, cabinets) for cabinets in sizes]
+    return found
 
 
 def build(paths: Sequence[str], *, workers: int | None = None, dask: str | None = None,
@@ -266,21 +342,31 @@ def build(paths: Sequence[str], *, workers: int | None = None, dask: str | None 
     """Every formation's rows, in order of path, computed on an engine (`engines`): a local
     pool of `workers` (default every core; 1: here) or the Dask scheduler at `dask`. With
     `spreadsheet`, text cells are written so that a spreadsheet shows them as text
-    (`as_text`); without, as they are (Parquet, and what `theories` reads)."""
+    (`as_text`); without, as they are (Parquet, and what `theories` reads). Parts that come
+    before their turn wait on disk (`_Gathered`), so that memory does not grow with them."""
     from ..sweep.engines import TICK, engine_for
 
     todo = jobs(paths, spreadsheet)
-    done: dict[str, Rows] = {}
-    with engine_for(workers, dask) as engine:
-        sent = 0
-        for name, *_ in todo:
-            while name not in done:
-                while sent < len(todo) and engine.room():
-                    engine.submit(formation_rows, todo[sent])
-                    sent += 1
-                for rows in engine.answers(TICK):
-                    done[rows.formation] = rows
-            yield done.pop(name)
+    parts = Counter(job[0] for job in todo)
+    waiting: dict[str, _Gathered] = {}
+    try:
+        with engine_for(workers, dask) as engine:
+            sent = 0
+            for name in parts:
+                while name not in waiting or len(waiting[name].places) < parts[name]:
+                    while sent < len(todo) and engine.room():
+                        engine.submit(formation_rows, todo[sent])
+                        sent += 1
+                    for part in engine.answers(TICK):
+                        waiting.setdefault(part.formation, _Gathered(part.formation)).add(part)
+                gathered = waiting.pop(name)
+                try:
+                    yield gathered.rows()
+                finally:
+                    gathered.file.close()
+    finally:
+        for gathered in waiting.values():
+            gathered.file.close()
 
 
 #: the column types of the Parquet file (the CSV's empty cells are its nulls)

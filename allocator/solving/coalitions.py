@@ -76,9 +76,10 @@ class _AllocationDemand:
         return roles[self.party] in (CABINET, SUPPORT)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Analysed:
-    """A canonical candidate with its analysis: everything its coalitions share."""
+    """A canonical candidate with its analysis: everything its coalitions share (kept by the
+    million for one cabinet size of a large parliament: no instance dictionary)."""
 
     roles: tuple[int, ...]
     key: RoleKey
@@ -334,11 +335,12 @@ class Listing:
         limit = None if self.detail or self.limit is None else self.limit + 1
         return Search(model, decode, budget=self.budget, limit=limit)
 
-    def canonical(self, skip: Callable[[tuple[int, ...]], bool] | None = None
-                  ) -> Iterator[list[Analysed]]:
-        """For each cabinet size in turn, its analysed canonical candidates in order of their
-        first coalition (those whose roles `skip` accepts left out unanalysed). A search cut
-        short still yields what it found, then ends (`stopped` set)."""
+    def canonical(self, skip: Callable[[tuple[int, ...]], bool] | None = None,
+                  sizes: range | None = None) -> Iterator[list[Analysed]]:
+        """For each cabinet size in turn (of `sizes` only, where given: a listing with
+        detail), its analysed canonical candidates in order of their first coalition (those
+        whose roles `skip` accepts left out unanalysed). A search cut short still yields what
+        it found, then ends (`stopped` set)."""
         if not self.detail:  # one search for every size: each search has a fixed cost that
             # outweighs the few candidates of a small parliament (a sweep asks thousands)
             search = self._search(None)
@@ -347,7 +349,7 @@ class Listing:
                 yield sorted((a for a in every if len(a.key[0]) == size), key=lambda a: a.key)
             self._end(search)
             return
-        for size in range(1, len(self.parties) + 1):
+        for size in sizes or range(1, len(self.parties) + 1):
             search = self._search(size)
             found = self._found(search, skip)
             found.sort(key=lambda a: a.key)
