@@ -265,3 +265,30 @@ def test_write_saves_a_scenario_into_the_file_keeping_its_comments(tmp_path):
     listed = writer.get("/api/instances").json()[0]["scenarios"]
     assert listed[-1] == "talks"
     assert [p.name for p in tmp_path.iterdir()] == ["worcester-2016.yaml"]
+
+
+def test_the_room_keeps_its_last_answers(monkeypatch):
+    """A change asked again (going back in the room) is answered from what was kept, as long
+    as it is among the KEPT last asked for; the answer is the same."""
+    from allocator import briefing
+    from allocator.web import served as kept
+
+    made = []
+    real = briefing.brief
+
+    def counted(*args, **kwargs):
+        made.append(args[0])
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(briefing, "brief", counted)
+    room = make_client([WORCESTER], Limits())
+    asked = [{"instance": "worcester-2016"},
+             {"instance": "worcester-2016", "drop": ["green-rainbow-only"]}]
+    first = [room.post("/api/answer", json=body).json()["html"] for body in asked]
+    assert first[0] != first[1] and len(made) == 2
+    assert room.post("/api/answer", json=asked[0]).json()["html"] == first[0]
+    assert len(made) == 2  # answered from what was kept
+    monkeypatch.setattr(kept, "KEPT", 1)
+    room.post("/api/answer", json={**asked[1], "drop": ["green-equal-split"]})
+    assert room.post("/api/answer", json=asked[0]).json()["html"] == first[0]
+    assert len(made) == 4  # only the last answer was kept

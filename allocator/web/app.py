@@ -116,8 +116,8 @@ def create_app(paths: list[str], limits: Limits | None = None, write: bool = Fal
 
         name, found = served.instance(request.path_params.get("name",
                                                                next(iter(served.instances))))
-        return HTMLResponse(await served.run(request, lambda budget: served.page(
-            name, "report", lambda b: report_html(
+        return HTMLResponse(await served.run(request, lambda budget: served.kept(
+            ("report", name, ""), lambda b: report_html(
                 brief(found, None, f"allocator serve: {name}", budget=b, model=model,
                       detailed=DETAILED), inline=False, room_link=room_of(name)),
             budget)))
@@ -127,8 +127,8 @@ def create_app(paths: list[str], limits: Limits | None = None, write: bool = Fal
         from .room import room_html
 
         name, found = served.instance(request.path_params["name"])
-        return HTMLResponse(await served.run(request, lambda budget: served.page(
-            name, "room", lambda b: room_html(
+        return HTMLResponse(await served.run(request, lambda budget: served.kept(
+            ("room", name, ""), lambda b: room_html(
                 name, found, brief(found, None, f"allocator serve: {name}", budget=b,
                                    model=model, detailed=DETAILED),
                 served.token, served.write), budget)))
@@ -144,7 +144,8 @@ def create_app(paths: list[str], limits: Limits | None = None, write: bool = Fal
                              budget=budget, model=model, detailed=DETAILED)
             return {"html": answer_html(briefing, room_of(asked.instance))}
 
-        return JSONResponse(await served.run(request, work))
+        return JSONResponse(await served.run(request, lambda budget: served.kept(
+            ("answer", asked.instance, asked.model_dump_json()), work, budget)))
 
     async def scenario(request: Request) -> Response:
         from .room import scenario_yaml

@@ -12,10 +12,11 @@ instance file must respect.
 from __future__ import annotations
 
 import io
+from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TypeVar
+from typing import TypeVar, cast
 
 import anyio
 from ruamel.yaml import YAML
@@ -29,6 +30,8 @@ from ..solving.solver import Budget
 from .guard import Refused, new_token, problem
 
 T = TypeVar("T")
+#: the most pages and answers kept (`Served.kept`): a page is about 250 KB
+KEPT = 64
 #: how often a request's client is looked for while its work runs (seconds)
 WATCH = 0.1
 
@@ -62,7 +65,7 @@ class Served:
             self.instances[name] = load(path)
         self.solvers = anyio.CapacityLimiter(limits.solving)
         self.waiting = 0
-        self._pages: dict[tuple[str, str], str] = {}
+        self._kept: OrderedDict[tuple[str, str, str], object] = OrderedDict()
 
     def instance(self, name: object) -> tuple[str, Instance]:
         if not isinstance(name, str) or name not in self.instances:
@@ -101,16 +104,20 @@ class Served:
         return answers[0]
 
 
-    def page(self, name: str, kind: str, make: Callable[[Budget], str],
-             budget: Budget) -> str:
-        """An instance's page (`kind`: report or room), made once: a page cut short because
-        its client went away is not kept."""
-        key = (kind, name)
-        if key in self._pages:
-            return self._pages[key]
+    def kept(self, key: tuple[str, str, str], make: Callable[[Budget], T],
+             budget: Budget) -> T:
+        """What `make` gives for `key` (what is made, of which instance, from what: a page,
+        or the room's answer to a change), made once while it is among the KEPT last asked
+        for: going back to a page or to a change asked before answers at once. What was cut
+        short because its client went away is not kept."""
+        if key in self._kept:
+            self._kept.move_to_end(key)
+            return cast(T, self._kept[key])
         made = make(budget)
         if budget.stopped != "interrupt":
-            self._pages[key] = made
+            self._kept[key] = made
+            while len(self._kept) > KEPT:
+                self._kept.popitem(last=False)
         return made
 
     def save(self, name: str, scenario: str) -> None:
@@ -134,7 +141,8 @@ class Served:
                                   ) from None
         write_whole(path, text, what=path.name)
         self.instances[name] = instance
-        self._pages = {k: v for k, v in self._pages.items() if k[1] != name}
+        for key in [k for k in self._kept if k[1] == name]:
+            del self._kept[key]
 
 
 async def _stop_when_gone(request: Request, budget: Budget,
