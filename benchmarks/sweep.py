@@ -55,8 +55,9 @@ def run_allocator(*args: str) -> tuple[float, str, int]:
 
 
 @contextmanager
-def cluster() -> Iterator[str]:
-    """A Dask scheduler and two one-thread workers on loopback, for the time of the block."""
+def cluster(workers: list[subprocess.Popen] | None = None) -> Iterator[str]:
+    """A Dask scheduler and two one-thread workers on loopback, for the time of the block (the
+    workers' processes added to `workers`, where given, to be looked at)."""
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
@@ -68,6 +69,8 @@ def cluster() -> Iterator[str]:
                                    str(port), "--no-dashboard"], **quiet)]
     processes += [subprocess.Popen([*dask, "worker", address, "--nthreads", "1", "--no-nanny",
                                     "--no-dashboard"], **quiet) for _ in range(2)]
+    if workers is not None:
+        workers += processes[1:]
     try:
         from distributed import Client
 
