@@ -16,6 +16,7 @@ import socket
 import subprocess
 import sys
 import time
+from dataclasses import replace
 from fractions import Fraction
 from pathlib import Path
 
@@ -363,6 +364,27 @@ def test_the_same_parliament_in_every_row_gives_what_solve_gives(name, tmp_path)
     assert all(c["probability"] == 1.0 and c["draws"] == 3 for c in document["coalitions"])
     assert document["deadlock"] == (0.0 if listed.coalitions else 1.0)
     assert code == (0 if listed.coalitions else 3), err
+
+
+def test_the_json_written_row_by_row_is_the_models_dump(tmp_path):
+    """`sweep_json` writes the governments one by one, not through the document's model: the
+    same bytes as the model's dump, and the model reads them back (abstainers, supporters,
+    a scenario and a sweep cut short included)."""
+    from allocator.sweep.document import read_sweep, sweep_json
+
+    spain = allocator.load(ROOT / "instances" / "spain-2019.yaml")
+    table = SeatTable([Draw(tuple(p.seats for p in spain.parties), 0)] * 2)
+    for result, instance in ((sweep(spain, seats=table, workers=1), spain),
+                             (germany(40), allocator.load(GERMANY)),
+                             (replace(germany(40), stopped_by="time limit"),
+                              allocator.load(GERMANY))):
+        written = sweep_json(result)
+        assert written == json.dumps(sweep_dict(result), ensure_ascii=False) + "\n"
+        if instance is spain:  # (its 100,000 governments pass what `report` reads)
+            assert any(c["abstain"] for c in json.loads(written)["coalitions"])
+        else:
+            (tmp_path / "sweep.json").write_text(written)
+            assert read_sweep(str(tmp_path / "sweep.json"), instance) == json.loads(written)
 
 
 def test_wilson_intervals_stay_within_zero_and_one():

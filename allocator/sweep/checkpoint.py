@@ -47,9 +47,10 @@ from ..instance.schema import Instance
 from ..solving.investiture import SeatRules
 from ..solving.result import ABSTAIN, CABINET
 from .draws import ELECTORATE, Draw
+from .governments import Governments, Roles
 
 if TYPE_CHECKING:
-    from .run import Key, Parliaments, Roles
+    from .run import Key, Parliaments
 
 MANIFEST = "sweep.json"
 #: an answer file's name, and its number
@@ -98,7 +99,7 @@ class Saved:
 
     key: Key
     draw: Draw
-    governments: tuple[Roles, ...]
+    governments: Governments
 
 
 class Checkpoint:
@@ -140,7 +141,7 @@ class Checkpoint:
                 "differ); give an empty folder or the one of this sweep")
 
     def answers(self, parliaments: Parliaments) -> Iterator[tuple[Key, Instance,
-                                                                   tuple[Roles, ...]]]:
+                                                                   Governments]]:
         """Every saved answer that holds up (see the module docstring): its key, the
         parliament of its draw, and its governments."""
         for name in self.files:
@@ -188,7 +189,7 @@ class Checkpoint:
 
 
 def _checked(answer: _Answer, parliaments: Parliaments
-             ) -> tuple[Key, Instance, tuple[Roles, ...]] | None:
+             ) -> tuple[Key, Instance, Governments] | None:
     """An answer whose key is its draw's and whose governments all fit the draw (distinct,
     and under the base rules), or None."""
     parties = len(parliaments.problem.parties)
@@ -204,7 +205,7 @@ def _checked(answer: _Answer, parliaments: Parliaments
     governments = tuple(tuple(int(role) for role in g) for g in answer.governments)
     if len(set(governments)) != len(governments) or not all(map(rules.fit, governments)):
         return None
-    return answer.key, parliament, governments
+    return answer.key, parliament, Governments(governments, parties)
 
 
 class BaseRules:

@@ -19,6 +19,7 @@ from ..likely.attributes import Chamber
 from ..likely.model import FormationModel, shipped
 from ..solving.result import CABINET
 from .draws import Draw
+from .governments import Governments
 
 Cabinet = tuple[int, ...]  # party indexes
 
@@ -34,13 +35,13 @@ class Forming:
     chances: dict[Cabinet, float] = field(default_factory=dict)
     possible: Counter[Cabinet] = field(default_factory=Counter)
     _chamber: Chamber = field(init=False)
-    _cabinets: dict[tuple[tuple[int, ...], ...], tuple[list[Cabinet], NDArray[np.bool_]]] = (
+    _cabinets: dict[Governments, tuple[list[Cabinet], NDArray[np.bool_]]] = (
         field(default_factory=dict))
 
     def __post_init__(self) -> None:
         self._chamber = Chamber.of(self.problem)
 
-    def add(self, draw: Draw, governments: tuple[tuple[int, ...], ...]) -> None:
+    def add(self, draw: Draw, governments: Governments) -> None:
         """One draw, and the governments that have a deal in it."""
         if governments:
             self.add_cabinets(draw, *self._distinct(governments))
@@ -58,8 +59,7 @@ class Forming:
             self.chances[cabinet] = self.chances.get(cabinet, 0.0) + float(p)
             self.possible[cabinet] += 1
 
-    def _distinct(self, governments: tuple[tuple[int, ...], ...]
-                  ) -> tuple[list[Cabinet], NDArray[np.bool_]]:
+    def _distinct(self, governments: Governments) -> tuple[list[Cabinet], NDArray[np.bool_]]:
         """The distinct cabinets of these governments (and their rows), made once per set of
         governments (a signature's answer is shared by many draws)."""
         if governments not in self._cabinets:

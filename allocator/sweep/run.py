@@ -45,12 +45,12 @@ from . import arithmetic
 from .checkpoint import Checkpoint, Saved
 from .draws import Draw, PollDraws, SeatTable, at_draw
 from .forming import Forming
+from .governments import Governments, Roles
 from .signature import reads_numbers, seat_signature, seat_tables
 
 if TYPE_CHECKING:  # engines run the tasks this module defines
     from .engines import Engine
 
-Roles = tuple[int, ...]
 #: a signature, as a short digest: what coordinator, workers and checkpoints exchange
 Key = str
 #: signatures per task: few, so that work spreads over the workers from the start
@@ -73,17 +73,16 @@ class Outlook:
     one, supports one, or is pivotal in one (moving it into opposition makes that government
     fail its investiture rule)."""
 
-    governments: tuple[Roles, ...]
+    governments: Governments
     cabinet: tuple[bool, ...]
     support: tuple[bool, ...]
     pivotal: tuple[bool, ...]
 
     @classmethod
-    def of(cls, parliament: Instance, governments: tuple[Roles, ...]) -> Outlook:
+    def of(cls, parliament: Instance, governments: Governments) -> Outlook:
         """The outlook of these governments in this parliament: each party's part in them
         worked out from them (so that a checkpoint keeps only the governments)."""
-        width = len(parliament.parties)
-        roles = np.array(governments, dtype=np.int8).reshape(len(governments), width)
+        roles = governments.array()
         def parts(taking: NDArray[np.bool_]) -> tuple[bool, ...]:
             return tuple(bool(x) for x in np.any(taking, axis=0).tolist())
 
@@ -95,7 +94,7 @@ def outlook(parliament: Instance) -> Outlook:
     """The outlook of one parliament: its coalitions (the coalition level, without member
     ranges or post holders) and each party's part in them."""
     listing = Listing(parliament, detail=False)
-    governments = tuple(roles for _, roles in listing.rows())
+    governments = Governments((roles for _, roles in listing.rows()), len(parliament.parties))
     if not listing.complete:  # interrupted: an answer cut short must never be counted
         raise Stopped(listing.stopped or "interrupt")
     return Outlook.of(parliament, governments)
