@@ -728,3 +728,46 @@ def test_a_local_pool_that_loses_a_worker_carries_on(monkeypatch):
                      on_progress=kill_a_worker, by_arithmetic=False)
     assert killed and replaced and survived.complete
     same(survived, sweep(allocator.load(GERMANY), "campaign", draws=1500, seed=4, workers=1))
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.integers(1, 40), st.data())
+def test_governments_are_ranked_by_draws_then_in_spec_order(width, data):
+    """`governments.ranked` (numpy, all at once) against a count and a sort by SPEC's key,
+    written here: parliaments' answers sharing governments, seen in several draws each, wide
+    enough for several integers a row (past 31 parties, and past the digits one holds)."""
+    from allocator.sweep.governments import Governments, ranked
+
+    roles = st.tuples(*[st.integers(0, 3)] * width)
+    answers = data.draw(st.lists(st.tuples(st.lists(roles, max_size=12, unique=True),
+                                           st.integers(1, 5)), max_size=6))
+    counts: dict = {}
+    for governments, times in answers:
+        for g in governments:
+            counts[g] = counts.get(g, 0) + times
+
+    def spec(g: tuple) -> tuple:
+        held = [tuple(i for i, r in enumerate(g) if r == role) for role in (0, 1, 2)]
+        return len(held[0]), held
+
+    expected = sorted(counts.items(), key=lambda item: (-item[1], spec(item[0])))
+    assert list(ranked([(Governments(g, width), t) for g, t in answers], width)) == expected
+
+
+def test_wide_governments_are_told_apart_and_ordered_by_their_first_places():
+    """Past 31 parties a row is several integers, and past 11 cabinet parties of 40 their
+    indexes are too: governments differing only in the first party, or agreeing up to the
+    tenth cabinet party, are still two, and in SPEC order."""
+    from allocator.sweep.governments import Governments, ranked
+
+    width = 40
+    first = (1,) + (3,) * 39
+    second = (2,) + (3,) * 39
+
+    def cabinet(*parties: int) -> tuple:
+        return tuple(0 if i in parties else 3 for i in range(width))
+
+    early = cabinet(*range(11), 30)  # the eleventh is 10: first, whatever comes next
+    late = cabinet(*range(10), 11, 12)
+    answers = [(Governments([late, second, early, first], width), 1)]
+    assert [g for g, _ in ranked(answers, width)] == [second, first, early, late]

@@ -127,17 +127,18 @@ def sweep_json(result: SweepResult) -> str:
     the rest through the model: building a model per government took 3.4 GB and 25 s for
     1.4 million of them, which a time limit could not wait for."""
     n = result.draws
-    ids = result.instance.party_ids
     head = json.dumps(document(replace(result, governments=())).model_dump(),
                       ensure_ascii=False)
 
-    def government(roles: Roles, k: int) -> str:
+    quoted = [json.dumps(p, ensure_ascii=False) for p in result.instance.party_ids]
+
+    def government(roles: Roles, k: int) -> str:  # json.dumps of the model's dict, by hand
         held: tuple[list[str], ...] = ([], [], [], [])
-        for party, role in zip(ids, roles, strict=True):
+        for party, role in zip(quoted, roles, strict=True):
             held[role].append(party)
-        return json.dumps({"cabinet": held[CABINET], "support": held[SUPPORT],
-                           "abstain": held[ABSTAIN], "probability": share(k, n),
-                           "draws": k}, ensure_ascii=False)
+        return (f'{{"cabinet": [{", ".join(held[CABINET])}], "support": '
+                f'[{", ".join(held[SUPPORT])}], "abstain": [{", ".join(held[ABSTAIN])}], '
+                f'"probability": {share(k, n)!r}, "draws": {k}}}')
 
     listed = ", ".join(government(roles, k) for roles, k in result.governments)
     return head.replace('"coalitions": []', f'"coalitions": [{listed}]', 1) + "\n"

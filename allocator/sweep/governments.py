@@ -45,3 +45,63 @@ class Governments:
     def array(self) -> NDArray[np.int8]:
         """A row of roles per government."""
         return np.frombuffer(self.data, dtype=np.int8).reshape(len(self), self.width)
+
+
+def ranked(answers: Sequence[tuple[Governments, int]], width: int
+           ) -> tuple[tuple[Roles, int], ...]:
+    """Every government of these answers (each a parliament's governments and the draws it
+    was seen in), with the draws it has a deal in: the most first, ties in SPEC order (the
+    number of cabinet parties, then the indexes of the cabinet parties, of the supporters, of
+    the abstainers). All at once (numpy): a Spanish sweep cut short meets 1.4 million
+    governments in 4.4 million rows, which a Counter and a sort by key took 13 s to rank."""
+    kept = [(governments, times) for governments, times in answers if len(governments)]
+    if not kept:
+        return ()
+    rows = np.concatenate([governments.array() for governments, _ in kept])
+    weights = np.repeat(np.array([times for _, times in kept], dtype=np.int64),
+                        [len(governments) for governments, _ in kept])
+    packed = _packed(rows)
+    if packed.shape[1] == 1:
+        _, first, inverse = np.unique(packed[:, 0], return_index=True, return_inverse=True)
+    else:
+        _, first, inverse = np.unique(packed, axis=0, return_index=True, return_inverse=True)
+    counts = np.zeros(len(first), dtype=np.int64)
+    np.add.at(counts, inverse.reshape(-1), weights)
+    distinct = rows[first]
+    keys = [*(chunk for role in (2, 1, 0) for chunk in reversed(_spelled(distinct, role))),
+            (distinct == 0).sum(axis=1), -counts]
+    order = np.lexsort(keys)
+    return tuple(zip(map(tuple, distinct[order].tolist()), counts[order].tolist(),
+                     strict=True))
+
+
+def _packed(rows: NDArray[np.int8]) -> NDArray[np.int64]:
+    """Each row as few integers: two bits a role, 31 roles an integer."""
+    chunks = []
+    for start in range(0, rows.shape[1], 31):
+        value = np.zeros(len(rows), dtype=np.int64)
+        for column in rows[:, start:start + 31].T:
+            value = (value << 2) | column
+        chunks.append(value)
+    return np.stack(chunks, axis=1)
+
+
+def _spelled(rows: NDArray[np.int8], role: int) -> list[NDArray[np.int64]]:
+    """The indexes of the parties taking `role`, in order, as integers that sort as the
+    index tuples do (a shorter tuple that begins another first): each index plus one is a
+    digit, and missing places are 0, in base parties + 1, as many digits an integer as fit
+    in 63 bits."""
+    width = rows.shape[1]
+    spots = np.sort(np.where(rows == role, np.arange(width, dtype=np.int16), width), axis=1)
+    digits = np.where(spots < width, spots + 1, 0).astype(np.int64)
+    base = width + 1
+    per = 1
+    while base ** (per + 1) < 2 ** 63:
+        per += 1
+    chunks = []
+    for start in range(0, width, per):
+        value = np.zeros(len(rows), dtype=np.int64)
+        for column in digits[:, start:start + per].T:
+            value = value * base + column
+        chunks.append(value)
+    return chunks

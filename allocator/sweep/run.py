@@ -40,12 +40,11 @@ from ..solving.coalitions import Listing
 from ..solving.investiture import SeatRules
 from ..solving.result import CABINET, SUPPORT
 from ..solving.solver import Budget, Stopped
-from ..solving.symmetry import key_of
 from . import arithmetic
 from .checkpoint import Checkpoint, Saved
 from .draws import Draw, PollDraws, SeatTable, at_draw
 from .forming import Forming
-from .governments import Governments, Roles
+from .governments import Governments, Roles, ranked
 from .signature import reads_numbers, seat_signature, seat_tables
 
 if TYPE_CHECKING:  # engines run the tasks this module defines
@@ -57,13 +56,6 @@ Key = str
 BATCH = 4
 #: draws made between two looks at the engine
 STRIDE = 64
-
-
-def spec_order(roles: Roles) -> tuple[int, tuple[tuple[int, ...], ...]]:
-    """SPEC §2's order of coalitions: by number of cabinet parties, then the indexes of the
-    cabinet parties, the supporters and the abstainers."""
-    key = key_of(roles)
-    return len(key[0]), key
 
 
 @dataclass(frozen=True)
@@ -182,21 +174,20 @@ def tally(problem: Instance, scenario: str | None, seed: int | None, requested: 
           seen: Iterable[tuple[Outlook, int]], stopped_by: str | None,
           solved: int, forming: Forming | None = None) -> SweepResult:
     """The result of these outlooks, each seen in so many draws."""
-    counts: Counter[Roles] = Counter()
     figures = [[0, 0, 0] for _ in problem.parties]
     draws = deadlock = 0
+    answers = []
     for found, times in seen:
         draws += times
         if not found.governments:
             deadlock += times
-        for roles in found.governments:
-            counts[roles] += times
+        answers.append((found.governments, times))
         for i, flags in enumerate(zip(found.cabinet, found.support, found.pivotal,
                                       strict=True)):
             for j, on in enumerate(flags):
                 figures[i][j] += times * on
-    ranked = tuple(sorted(counts.items(), key=lambda item: (-item[1], spec_order(item[0]))))
-    return SweepResult(problem, scenario, seed, requested, draws, ranked, deadlock,
+    return SweepResult(problem, scenario, seed, requested, draws,
+                       ranked(answers, len(problem.parties)), deadlock,
                        {p: (f[0], f[1], f[2]) for p, f in zip(problem.party_ids, figures,
                                                                 strict=True)},
                        stopped_by, solved, forming.ranked() if forming is not None else ())
