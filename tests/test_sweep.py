@@ -771,3 +771,16 @@ def test_wide_governments_are_told_apart_and_ordered_by_their_first_places():
     late = cabinet(*range(10), 11, 12)
     answers = [(Governments([late, second, early, first], width), 1)]
     assert [g for g, _ in ranked(answers, width)] == [second, first, early, late]
+
+
+def test_a_time_limit_keeps_back_what_finishing_takes(monkeypatch):
+    """A sweep cut short by its time limit stops early enough to count and write what it
+    found (`FINISHING` a government): here, where that would take longer than the limit
+    itself, it stops as soon as its first answers are counted, with what they say."""
+    from allocator.sweep import run as running
+
+    monkeypatch.setattr(running, "FINISHING", 60.0)
+    result = sweep(allocator.load(GERMANY), "campaign", draws=10_000, seed=3, workers=1,
+                   time_limit=30, by_arithmetic=False)
+    assert result.stopped_by == "time limit" and 0 < result.draws < 10_000
+    assert result.governments and not result.complete

@@ -145,12 +145,18 @@ class CoalitionAnalyst:
         signature = (in_force, tuple(sorted(slots[i] for i in cabinet)),
                      tuple(slots[i] for i in supporters))
         if signature not in self._memo:
-            averages = self._averages.get(in_force[0]) if len(in_force) == 1 else None
-            self._memo[signature] = (
-                self._averaged(averages, cabinet, slots) if averages is not None
-                else self._solve(roles, cabinet, supporters, slots, not in_force))
+            self._memo[signature] = self._answer(roles, cabinet, supporters, slots, in_force)
         answer = self._memo[signature]
         return None if answer is None else (answer, slots)
+
+    def _answer(self, roles: tuple[int, ...], cabinet: list[int], supporters: list[int],
+                slots: tuple[Slot, ...], in_force: tuple[int, ...]) -> _Answer | None:
+        """A signature's answer: by arithmetic where its one allocation demand allows it
+        (`_by_arithmetic`), else from the solver."""
+        averages = self._averages.get(in_force[0]) if len(in_force) == 1 else None
+        if averages is not None:
+            return self._averaged(averages, cabinet, slots)
+        return self._solve(roles, cabinet, supporters, slots, not in_force)
 
     def _by_arithmetic(self) -> dict[int, Averages]:
         """The allocation demands decided by arithmetic (`averages`) where each is the only

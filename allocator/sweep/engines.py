@@ -38,6 +38,10 @@ CONNECT = 5
 class Engine:
     """What every engine does (see the module docstring); subclasses say how."""
 
+    #: the most items a task should carry: few, so that work spreads over the workers from
+    #: the start
+    batch = 4
+
     def __enter__(self) -> Engine:
         return self
 
@@ -66,7 +70,10 @@ def engine_for(workers: int | None, dask: str | None) -> Engine:
 
 
 class InProcess(Engine):
-    """Each task solved here, one at a time, when answers are asked for (`--workers 1`)."""
+    """Each task solved here, one at a time, when answers are asked for (`--workers 1`).
+    A task is one item: the coordinator looks at the clock between two of them."""
+
+    batch = 1
 
     def __init__(self) -> None:
         self.queue: deque[tuple[Work, Any]] = deque()
