@@ -161,7 +161,7 @@ class MostLikely:
         expander = self.listing.expander
         having: dict[tuple[int, ...], list[int]] = {}  # cabinet -> the candidates with it
         coalitions = 0
-        for group in self.listing.canonical():
+        for group in self.listing.canonical(at_once=True):
             for analysed in group:
                 coalitions += expander.multiplicity(analysed.roles)
                 if coalitions > ONE_PASS:

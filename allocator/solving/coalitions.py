@@ -342,13 +342,16 @@ class Listing:
         return Search(model, decode, budget=self.budget, limit=limit)
 
     def canonical(self, skip: Callable[[tuple[int, ...]], bool] | None = None,
-                  sizes: range | None = None) -> Iterator[list[Analysed]]:
+                  sizes: range | None = None, at_once: bool = False
+                  ) -> Iterator[list[Analysed]]:
         """For each cabinet size in turn (of `sizes` only, where given: a listing with
         detail), its analysed canonical candidates in order of their first coalition (those
         whose roles `skip` accepts left out unanalysed). A search cut short still yields what
-        it found, then ends (`stopped` set)."""
-        if not self.detail:  # one search for every size: each search has a fixed cost that
-            # outweighs the few candidates of a small parliament (a sweep asks thousands)
+        it found, then ends (`stopped` set). `at_once`: every size is wanted before any is
+        used (a ranking), so one search finds them all."""
+        if not self.detail or at_once:  # one search for every size: each search has a fixed
+            # cost that outweighs the few candidates of a small parliament (a sweep asks
+            # thousands)
             search = self._search(None)
             every = self._found(search, skip)
             for size in range(1, len(self.parties) + 1):

@@ -120,7 +120,7 @@ class Expander:
         if not moving:
             yield key_of(roles)[0]
             return
-        fixed, counts = _split(roles, moving)
+        fixed, counts = _split(roles, moving, (CABINET,))
         for cabinet, _ in _choices(fixed[0], moving, counts[0]):
             yield cabinet
 
@@ -149,14 +149,16 @@ class Expander:
                                                                       abstain), rest)
 
 
-def _split(roles: Sequence[int], moving: Sequence[tuple[int, ...]]
+def _split(roles: Sequence[int], moving: Sequence[tuple[int, ...]],
+           listed: Sequence[int] = _LISTED_ROLES
            ) -> tuple[list[tuple[int, ...]], list[list[int]]]:
-    """Per listed role: the parties that keep it in every expansion (those outside the moving
-    classes), and how many members of each moving class take it."""
+    """Per listed role (`listed`, all three by default): the parties that keep it in every
+    expansion (those outside the moving classes), and how many members of each moving class
+    take it."""
     in_moving = {i for c in moving for i in c}
     fixed = [tuple(i for i, r in enumerate(roles) if r == role and i not in in_moving)
-             for role in _LISTED_ROLES]
-    counts = [[sum(1 for i in c if roles[i] == role) for c in moving] for role in _LISTED_ROLES]
+             for role in listed]
+    counts = [[sum(1 for i in c if roles[i] == role) for c in moving] for role in listed]
     return fixed, counts
 
 
