@@ -160,7 +160,8 @@ class Part:
 
 @dataclass(frozen=True)
 class Rows:
-    """A formation's rows, all of its parts in order of cabinet size, and what was wrong."""
+    """A formation's rows, all of its parts in order of cabinet size, and what was wrong. Its
+    text is read back from where the parts waited, until `build` is asked for the next."""
 
     formation: str
     count: int

@@ -27,6 +27,7 @@ or a write without the token a 403.
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Awaitable, Callable
 from typing import Any
@@ -144,8 +145,9 @@ def create_app(paths: list[str], limits: Limits | None = None, write: bool = Fal
                              budget=budget, model=model, detailed=DETAILED)
             return {"html": answer_html(briefing, room_of(asked.instance))}
 
+        changes = hashlib.sha256(asked.model_dump_json().encode()).hexdigest()
         return JSONResponse(await served.run(request, lambda budget: served.kept(
-            ("answer", asked.instance, asked.model_dump_json()), work, budget)))
+            ("answer", asked.instance, changes), work, budget)))
 
     async def scenario(request: Request) -> Response:
         from .room import scenario_yaml

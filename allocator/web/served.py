@@ -12,6 +12,7 @@ instance file must respect.
 from __future__ import annotations
 
 import io
+import threading
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -66,6 +67,7 @@ class Served:
         self.solvers = anyio.CapacityLimiter(limits.solving)
         self.waiting = 0
         self._kept: OrderedDict[tuple[str, str, str], object] = OrderedDict()
+        self._keeping = threading.Lock()
 
     def instance(self, name: object) -> tuple[str, Instance]:
         if not isinstance(name, str) or name not in self.instances:
@@ -107,17 +109,19 @@ class Served:
     def kept(self, key: tuple[str, str, str], make: Callable[[Budget], T],
              budget: Budget) -> T:
         """What `make` gives for `key` (what is made, of which instance, from what: a page,
-        or the room's answer to a change), made once while it is among the KEPT last asked
-        for: going back to a page or to a change asked before answers at once. What was cut
-        short because its client went away is not kept."""
-        if key in self._kept:
-            self._kept.move_to_end(key)
-            return cast(T, self._kept[key])
+        or the room's answer to a change, by the digest of the changes), made once while it
+        is among the KEPT last asked for: going back to a page or to a change asked before
+        answers at once. What was cut short because its client went away is not kept."""
+        with self._keeping:  # (solver threads ask at once)
+            if key in self._kept:
+                self._kept.move_to_end(key)
+                return cast(T, self._kept[key])
         made = make(budget)
         if budget.stopped != "interrupt":
-            self._kept[key] = made
-            while len(self._kept) > KEPT:
-                self._kept.popitem(last=False)
+            with self._keeping:
+                self._kept[key] = made
+                while len(self._kept) > KEPT:
+                    self._kept.popitem(last=False)
         return made
 
     def save(self, name: str, scenario: str) -> None:
@@ -141,8 +145,9 @@ class Served:
                                   ) from None
         write_whole(path, text, what=path.name)
         self.instances[name] = instance
-        for key in [k for k in self._kept if k[1] == name]:
-            del self._kept[key]
+        with self._keeping:
+            for key in [k for k in self._kept if k[1] == name]:
+                del self._kept[key]
 
 
 async def _stop_when_gone(request: Request, budget: Budget,
