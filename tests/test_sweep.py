@@ -27,6 +27,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import allocator
+import allocator.sweep.arithmetic
+import allocator.sweep.joined
 from allocator.instance.polls import Poll
 from allocator.instance.schema import Independents
 from allocator.render.sweep import wilson
@@ -43,6 +45,7 @@ from tests.strategies import instances
 
 ROOT = Path(__file__).resolve().parent.parent
 GERMANY = str(ROOT / "instances" / "germany-2017.yaml")
+SPAIN = str(ROOT / "instances" / "spain-2019.yaml")
 
 # --- votes -> seats -------------------------------------------------------------------------------
 
@@ -269,6 +272,122 @@ def test_a_sweep_by_arithmetic_is_the_solvers_sweep(data):
                                                           (1, 1)))
 
 
+@st.composite
+def many_parties(draw) -> tuple[dict, list[tuple[tuple[int, ...], int]]]:
+    """A parliament of many parties, most of which no demand names (the join's right side:
+    `joined`), with demands that do not read the seats, and seat rows with repeats and
+    near-repeats."""
+    count = draw(st.integers(5, 8))
+    ids = [f"p{i}" for i in range(count)]
+    named = draw(st.lists(st.sampled_from(ids), max_size=3, unique=True))
+    demands: list[dict] = []
+    for party in named:
+        kind = draw(st.sampled_from(["role", "requires_partner", "refuse_partner",
+                                     "requires_form", "max_partners", "requires_post"]))
+        other = draw(st.sampled_from([p for p in ids if p != party]))
+        demands.append({"role": {"type": "role", "party": party,
+                                 "in": draw(st.sampled_from([["cabinet", "opposition"],
+                                                             ["opposition"],
+                                                             ["support", "abstain",
+                                                              "opposition"]]))},
+                        "requires_partner": {"type": "requires_partner", "party": party,
+                                             "with": [other]},
+                        "refuse_partner": {"type": "refuse_partner", "party": party,
+                                           "with": [other], "as": ["cabinet", "support"]},
+                        "requires_form": {"type": "requires_form", "party": party,
+                                          "form": draw(st.sampled_from(["majority",
+                                                                        "minority"]))},
+                        "max_partners": {"type": "max_partners", "party": party, "count": 1,
+                                         "when": "involved"},
+                        "requires_post": {"type": "requires_post", "party": party,
+                                          "post": "leader"}}[kind])
+    investiture = draw(st.sampled_from(["absolute", "relative", "negative"]))
+    if investiture == "absolute":
+        for d in demands:
+            if d["type"] == "role":
+                d["in"] = [r for r in d["in"] if r != "abstain"] or ["opposition"]
+    raw = {"name": "many", "parties": [{"id": p, "seats": draw(st.integers(1, 6))}
+                                       for p in ids],
+           "cabinet": {"size": {"min": 1, "max": count}},
+           "government": {"investiture": investiture,
+                          "forms": draw(st.sampled_from([["majority", "minority"],
+                                                         ["minority"], ["majority"]]))},
+           "demands": demands}
+    if draw(st.booleans()):  # a quota the law fixes, below half of some draws' chambers
+        raw["electoral_system"] = {"seats": 40, "method": "dhondt",
+                                   "majority": draw(st.integers(4, 16))}
+    base = tuple(draw(st.integers(0, 6)) for _ in ids)
+    rows = [(base, draw(st.integers(0, 2)))]
+    for _ in range(draw(st.integers(2, 6))):
+        if draw(st.booleans()):
+            rows.append(draw(st.sampled_from(rows)))
+        else:
+            rows.append((tuple(max(0, s + draw(st.integers(-2, 2))) for s in base),
+                         draw(st.integers(0, 2))))
+    return raw, rows
+
+
+@pytest.mark.parametrize("split", [3, 10])
+@settings(max_examples=40, deadline=None, suppress_health_check=list(HealthCheck))
+@given(case=many_parties())
+def test_a_sweep_of_many_parties_by_the_join_is_the_solvers_sweep(split, case):
+    """Every figure the same when the draws are decided by the join of the two lists
+    (`joined`: the right side of at most `split` parties) as when each distinct parliament is
+    solved: parliaments of many parties, repeats and near-repeats."""
+    raw, rows = case
+    instance = allocator.from_dict(raw)
+    table = SeatTable([Draw(seats, unlisted) for seats, unlisted in rows])
+    before = allocator.sweep.joined.MAX_SPLIT
+    allocator.sweep.joined.MAX_SPLIT = split
+    try:
+        decided = sweep(instance, seats=table, workers=1)
+    finally:
+        allocator.sweep.joined.MAX_SPLIT = before
+    assert decided.solved == 1
+    solved = sweep(instance, seats=table, workers=1, by_arithmetic=False)
+    assert decided.governments == solved.governments
+    assert decided.cabinets == solved.cabinets
+    same(decided, solved)
+
+
+def test_a_spanish_sweep_by_the_join_is_the_solvers_and_the_brute_forces():
+    """spain-2019 (17 parties, relative investiture, nine parties no demand names): the join
+    gives the solver's sweep over parliaments around the result, repeated and a seat apart;
+    and a seven-party version of it gives the brute force's governments, draw by draw."""
+    instance = allocator.load(SPAIN)
+    result = [p.seats for p in instance.parties]
+    near = list(result)
+    near[0], near[1] = near[0] - 1, near[1] + 1
+    other = list(result)
+    other[5], other[9], other[13] = other[5] - 2, other[9] + 1, other[13] + 1
+    rows = [tuple(result), tuple(near), tuple(result), tuple(other), tuple(near)]
+    table = SeatTable([Draw(seats, 0) for seats in rows])
+    decided = sweep(instance, seats=table, workers=1)
+    assert decided.solved == 1 and decided.complete
+    same(decided, sweep(instance, seats=table, workers=1, by_arithmetic=False))
+
+    raw = {"name": "seven", "parties": [{"id": p, "seats": s} for p, s in
+                                        [("psoe", 40), ("pp", 30), ("up", 12), ("erc", 5),
+                                         ("pnv", 2), ("bng", 1), ("te", 1)]],
+           "cabinet": {"size": {"min": 1, "max": 3}},
+           "government": {"investiture": "relative"},
+           "demands": [{"type": "requires_partner", "party": "psoe", "with": ["up"]},
+                       {"type": "role", "party": "pp", "in": ["opposition"]},
+                       {"type": "role", "party": "erc", "in": ["abstain", "opposition"]}]}
+    rows7 = [(40, 30, 12, 5, 2, 1, 1), (41, 29, 12, 5, 2, 1, 1), (40, 30, 12, 5, 2, 1, 1),
+             (39, 31, 11, 6, 1, 2, 1)]
+    swept = sweep(allocator.from_dict(raw), seats=SeatTable([Draw(r, 0) for r in rows7]),
+                  workers=1)
+    counts: dict = {}
+    for seats in rows7:
+        for key in keys_of(bruteforce.allocations(at_row(raw, None, seats, 0))):
+            counts[key] = counts.get(key, 0) + 1
+    ids = swept.instance.party_ids
+    assert {tuple(tuple(ids[i] for i, r in enumerate(roles) if r == role)
+                  for role in (CABINET, SUPPORT, ABSTAIN)): k
+            for roles, k in swept.governments} == counts
+
+
 def test_a_sweep_by_arithmetic_lists_again_when_the_draws_reach_out():
     """Chunks of draws whose parliaments leave the range listed so far: the candidates are
     listed again over the wider range, and what was counted moves with its rows."""
@@ -307,9 +426,12 @@ def test_a_sweep_by_arithmetic_decides_the_form_each_parliament(investiture):
     assert sweep_dict(decided) != sweep_dict(sweep(free, seats=table, workers=1))
 
 
-def test_a_sweep_too_wide_for_arithmetic_is_solved(monkeypatch):
-    """Past `CHECKS` the listing stops and every distinct parliament is solved instead."""
-    monkeypatch.setattr(allocator.sweep.arithmetic, "CHECKS", 300 * 3)
+@pytest.mark.parametrize("limit", ["MAX_ROWS", "MAX_COUNTED"])
+def test_a_sweep_too_wide_for_arithmetic_is_solved(monkeypatch, limit):
+    """Past `MAX_ROWS` left rows, or `MAX_COUNTED` governments, the structure is not used
+    and every distinct parliament is solved instead."""
+    module = allocator.sweep.joined if limit == "MAX_ROWS" else allocator.sweep.arithmetic
+    monkeypatch.setattr(module, limit, 3)
     result = germany(draws=300, workers=1)
     assert result.complete and result.solved > 1
     same(result, germany(draws=300, workers=1, by_arithmetic=False))
@@ -367,10 +489,10 @@ def test_the_same_parliament_in_every_row_gives_what_solve_gives(name, tmp_path)
 
 
 def test_the_json_written_row_by_row_is_the_models_dump(tmp_path):
-    """`sweep_json` writes the governments one by one, not through the document's model: the
+    """`json_parts` writes the governments one by one, not through the document's model: the
     same bytes as the model's dump, and the model reads them back (abstainers, supporters,
     a scenario and a sweep cut short included)."""
-    from allocator.sweep.document import read_sweep, sweep_json
+    from allocator.sweep.document import json_parts, read_sweep
 
     spain = allocator.load(ROOT / "instances" / "spain-2019.yaml")
     table = SeatTable([Draw(tuple(p.seats for p in spain.parties), 0)] * 2)
@@ -378,13 +500,42 @@ def test_the_json_written_row_by_row_is_the_models_dump(tmp_path):
                              (germany(40), allocator.load(GERMANY)),
                              (replace(germany(40), stopped_by="time limit"),
                               allocator.load(GERMANY))):
-        written = sweep_json(result)
+        written = "".join(json_parts(result))
         assert written == json.dumps(sweep_dict(result), ensure_ascii=False) + "\n"
         if instance is spain:  # (its 100,000 governments pass what `report` reads)
             assert any(c["abstain"] for c in json.loads(written)["coalitions"])
         else:
             (tmp_path / "sweep.json").write_text(written)
             assert read_sweep(str(tmp_path / "sweep.json"), instance) == json.loads(written)
+
+
+def test_json_and_csv_written_in_blocks_are_written_whole(monkeypatch):
+    """The JSON and the CSV are written a block of governments at a time: the same bytes
+    whatever the block."""
+    import allocator.render.sweep as rendering
+    import allocator.sweep.document as documents
+
+    result = germany(40)
+    assert len(result.governments) > 3
+    whole = ["".join(rendering.FORMATS[f](result)) for f in ("json", "csv")]
+    monkeypatch.setattr(rendering, "BLOCK", 2)
+    monkeypatch.setattr(documents, "BLOCK", 2)
+    assert ["".join(rendering.FORMATS[f](result)) for f in ("json", "csv")] == whole
+    assert whole[1].count("\n") == len(result.governments) + 1
+
+
+def test_the_sets_of_a_role_are_told_apart_in_wide_parliaments():
+    """The JSON writer names each role's parties once per set: sets of parties past the 62nd
+    (where they no longer fit one integer) are told apart too."""
+    import numpy as np
+
+    from allocator.sweep.document import sets
+
+    for width in (5, 62, 70):
+        taking = np.zeros((4, width), dtype=bool)
+        taking[1, width - 1] = taking[2, width - 1] = taking[3, 0] = True
+        keys = sets(taking)
+        assert keys[1] == keys[2] and len({keys[0], keys[1], keys[3]}) == 3
 
 
 def test_wilson_intervals_stay_within_zero_and_one():
@@ -773,14 +924,17 @@ def test_wide_governments_are_told_apart_and_ordered_by_their_first_places():
     assert [g for g, _ in ranked(answers, width)] == [second, first, early, late]
 
 
-def test_a_time_limit_keeps_back_what_finishing_takes(monkeypatch):
+@pytest.mark.parametrize("by_arithmetic", [False, True])
+def test_a_time_limit_keeps_back_what_finishing_takes(monkeypatch, by_arithmetic):
     """A sweep cut short by its time limit stops early enough to count and write what it
-    found (`FINISHING` a government): here, where that would take longer than the limit
-    itself, it stops as soon as its first answers are counted, with what they say."""
+    found (`FINISHING` a government, `WRITING` by arithmetic): here, where that would take
+    longer than the limit itself, it stops as soon as its first answers are counted, with
+    what they say."""
     from allocator.sweep import run as running
 
     monkeypatch.setattr(running, "FINISHING", 60.0)
+    monkeypatch.setattr(allocator.sweep.arithmetic, "WRITING", 60.0)
     result = sweep(allocator.load(GERMANY), "campaign", draws=10_000, seed=3, workers=1,
-                   time_limit=30, by_arithmetic=False)
+                   time_limit=30, by_arithmetic=by_arithmetic)
     assert result.stopped_by == "time limit" and 0 < result.draws < 10_000
     assert result.governments and not result.complete

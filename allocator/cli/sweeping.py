@@ -4,6 +4,7 @@ given in a seat table."""
 from __future__ import annotations
 
 from contextlib import ExitStack
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -81,7 +82,8 @@ def sweep(file: str, scenario: str | None, draws: int, seed: int, seat_table: st
                                    checkpoint=checkpoint, time_limit=clock.remaining(),
                                    on_progress=lambda p: progress.advance(p.done),
                                    model=model)
-            text.write(FORMATS[fmt](result))
+            for part in FORMATS[fmt](result):
+                text.write(part)
             if picture is not None:
                 picture.write(_bars(result, kind == "png"))
         if not result.complete:
@@ -95,9 +97,12 @@ def sweep(file: str, scenario: str | None, draws: int, seed: int, seat_table: st
 
 def _bars(result: SweepResult, as_png: bool) -> str | bytes:
     """The sweep's bar chart, as SVG text or PNG bytes."""
-    from ..render.bars import bars_svg
+    from ..render.bars import SHOWN, bars_svg
     from ..render.chamber import png
     from ..sweep.document import sweep_dict
 
-    picture = bars_svg(sweep_dict(result), result.instance)
+    # the picture shows the first governments only where the sweep has no cabinets (then it
+    # has no governments either): millions of governments need not become a document
+    first = replace(result, governments=result.governments[:SHOWN])
+    picture = bars_svg(sweep_dict(first if result.cabinets else result), result.instance)
     return png(picture) if as_png else picture

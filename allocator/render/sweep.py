@@ -11,15 +11,16 @@ from __future__ import annotations
 import csv
 import io
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Hashable, Iterable, Iterator
 from typing import TYPE_CHECKING
 
 from ..solving.result import ABSTAIN, CABINET, SUPPORT
-from ..sweep.document import members, share, sweep_json
+from ..sweep.document import BLOCK, json_parts, members, sets, share
 from .text import aligned
 from .views import percent
 
 if TYPE_CHECKING:  # what is rendered; the renderers never run a sweep
+    from ..sweep.governments import Roles
     from ..sweep.run import SweepResult
 
 #: the table lists this many governments, the most likely first (csv and json list them all)
@@ -39,24 +40,54 @@ def wilson(k: int, n: int, z: float = Z95) -> tuple[float, float]:
     return low, high
 
 
-def sweep_csv(result: SweepResult) -> str:
+def csv_parts(result: SweepResult) -> Iterator[str]:
     """One row per government, the most often possible first; parties joined with `+`:
     `probability` the share of draws in which it is possible (with its 95% interval),
-    `cabinet_forms` its cabinet's P(forms)."""
+    `cabinet_forms` its cabinet's P(forms). In parts of `BLOCK` rows (millions of rows for a
+    sweep of a many-party parliament: each set of parties is spelled once, each count's
+    interval worked out once)."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(["cabinet", "support", "abstain", "probability", "low", "high", "draws",
                      "cabinet_forms"])
     n = result.draws
+    ids = result.instance.party_ids
     forms = {cabinet: chance for cabinet, chance, _ in result.cabinets}
-    for roles, k in result.governments:
-        low, high = wilson(k, n)
-        cabinet = tuple(i for i, r in enumerate(roles) if r == CABINET)
-        writer.writerow([*("+".join(members(result, roles, role))
-                           for role in (CABINET, SUPPORT, ABSTAIN)),
-                         f"{share(k, n):.6f}", f"{low:.6f}", f"{high:.6f}", k,
-                         f"{share(forms.get(cabinet, 0.0), n):.6f}"])
-    return buffer.getvalue()
+    spelled: dict[tuple[int, Hashable], str] = {}
+    forming: dict[Hashable, str] = {}
+    figures: dict[int, tuple[str, str, str]] = {}
+
+    def joined(role: int, key: Hashable, roles: Roles) -> str:
+        if (role, key) not in spelled:
+            spelled[role, key] = "+".join(p for p, r in zip(ids, roles, strict=True)
+                                          if r == role)
+        return spelled[role, key]
+
+    def chance(key: Hashable, roles: Roles) -> str:
+        if key not in forming:
+            cabinet = tuple(i for i, r in enumerate(roles) if r == CABINET)
+            forming[key] = f"{share(forms.get(cabinet, 0.0), n):.6f}"
+        return forming[key]
+
+    def shares(k: int) -> tuple[str, str, str]:
+        if k not in figures:
+            low, high = wilson(k, n)
+            figures[k] = f"{share(k, n):.6f}", f"{low:.6f}", f"{high:.6f}"
+        return figures[k]
+
+    governments = result.governments
+    for start in range(0, len(governments), BLOCK):
+        block = governments[start:start + BLOCK]
+        keys = [sets(block.rows == role) for role in (CABINET, SUPPORT, ABSTAIN)]
+        writer.writerows([joined(CABINET, cabinet, roles), joined(SUPPORT, support, roles),
+                          joined(ABSTAIN, abstain, roles), *shares(k), k,
+                          chance(cabinet, roles)]
+                         for (roles, k), cabinet, support, abstain
+                         in zip(block, *keys, strict=True))
+        yield buffer.getvalue()
+        buffer.seek(0)
+        buffer.truncate()
+    yield buffer.getvalue()
 
 
 def status(result: SweepResult) -> str:
@@ -127,6 +158,10 @@ def _forming_lines(result: SweepResult) -> list[str]:
     return lines
 
 
-#: `allocator sweep --format`: each format's renderer
-FORMATS: dict[str, Callable[[SweepResult], str]] = {
-    "table": sweep_table, "json": sweep_json, "csv": sweep_csv}
+def table_parts(result: SweepResult) -> Iterator[str]:
+    yield sweep_table(result)
+
+
+#: `allocator sweep --format`: each format's renderer, giving the text in parts
+FORMATS: dict[str, Callable[[SweepResult], Iterable[str]]] = {
+    "table": table_parts, "json": json_parts, "csv": csv_parts}

@@ -14,11 +14,16 @@ candidates (`sweep.arithmetic`). tests/test_sweep.py holds the two to each other
 * **Form**: a cabinet that reaches the quota alone is a majority government and takes no help;
   the instance lists the forms it allows.
 * **Margin** (`government.margin`): each comparison holds by that many seats to spare.
+
+Under every rule, whether a government gets in is the sign of one linear *excess* of its
+seats by role (`SeatRules.excess`), and a party is needed when its seats, weighed by its role,
+are at least that excess: what a sweep joins on (`sweep.joined`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 import numpy as np
 from numpy.typing import NDArray
@@ -28,6 +33,16 @@ from .result import ABSTAIN, CABINET, OPPOSITION, SUPPORT
 
 Governments = NDArray[np.int8]  # a row of roles per government
 Flags = NDArray[np.bool_]
+
+
+@dataclass(frozen=True)
+class Excess:
+    """A government's excess E = sum of `weights[role] x seats` over the parties + `constant`:
+    it gets in exactly when E > 0, and moving a party of role r into opposition lowers E by
+    `weights[r] x` its seats (so that party is needed when E <= that)."""
+
+    weights: tuple[int, int, int, int]  # cabinet, support, abstain, opposition
+    constant: int
 
 
 class SeatRules:
@@ -56,6 +71,19 @@ class SeatRules:
         if self.rule == "relative":
             return backing > against + self.margin
         return against < self.quota - self.margin
+
+    def excess(self) -> Excess:
+        """The rule as an excess (`Excess`). Absolute: for - (quota + margin) + 1, and a
+        party backing the government is worth its seats; relative: for - against - margin,
+        where against is the rest of the chamber less the abstainers, so a backer is worth
+        twice its seats (off one side, onto the other) and an abstainer once; negative:
+        quota - margin - against, and a backer or an abstainer is worth its seats."""
+        total = int(self.seats.sum()) + self.unlisted
+        if self.rule == "absolute":
+            return Excess((1, 1, 0, 0), 1 - self.quota - self.margin)
+        if self.rule == "relative":
+            return Excess((2, 2, 1, 0), -total - self.margin)
+        return Excess((1, 1, 1, 0), self.quota - self.margin - total)
 
     def needed(self, roles: Sequence[int]) -> list[bool]:
         """For one government (each party's role)."""

@@ -7,33 +7,30 @@ does not depend on the parliament; only SPEC §2's rules on seats do (`investitu
 and the `requires_form` demands (the form: whether the cabinet alone reaches the quota). So
 instead of solving each distinct parliament:
 
-1. every draw is made first (a fraction of a millisecond each), and their range taken: per
-   party the least and the most seats, and the same for the unlisted seats and the quota
-   (`SeatRange`);
-2. the coalition level over that range (`Listing(seats=...)`) lists every government that some
-   parliament within it could admit: one search, in SPEC order, a superset of every draw's
+1. the draws are made a chunk at a time (a fraction of a millisecond each), and their range
+   taken: per party the least and the most seats, and the same for the unlisted seats and the
+   quota (`SeatRange`);
+2. the coalition level over that range lists, in two parts made once (`joined.Structure`),
+   every government that some parliament within it could admit: a superset of every draw's
    answer;
-3. each draw keeps the rows its seats admit (`SeatRules.admits`) in the form its
-   `requires_form` demands ask for (`_FormDemand`): exactly the governments that solving that
-   parliament finds (tests/test_sweep.py checks it against the solver and the
-   brute force).
+3. each draw takes the governments its seats admit (`Structure.admitted`, a join whose work
+   is that of its answer) in the form its `requires_form` demands ask for (`_FormDemand`):
+   exactly the governments that solving that parliament finds (tests/test_sweep.py checks it
+   against the solver and the brute force); each government found is counted by its number
+   in the structure, in one array for the whole sweep.
 
 Draws are decided in order, so a sweep cut short by its time limit or an interrupt has answered
-a prefix of its draws, as the solver's sweep does.
-
-The superset grows with the range: under relative investiture many small parties can each help
-in some parliament of the range, and five Spanish draws already have ten times the candidates
-of one. Deciding a draw costs about a quarter of a microsecond per candidate, so where the
-candidates times the draws pass `CHECKS` (about 15 seconds of arithmetic), the listing stops
-and the sweep solves each distinct parliament instead (`run`): the attempt costs a search of
-at most that many candidates (a few seconds for a thousand draws).
+a prefix of its draws, as the solver's sweep does. A chunk whose parliaments reach out of the
+range listed so far has the structure listed again over the wider range, and the counts move
+with their governments. Where the structure would be too large (`joined.MAX_ROWS` left rows,
+`MAX_COUNTED` governments) the sweep solves each distinct parliament instead (`run`).
 """
 
 from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from fractions import Fraction
 
 import numpy as np
@@ -41,18 +38,20 @@ from numpy.typing import NDArray
 
 from ..instance.demands import RequiresForm
 from ..instance.schema import Instance
-from ..solving.coalitions import Listing
 from ..solving.encoding import SEAT_READINGS, SeatRange
 from ..solving.investiture import SeatRules
 from ..solving.result import CABINET, SUPPORT
 from ..solving.solver import Budget
 from .draws import Draw, PollDraws, SeatTable
 from .forming import Forming
+from .joined import Admitted, Structure
 
-#: the most candidates times draws decided by arithmetic (rows a draw checks, summed)
-CHECKS = 50_000_000
-#: ... and the most candidates, however few the draws
-MAX_ROWS = 100_000
+#: the most governments the structure may make (each has a counter: 4 bytes)
+MAX_COUNTED = 50_000_000
+#: seconds to rank and write each distinct government found (measured: 2.1 million Spanish
+#: governments took 1.9 s to rank, 3.3 s to write as JSON and 6.5 s as CSV), kept back from a
+#: time limit so that a sweep cut short still ends within it
+WRITING = 4e-6
 #: the draws of the first chunk, and the most of any chunk
 FIRST, LAST = 256, 8192
 
@@ -83,21 +82,22 @@ class _FormDemand:
         roles = (CABINET,) if demand.scope == "cabinet" else (CABINET, SUPPORT)
         return cls(party, roles, demand.form == "majority")
 
-    def breaks(self, governments: NDArray[np.int8], majority: NDArray[np.bool_]
-               ) -> NDArray[np.bool_]:
+    def breaks(self, structure: Structure, admitted: Admitted) -> NDArray[np.bool_]:
         """Per government: whether it is in force and the form is the other."""
-        wrong: NDArray[np.bool_] = majority != self.majority
+        wrong: NDArray[np.bool_] = admitted.majority != self.majority
         if self.party is None:
             return wrong
-        breaking: NDArray[np.bool_] = np.isin(governments[:, self.party], self.roles) & wrong
+        breaking: NDArray[np.bool_] = np.isin(structure.role_of(admitted, self.party),
+                                              self.roles) & wrong
         return breaking
 
 
 @dataclass
 class Decided:
-    """A sweep decided by arithmetic: how many of the draws (the first `draws`) admitted each
-    candidate government (`roles`, in SPEC order), how many admitted none, and per party in
-    how many it could sit in cabinet, support, or be pivotal; `stopped_by` what cut it short."""
+    """A sweep decided by arithmetic: its distinct governments (`roles`, a row each, in no
+    particular order) and how many of the draws (the first `draws`) admitted each, how many
+    admitted none, and per party in how many it could sit in cabinet, support, or be pivotal;
+    `stopped_by` what cut it short."""
 
     roles: NDArray[np.int8]
     counts: NDArray[np.int64]
@@ -107,74 +107,107 @@ class Decided:
     stopped_by: str | None
 
 
+@dataclass
+class _Counting:
+    """The sweep so far: the structure it is listed in (and its range), per government of it
+    the draws that admitted it, and the rest of `Decided`."""
+
+    structure: Structure | None = None
+    listed: SeatRange | None = None
+    counts: NDArray[np.uint32] = field(default_factory=lambda: np.zeros(0, dtype=np.uint32))
+    deadlock: int = 0
+    seen: int = 0  # governments counted at least once
+    figures: NDArray[np.int64] | None = None
+    draws: int = 0
+    stopped_by: str | None = None
+
+    def relisted(self, structure: Structure, listed: SeatRange) -> None:
+        """The structure listed again over a wider range: the counts move with their
+        governments (every one counted so far is in it: the range only grew)."""
+        counts = np.zeros(structure.count, dtype=np.uint32)
+        if self.structure is not None and self.counts.any():
+            seen = np.flatnonzero(self.counts)
+            left, right = self.structure.pairs(seen)
+            where = {row.tobytes(): k for k, row in enumerate(structure.left)}
+            moved = np.array([where[row.tobytes()] for row in self.structure.left[left]],
+                             dtype=np.intp)
+            admitted = Admitted(moved, right, np.zeros(len(seen), dtype=np.int64),
+                                np.zeros(len(seen), dtype=bool))
+            counts[structure.numbers(admitted)] = self.counts[seen]
+        self.structure, self.listed, self.counts = structure, listed, counts
+
+    def decided(self, width: int) -> Decided:
+        figures = self.figures if self.figures is not None else np.zeros((width, 3), np.int64)
+        if self.structure is None:
+            return Decided(np.zeros((0, width), dtype=np.int8), np.zeros(0, dtype=np.int64),
+                           self.deadlock, figures, self.draws, self.stopped_by)
+        seen = np.flatnonzero(self.counts)
+        return Decided(self.structure.rows(*self.structure.pairs(seen)),
+                       self.counts[seen].astype(np.int64), self.deadlock, figures,
+                       self.draws, self.stopped_by)
+
+
 def decide(problem: Instance, majority: int | None, source: PollDraws | SeatTable, total: int,
            budget: Budget, forming: Forming,
            on_draw: Callable[[int], None] | None = None) -> Decided | None:
-    """The sweep of `total` draws of `source`, by arithmetic; None where the range of its
-    parliaments is too wide (`CHECKS`, `MAX_ROWS`).
+    """The sweep of `total` draws of `source`, by arithmetic; None where the structure of
+    its parliaments would be too large (`joined.MAX_ROWS`, `MAX_COUNTED`).
 
     Draws are made a chunk at a time (each chunk twice the last, from `FIRST`), so that a
-    sweep of a million draws starts answering at once; the candidates are listed again only
+    sweep of a million draws starts answering at once; the structure is listed again only
     where a chunk's parliaments reach out of the range listed so far."""
     width = len(problem.parties)
-    decided = Decided(np.zeros((0, width), dtype=np.int8), np.zeros(0, dtype=np.int64), 0,
-                      np.zeros((width, 3), dtype=np.int64), 0, None)
-    listed: SeatRange | None = None
-    cabinets = _Cabinets(decided.roles)
+    counting = _Counting(figures=np.zeros((width, 3), dtype=np.int64))
     forms = _form_demands(problem)
     chunk = FIRST
-    while decided.draws < total and decided.stopped_by is None:
-        drawn = _draws(source, decided.draws, min(decided.draws + chunk, total), majority,
-                       problem.government.share, budget)
+    while counting.draws < total and counting.stopped_by is None:
+        drawn = _draws(source, counting.draws, min(counting.draws + chunk, total), majority,
+                       problem.government.share, budget, WRITING * counting.seen)
         if drawn is None:
-            decided.stopped_by = _spent(budget)
+            counting.stopped_by = budget.stopped
             break
-        wider = _range(drawn, listed)
-        if wider != listed:
-            listing = Listing(problem, detail=False, seats=wider, budget=budget,
-                              limit=min(MAX_ROWS, CHECKS // total))
-            rows = np.array([roles for _, roles in listing.rows()],
-                            dtype=np.int8).reshape(-1, width)
-            if listing.stopped == "limit":
+        wider = _range(drawn, counting.listed)
+        if wider != counting.listed:
+            structure, stopped = Structure.listed(problem, wider, budget)
+            if stopped is not None:
+                counting.stopped_by = stopped
+                break
+            if structure is None or structure.count > MAX_COUNTED:
                 return None
-            if listing.stopped is not None:
-                decided.stopped_by = listing.stopped
-                break
-            _relist(decided, rows)
-            cabinets, listed = _Cabinets(rows), wider
+            counting.relisted(structure, wider)
         for *seats, unlisted, quota in drawn.tolist():
-            decided.stopped_by = _spent(budget)
-            if decided.stopped_by is not None:
+            counting.stopped_by = _spent(budget, WRITING * counting.seen)
+            if counting.stopped_by is not None:
                 break
-            _decide(decided, Draw(tuple(seats), unlisted), quota, problem, forming, cabinets,
-                    forms)
+            _decide(counting, Draw(tuple(seats), unlisted), quota, problem, forming, forms)
             if on_draw is not None:
                 try:
-                    on_draw(decided.draws)
+                    on_draw(counting.draws)
                 except KeyboardInterrupt:  # (from a caller's progress display)
                     budget.stop("interrupt")
         chunk = min(2 * chunk, LAST)
-    return decided
+    return counting.decided(width)
 
 
 def _draws(source: PollDraws | SeatTable, start: int, end: int, majority: int | None,
-           share: Fraction | None, budget: Budget) -> NDArray[np.int64] | None:
+           share: Fraction | None, budget: Budget, reserve: float) -> NDArray[np.int64] | None:
     """Draws `start` to `end` as numbers, a row each: the parties' seats, the unlisted seats
     and the quota (`majority`, or `share` of the chamber, or more than half); None if the
-    budget ran out or was stopped while drawing."""
+    budget ran out (less `reserve` seconds) or was stopped while drawing."""
     drawn = []
     for i in range(start, end):
-        if _spent(budget) is not None:
+        if _spent(budget, reserve) is not None:
             return None
         draw = source.draw(i)
         drawn.append((*draw.seats, draw.unlisted, draw.quota(majority, share)))
     return np.array(drawn, dtype=np.int64)
 
 
-def _spent(budget: Budget) -> str | None:
-    """Why the sweep must end now, if it must: an interrupt or the time limit."""
+def _spent(budget: Budget, reserve: float) -> str | None:
+    """Why the sweep must end now, if it must: an interrupt or the time limit (`reserve`
+    seconds before it, what writing the answer will take)."""
     if budget.stopped is None and budget.deadline is not None and (
-            time.monotonic() >= budget.deadline):
+            time.monotonic() >= budget.deadline - reserve):
         budget.stop("time limit")
     return budget.stopped
 
@@ -189,55 +222,25 @@ def _range(numbers: NDArray[np.int64], listed: SeatRange | None) -> SeatRange:
     return SeatRange(tuple(low[:-2]), tuple(high[:-2]), (low[-2], high[-2]), (low[-1], high[-1]))
 
 
-def _relist(decided: Decided, rows: NDArray[np.int8]) -> None:
-    """Candidates listed again over a wider range (a superset of those before, in SPEC
-    order): the counts so far move with their rows."""
-    counts = np.zeros(len(rows), dtype=np.int64)
-    if len(decided.roles):
-        where = {row.tobytes(): k for k, row in enumerate(rows)}
-        counts[[where[row.tobytes()] for row in decided.roles]] = decided.counts
-    decided.roles, decided.counts = rows, counts
-
-
-def _decide(decided: Decided, draw: Draw, quota: int, problem: Instance,
-            forming: Forming, cabinets: _Cabinets, forms: list[_FormDemand]) -> None:
+def _decide(counting: _Counting, draw: Draw, quota: int, problem: Instance,
+            forming: Forming, forms: list[_FormDemand]) -> None:
     """Count one parliament."""
+    assert counting.structure is not None and counting.figures is not None
+    structure = counting.structure
     rules = SeatRules(draw.seats, quota, draw.unlisted, problem.government.investiture,
                       problem.government.forms, problem.government.margin)
-    admitted = np.flatnonzero(rules.admits(decided.roles))
+    admitted = structure.admitted(rules)
     if forms and len(admitted):
-        governments = decided.roles[admitted]
-        majority = rules.majority(governments)
         broken = np.zeros(len(admitted), dtype=bool)
         for demand in forms:
-            broken |= demand.breaks(governments, majority)
-        admitted = admitted[~broken]
-    decided.draws += 1
+            broken |= demand.breaks(structure, admitted)
+        admitted = admitted.taking(~broken)
+    counting.draws += 1
     if not len(admitted):
-        decided.deadlock += 1
+        counting.deadlock += 1
         return
-    decided.counts[admitted] += 1
-    governments = decided.roles[admitted]
-    decided.figures[:, 0] += np.any(governments == CABINET, axis=0)
-    decided.figures[:, 1] += np.any(governments == SUPPORT, axis=0)
-    decided.figures[:, 2] += np.any(rules.each_needed(governments), axis=0)
-    forming.add_cabinets(draw, *cabinets.of(admitted))
-
-
-class _Cabinets:
-    """The distinct cabinets of the candidates, each a number, so that a draw's cabinets are
-    the distinct numbers of its rows."""
-
-    def __init__(self, roles: NDArray[np.int8]) -> None:
-        members = roles == CABINET
-        self.members, self.number = np.unique(members, axis=0, return_inverse=True)
-        self.number = self.number.reshape(-1)
-        self.cabinets = [tuple(int(i) for i in np.flatnonzero(row)) for row in self.members]
-
-    def of(self, rows: NDArray[np.intp]) -> tuple[list[tuple[int, ...]], NDArray[np.bool_]]:
-        """The distinct cabinets of these rows, in the order they first come (as `Forming`
-        meets them from the solver's answers)."""
-        numbers = self.number[rows]
-        _, first = np.unique(numbers, return_index=True)
-        numbers = numbers[np.sort(first)]
-        return [self.cabinets[k] for k in numbers], self.members[numbers]
+    numbers = structure.numbers(admitted)
+    counting.seen += int(np.count_nonzero(counting.counts[numbers] == 0))
+    counting.counts[numbers] += 1  # (a government once a parliament)
+    counting.figures += structure.parts(admitted, rules)
+    forming.add_cabinets(draw, *structure.cabinets(admitted))

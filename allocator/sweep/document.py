@@ -7,9 +7,12 @@ a probability that is not its share of the draws) is refused with where and why.
 from __future__ import annotations
 
 import json
+from collections.abc import Hashable, Iterator
 from dataclasses import replace
 from typing import TYPE_CHECKING, Annotated, Any
 
+import numpy as np
+from numpy.typing import NDArray
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from ..errors import UsageError, format_path, known
@@ -25,6 +28,8 @@ Probability = Annotated[float, Field(ge=0, le=1, allow_inf_nan=False)]
 Draws = Annotated[int, Field(ge=0, le=10**9)]
 #: a written share and its count of draws may differ by rounding, never by more
 TOLERANCE = 1e-9
+#: governments written at a time
+BLOCK = 10_000
 
 
 class _Document(BaseModel):
@@ -121,27 +126,47 @@ def sweep_dict(result: SweepResult) -> dict[str, Any]:
     return document(result).model_dump()
 
 
-def sweep_json(result: SweepResult) -> str:
-    """The document as JSON text. The governments (a million and more for a sweep of a
-    many-party parliament cut short) are written one by one as the model would dump them,
-    the rest through the model: building a model per government took 3.4 GB and 25 s for
-    1.4 million of them, which a time limit could not wait for."""
+def json_parts(result: SweepResult) -> Iterator[str]:
+    """The document as JSON text, in parts (what `--out` writes one after another). The
+    governments (2.6 million for 1,000 draws of a Spanish parliament) are written a block at
+    a time as the model would dump them, the rest through the model: a model per government
+    took 3.4 GB and 25 s for 1.4 million of them, which a time limit could not wait for."""
     n = result.draws
-    head = json.dumps(document(replace(result, governments=())).model_dump(),
-                      ensure_ascii=False)
+    empty = replace(result, governments=type(result.governments).empty(
+        len(result.instance.parties)))
+    head = json.dumps(document(empty).model_dump(), ensure_ascii=False)
+    before, after = head.split('"coalitions": []', 1)  # (a name's quotes are escaped)
 
     quoted = [json.dumps(p, ensure_ascii=False) for p in result.instance.party_ids]
+    # the parties of a role, as JSON, by the set they are (far fewer sets than governments)
+    lists: dict[tuple[int, Hashable], str] = {}
 
-    def government(roles: Roles, k: int) -> str:  # json.dumps of the model's dict, by hand
-        held: tuple[list[str], ...] = ([], [], [], [])
-        for party, role in zip(quoted, roles, strict=True):
-            held[role].append(party)
-        return (f'{{"cabinet": [{", ".join(held[CABINET])}], "support": '
-                f'[{", ".join(held[SUPPORT])}], "abstain": [{", ".join(held[ABSTAIN])}], '
-                f'"probability": {share(k, n)!r}, "draws": {k}}}')
+    def listed(role: int, key: Hashable, row: Roles) -> str:
+        if (role, key) not in lists:
+            lists[role, key] = ", ".join(q for q, r in zip(quoted, row, strict=True)
+                                         if r == role)
+        return lists[role, key]
 
-    listed = ", ".join(government(roles, k) for roles, k in result.governments)
-    return head.replace('"coalitions": []', f'"coalitions": [{listed}]', 1) + "\n"
+    yield before + '"coalitions": ['
+    governments = result.governments
+    for start in range(0, len(governments), BLOCK):
+        block = governments[start:start + BLOCK]
+        keys = [sets(block.rows == role) for role in (CABINET, SUPPORT, ABSTAIN)]
+        parts = [f'{{"cabinet": [{listed(CABINET, cabinet, roles)}], '
+                 f'"support": [{listed(SUPPORT, support, roles)}], '
+                 f'"abstain": [{listed(ABSTAIN, abstain, roles)}], '
+                 f'"probability": {share(k, n)!r}, "draws": {k}}}'
+                 for (roles, k), cabinet, support, abstain in zip(block, *keys, strict=True)]
+        yield (", " if start else "") + ", ".join(parts)
+    yield "]" + after + "\n"
+
+
+def sets(taking: NDArray[np.bool_]) -> list[Hashable]:
+    """Per row, a key of the set of columns that are true (equal sets, equal keys)."""
+    if taking.shape[1] <= 62:
+        return list((taking.astype(np.int64) << np.arange(taking.shape[1])).sum(axis=1)
+                    .tolist())
+    return [row.tobytes() for row in np.packbits(taking, axis=1)]
 
 
 def read_sweep(path: str, instance: Instance) -> dict[str, Any]:

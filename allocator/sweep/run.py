@@ -44,7 +44,7 @@ from . import arithmetic
 from .checkpoint import Checkpoint, Saved
 from .draws import Draw, PollDraws, SeatTable, at_draw
 from .forming import Forming
-from .governments import Governments, Roles, ranked
+from .governments import Governments, Ranked, in_order, ranked
 from .signature import reads_numbers, seat_signature, seat_tables
 
 if TYPE_CHECKING:  # engines run the tasks this module defines
@@ -158,7 +158,7 @@ class SweepResult:
     seed: int | None
     requested: int
     draws: int
-    governments: tuple[tuple[Roles, int], ...]  # by count (most first), then SPEC order
+    governments: Ranked  # by count (most first), then SPEC order
     deadlock: int
     parties: dict[str, tuple[int, int, int]]  # id -> (cabinet, support, pivotal) draw counts
     stopped_by: str | None = None
@@ -198,10 +198,7 @@ def tally(problem: Instance, scenario: str | None, seed: int | None, requested: 
 def counted(problem: Instance, scenario: str | None, seed: int | None, requested: int,
             decided: arithmetic.Decided, forming: Forming) -> SweepResult:
     """The result of a sweep decided by arithmetic."""
-    seen = np.flatnonzero(decided.counts)
-    ranked = seen[np.argsort(-decided.counts[seen], kind="stable")]  # the rows: in SPEC order
-    governments = tuple((tuple(int(r) for r in decided.roles[k]), int(decided.counts[k]))
-                        for k in ranked)
+    governments = in_order(decided.roles, decided.counts)
     parties = {p: (int(f[0]), int(f[1]), int(f[2]))
                for p, f in zip(problem.party_ids, decided.figures, strict=True)}
     return SweepResult(problem, scenario, seed, requested, decided.draws, governments,
