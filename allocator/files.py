@@ -43,6 +43,19 @@ def _refused(path: str | os.PathLike[str], message: str, line: int | None = None
 
 def read_bytes(path: str | os.PathLike[str], limit: int = MAX_BYTES) -> bytes:
     """The bytes of a regular file of at most `limit` bytes."""
+    with open_bytes(path, limit) as handle:
+        try:
+            raw = handle.read(limit + 1)
+        except OSError as exc:
+            raise _refused(path, f"cannot read the file: {exc.strerror or exc}") from None
+    if len(raw) > limit:
+        raise _refused(path, f"the file has more than {limit:,} bytes")
+    return raw
+
+
+def open_bytes(path: str | os.PathLike[str], limit: int = MAX_BYTES) -> IO[bytes]:
+    """A regular file of at most `limit` bytes, open for reading (for a reader that takes a
+    piece at a time: it must still stop at `limit`, as the file may grow)."""
     try:
         info = os.stat(path)
         if not stat.S_ISREG(info.st_mode):
@@ -51,13 +64,9 @@ def read_bytes(path: str | os.PathLike[str], limit: int = MAX_BYTES) -> bytes:
         if info.st_size > limit:
             raise _refused(path, f"the file is {info.st_size:,} bytes; at most {limit:,} are "
                                  "read")
-        with open(path, "rb") as handle:
-            raw = handle.read(limit + 1)
+        return open(path, "rb")  # (the caller closes it)
     except OSError as exc:
         raise _refused(path, f"cannot read the file: {exc.strerror or exc}") from None
-    if len(raw) > limit:
-        raise _refused(path, f"the file has more than {limit:,} bytes")
-    return raw
 
 
 def read_text(path: str | os.PathLike[str], limit: int = MAX_BYTES) -> str:

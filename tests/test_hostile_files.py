@@ -19,6 +19,7 @@ import pytest
 from ruamel.yaml import YAML
 
 import allocator
+import allocator.sweep.reading
 from tests.helpers import DATA, GERMANY, WORCESTER, run
 
 SAMPLE = DATA / "parlgov-sample.csv"
@@ -639,15 +640,39 @@ def test_a_saved_sweep_that_does_not_hold_together_is_refused(tmp_path, swept, e
     assert tree(tmp_path) == ["sweep.json"]
 
 
-@pytest.mark.parametrize("make", ["device", "fifo", "deep"])
-def test_a_saved_sweep_that_is_no_json_file_is_refused(tmp_path, make):
+@pytest.mark.parametrize("make", ["device", "fifo", "deep", "deep inside", "extra", "twice",
+                                  "nul", "latin-1", "cut", "long value", "no coalitions",
+                                  "a bad government"])
+def test_a_saved_sweep_that_is_no_json_file_is_refused(tmp_path, swept, make, monkeypatch):
+    """`reading` takes the file a value at a time: whatever is wrong is still found, said
+    with the file, and nothing is written."""
     given = tmp_path / "sweep.json"
+    text = swept[1]
+    edits = {"deep inside": lambda t: t.replace('"parties": {', '"parties": ' + "[" * 100_000
+                                                + "{", 1),
+             "extra": lambda t: t + "{}",
+             "twice": lambda t: t.replace('"draws": 100,', '"draws": 100, "draws": 100,', 1),
+             "nul": lambda t: t.replace('"complete"', '"comp\x00lete"'),
+             "cut": lambda t: t[:len(t) // 2],
+             "no coalitions": lambda t: t.replace('"coalitions"', '"coalition"', 1),
+             "a bad government": lambda t: t.replace('"support": [', '"support": 7, "x": [',
+                                                     3)}
     if make == "device":
         given = Path("/dev/zero")
     elif make == "fifo":
         os.mkfifo(given)
-    else:
+    elif make == "deep":
         given.write_text("[" * 100_000)
+    elif make == "latin-1":
+        given.write_bytes(text.replace('"complete"', '"complète"').encode("latin-1"))
+    elif make == "long value":
+        monkeypatch.setattr(allocator.sweep.reading, "MAX_VALUE", 10)
+        monkeypatch.setattr(allocator.sweep.reading, "PIECE", 4)
+        given.write_text(text)
+    else:
+        given.write_text(edits[make](text))
     code, _, err = report_of(tmp_path, given)
     refused(code, err, given)
     assert not (tmp_path / "report.html").exists()
+    if make == "a bad government":
+        assert "coalitions[0].support" in err, err

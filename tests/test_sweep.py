@@ -492,7 +492,8 @@ def test_the_json_written_row_by_row_is_the_models_dump(tmp_path):
     """`json_parts` writes the governments one by one, not through the document's model: the
     same bytes as the model's dump, and the model reads them back (abstainers, supporters,
     a scenario and a sweep cut short included)."""
-    from allocator.sweep.document import json_parts, read_sweep
+    from allocator.sweep.document import json_parts
+    from allocator.sweep.reading import read_sweep
 
     spain = allocator.load(ROOT / "instances" / "spain-2019.yaml")
     table = SeatTable([Draw(tuple(p.seats for p in spain.parties), 0)] * 2)
@@ -506,7 +507,43 @@ def test_the_json_written_row_by_row_is_the_models_dump(tmp_path):
             assert any(c["abstain"] for c in json.loads(written)["coalitions"])
         else:
             (tmp_path / "sweep.json").write_text(written)
-            assert read_sweep(str(tmp_path / "sweep.json"), instance) == json.loads(written)
+            whole = json.loads(written)
+            assert read_sweep(str(tmp_path / "sweep.json"), instance) == {
+                **whole, "listed": len(whole["coalitions"])}
+
+
+def test_a_sweep_is_read_back_a_value_at_a_time(tmp_path, monkeypatch):
+    """`reading.read_sweep` takes the file a piece at a time: in pieces of three bytes (values
+    cut anywhere: numbers, strings, between keys) it reads what the model reads, keeping the
+    first `KEPT` governments and how many there are."""
+    import allocator.sweep.reading as reading
+    from allocator.sweep.document import json_parts
+
+    written = "".join(json_parts(germany(40)))
+    path = tmp_path / "sweep.json"
+    path.write_text(written)
+    whole = json.loads(written)
+    monkeypatch.setattr(reading, "PIECE", 3)
+    monkeypatch.setattr(reading, "KEPT", 2)
+    assert reading.read_sweep(str(path), allocator.load(GERMANY)) == {
+        **whole, "coalitions": whole["coalitions"][:2], "listed": len(whole["coalitions"])}
+
+
+def test_the_report_takes_a_sweep_of_a_many_party_parliament(tmp_path):
+    """One Spanish parliament's sweep lists 100,000 governments (16 MB of JSON, more than any
+    other input file may hold): the report reads it a value at a time and shows its
+    cabinets."""
+    table = tmp_path / "seats.csv"
+    spain = allocator.load(SPAIN)
+    table.write_text(",".join(spain.party_ids) + "\n"
+                     + ",".join(str(p.seats) for p in spain.parties) + "\n")
+    swept = tmp_path / "sweep.json"
+    code, _, err = run("sweep", SPAIN, "--seats", table, "--format", "json", "--out", swept)
+    assert code == 0 and swept.stat().st_size > 5 * 1024 * 1024, err
+    code, _, err = run("report", SPAIN, "--sweep", swept, "--out", tmp_path / "spain.html")
+    assert code == 0, err
+    html = (tmp_path / "spain.html").read_text()
+    assert "Over 1 simulated parliament from a table of seats" in html
 
 
 def test_json_and_csv_written_in_blocks_are_written_whole(monkeypatch):

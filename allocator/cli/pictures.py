@@ -116,7 +116,7 @@ def report(file: str, scenario: str | None, out: str, swept: str | None,
                             *(["--sweep", Path(swept).name] if swept else [])])
         sweep = None
         if swept is not None:
-            from ..sweep.document import read_sweep
+            from ..sweep.reading import read_sweep
 
             sweep = read_sweep(swept, instance)
         briefing = brief(instance, scenario, command, clock.remaining(), sweep=sweep,

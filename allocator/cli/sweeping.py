@@ -4,7 +4,6 @@ given in a seat table."""
 from __future__ import annotations
 
 from contextlib import ExitStack
-from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -99,10 +98,7 @@ def _bars(result: SweepResult, as_png: bool) -> str | bytes:
     """The sweep's bar chart, as SVG text or PNG bytes."""
     from ..render.bars import SHOWN, bars_svg
     from ..render.chamber import png
-    from ..sweep.document import sweep_dict
+    from ..sweep.document import shown
 
-    # the picture shows the first governments only where the sweep has no cabinets (then it
-    # has no governments either): millions of governments need not become a document
-    first = replace(result, governments=result.governments[:SHOWN])
-    picture = bars_svg(sweep_dict(first if result.cabinets else result), result.instance)
+    picture = bars_svg(shown(result, SHOWN), result.instance)
     return png(picture) if as_png else picture

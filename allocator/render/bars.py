@@ -146,7 +146,7 @@ def _possible(sweep: dict[str, Any], names: dict[str, str], full: dict[str, str]
                               "support": "+".join(coalition["support"]),
                               "abstain": "+".join(coalition["abstain"]),
                               "probability": repr(coalition["probability"])}))
-    return bars, len(sweep["coalitions"])
+    return bars, sweep.get("listed", len(sweep["coalitions"]))
 
 
 def _axis(bottom: float) -> list[str]:

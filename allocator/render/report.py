@@ -327,7 +327,7 @@ def _sweep(sweep: dict[str, Any], problem: Instance) -> dict[str, Any]:
     n = sweep["draws"]
     source = (f"drawn from the polls with seed {sweep['seed']}" if sweep["seed"] is not None
               else "from a table of seats")
-    said = (f"Over {n:,} simulated parliaments {source}"
+    said = (f"Over {n:,} simulated parliament{'' if n == 1 else 's'} {source}"
             + (f" (scenario {sweep['scenario']})" if sweep["scenario"] else "")
             + ("." if sweep["complete"] else "; the sweep is incomplete."))
     none = sweep["deadlock"]
@@ -337,7 +337,8 @@ def _sweep(sweep: dict[str, Any], problem: Instance) -> dict[str, Any]:
     listed_ = sweep["cabinets"] if likely else sweep["coalitions"]
     rows = [_swept(i, c, likely, n, problem, names) for i, c in enumerate(listed_[:SWEPT], 1)]
     return {"said": said, "likely": likely, "rows": rows, "none": percent(none),
-            "more": max(len(listed_) - SWEPT, 0),
+            "more": max((len(listed_) if likely else sweep.get("listed", len(listed_)))
+                        - SWEPT, 0),
             "parties": [[names.get(p, p), *(percent(f[key]) for key in ("cabinet", "support",
                                                                           "pivotal"))]
                         for p, f in sweep["parties"].items()]}

@@ -1,7 +1,7 @@
 """A sweep's JSON document (SPEC §7), one pydantic model for writing it and for reading it
-back (`allocator report --sweep FILE`): what is written is validated by the model that reads
-it, and a file that does not hold together (a government counted in more draws than the sweep,
-a probability that is not its share of the draws) is refused with where and why.
+back (`allocator report --sweep FILE`, `reading`): what is written is validated by the model
+that reads it, and a file that does not hold together (a government counted in more draws than
+the sweep, a probability that is not its share of the draws) is refused with where and why.
 """
 
 from __future__ import annotations
@@ -13,11 +13,8 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import numpy as np
 from numpy.typing import NDArray
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from ..errors import UsageError, format_path, known
-from ..files import read_text
-from ..instance.schema import Instance
 from ..solving.result import ABSTAIN, CABINET, SUPPORT
 
 if TYPE_CHECKING:  # the document of a result; reading one back needs no solver
@@ -122,8 +119,16 @@ def document(result: SweepResult) -> SweepDocument:
 
 
 def sweep_dict(result: SweepResult) -> dict[str, Any]:
-    """The document as plain data (what the pictures and the report read)."""
+    """The document as plain data."""
     return document(result).model_dump()
+
+
+def shown(result: SweepResult, kept: int) -> dict[str, Any]:
+    """The document as plain data with its first `kept` governments only, and how many it
+    lists in all (`listed`): what the pictures and the report read (`reading.read_sweep`
+    gives the same from a file)."""
+    first = replace(result, governments=result.governments[:kept])
+    return {**sweep_dict(first), "listed": len(result.governments)}
 
 
 def json_parts(result: SweepResult) -> Iterator[str]:
@@ -167,33 +172,3 @@ def sets(taking: NDArray[np.bool_]) -> list[Hashable]:
         return list((taking.astype(np.int64) << np.arange(taking.shape[1])).sum(axis=1)
                     .tolist())
     return [row.tobytes() for row in np.packbits(taking, axis=1)]
-
-
-def read_sweep(path: str, instance: Instance) -> dict[str, Any]:
-    """A sweep saved with `--format json`, checked against the instance it is about."""
-    where = f"--sweep {path}"
-    try:
-        data = json.loads(read_text(path))
-    except ValueError as exc:
-        raise UsageError(f"{where}: not JSON ({exc})") from None
-    except RecursionError:
-        raise UsageError(f"{where}: not JSON (nested too deep)") from None
-    try:
-        sweep = SweepDocument.model_validate(data)
-    except ValidationError as exc:
-        first = exc.errors()[0]
-        message = str(first["msg"]).replace("Value error, ", "")
-        raise UsageError(f"{where}: not the JSON of `allocator sweep --format json` "
-                         f"({format_path(tuple(first['loc'])) or 'the document'}: "
-                         f"{message})") from None
-    if sweep.instance != instance.name:
-        raise UsageError(f"{where}: it is a sweep of {sweep.instance!r}, not of "
-                         f"{instance.name!r}")
-    ids = instance.party_ids
-    named = {p for c in sweep.coalitions for p in (*c.cabinet, *c.support, *c.abstain)}
-    named |= {p for c in sweep.cabinets for p in c.cabinet}
-    unknown = sorted((named | set(sweep.parties)) - set(ids))
-    if unknown:
-        raise UsageError(f"{where}: it names parties the instance does not have: "
-                         f"{', '.join(unknown)} ({known(ids)})")
-    return sweep.model_dump()
