@@ -140,7 +140,7 @@ def _spelled(rows: NDArray[np.int8], role: int) -> list[NDArray[np.int64]]:
     in 63 bits."""
     width = rows.shape[1]
     spots = np.sort(np.where(rows == role, np.arange(width, dtype=np.int16), width), axis=1)
-    digits = np.where(spots < width, spots + 1, 0).astype(np.int64)
+    spots = (spots + 1) % (width + 1)  # the digits: each index plus one, a missing place 0
     base = width + 1
     per = 1
     while base ** (per + 1) < 2 ** 63:
@@ -148,7 +148,7 @@ def _spelled(rows: NDArray[np.int8], role: int) -> list[NDArray[np.int64]]:
     chunks = []
     for start in range(0, width, per):
         value = np.zeros(len(rows), dtype=np.int64)
-        for column in digits[:, start:start + per].T:
+        for column in spots[:, start:start + per].T:  # a column at a time in 64 bits
             value = value * base + column
         chunks.append(value)
     return chunks
