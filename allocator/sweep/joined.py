@@ -77,7 +77,6 @@ class Structure:
 
     def __init__(self, problem: Instance, left: NDArray[np.int8], split: tuple[int, ...]
                  ) -> None:
-        self.problem = problem
         self.width = len(problem.parties)
         self.split = split  # J, the right side's parties
         roles = (CABINET, SUPPORT, OPPOSITION) if problem.government.investiture == (
