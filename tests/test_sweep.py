@@ -364,7 +364,10 @@ def test_a_spanish_sweep_by_the_join_is_the_solvers_and_the_brute_forces():
     table = SeatTable([Draw(seats, 0) for seats in rows])
     decided = sweep(instance, seats=table, workers=1)
     assert decided.solved == 1 and decided.complete
-    same(decided, sweep(instance, seats=table, workers=1, by_arithmetic=False))
+    solved = sweep(instance, seats=table, workers=1, by_arithmetic=False)
+    assert len(decided.governments) > 200_000  # (the whole document: too slow to compare)
+    assert (decided.governments, decided.cabinets, decided.parties, decided.deadlock) == (
+        solved.governments, solved.cabinets, solved.parties, solved.deadlock)
 
     raw = {"name": "seven", "parties": [{"id": p, "seats": s} for p, s in
                                         [("psoe", 40), ("pp", 30), ("up", 12), ("erc", 5),
