@@ -902,6 +902,25 @@ def pool_workers() -> list[int]:
     return found
 
 
+def test_a_pool_closed_while_answers_are_on_their_way_lets_the_process_end(tmp_path):
+    """Workers killed while sending large answers (a sweep cut short by its time limit) left
+    half a message in the pipe, and CPython 3.11's executor waited for the rest for ever: the
+    command printed its answer and never ended. Closing the pool ends it now."""
+    script = tmp_path / "close.py"
+    script.write_text("from allocator.sweep.engines import LocalPool\n\n"
+                      "if __name__ == '__main__':\n"
+                      "    pool = LocalPool(2)\n"
+                      "    for _ in range(8):\n"
+                      "        pool.submit(bytes, 50_000_000)  # 50 MB answers\n"
+                      "    while not pool.answers(0.01):  # the first is in: the rest are coming\n"
+                      "        pass\n"
+                      "    pool.close()\n"
+                      "    print('closed')\n")
+    done = subprocess.run([sys.executable, str(script)], capture_output=True, text=True,
+                          timeout=120)
+    assert done.returncode == 0 and done.stdout == "closed\n", done.stderr
+
+
 def test_a_local_pool_that_loses_a_worker_carries_on(monkeypatch):
     from allocator.sweep.engines import LocalPool
 

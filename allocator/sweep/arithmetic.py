@@ -112,14 +112,18 @@ class _Counting:
     """The sweep so far: the structure it is listed in (and its range), per government of it
     the draws that admitted it, and the rest of `Decided`."""
 
+    width: int  # parties
     structure: Structure | None = None
     listed: SeatRange | None = None
     counts: NDArray[np.uint32] = field(default_factory=lambda: np.zeros(0, dtype=np.uint32))
     deadlock: int = 0
     seen: int = 0  # governments counted at least once
-    figures: NDArray[np.int64] | None = None
+    figures: NDArray[np.int64] = field(init=False)
     draws: int = 0
     stopped_by: str | None = None
+
+    def __post_init__(self) -> None:
+        self.figures = np.zeros((self.width, 3), dtype=np.int64)
 
     def relisted(self, structure: Structure, listed: SeatRange) -> None:
         """The structure listed again over a wider range: the counts move with their
@@ -129,21 +133,21 @@ class _Counting:
             seen = np.flatnonzero(self.counts)
             left, right = self.structure.pairs(seen)
             where = {row.tobytes(): k for k, row in enumerate(structure.left)}
-            moved = np.array([where[row.tobytes()] for row in self.structure.left[left]],
-                             dtype=np.intp)
-            admitted = Admitted(moved, right, np.zeros(len(seen), dtype=np.int64),
+            now = np.array([where.get(row.tobytes(), -1) for row in self.structure.left],
+                           dtype=np.intp)  # each left row's place in the new list
+            admitted = Admitted(now[left], right, np.zeros(len(seen), dtype=np.int64),
                                 np.zeros(len(seen), dtype=bool))
             counts[structure.numbers(admitted)] = self.counts[seen]
         self.structure, self.listed, self.counts = structure, listed, counts
 
-    def decided(self, width: int) -> Decided:
-        figures = self.figures if self.figures is not None else np.zeros((width, 3), np.int64)
+    def decided(self) -> Decided:
         if self.structure is None:
-            return Decided(np.zeros((0, width), dtype=np.int8), np.zeros(0, dtype=np.int64),
-                           self.deadlock, figures, self.draws, self.stopped_by)
+            return Decided(np.zeros((0, self.width), dtype=np.int8),
+                           np.zeros(0, dtype=np.int64), self.deadlock, self.figures,
+                           self.draws, self.stopped_by)
         seen = np.flatnonzero(self.counts)
         return Decided(self.structure.rows(*self.structure.pairs(seen)),
-                       self.counts[seen].astype(np.int64), self.deadlock, figures,
+                       self.counts[seen].astype(np.int64), self.deadlock, self.figures,
                        self.draws, self.stopped_by)
 
 
@@ -156,8 +160,7 @@ def decide(problem: Instance, majority: int | None, source: PollDraws | SeatTabl
     Draws are made a chunk at a time (each chunk twice the last, from `FIRST`), so that a
     sweep of a million draws starts answering at once; the structure is listed again only
     where a chunk's parliaments reach out of the range listed so far."""
-    width = len(problem.parties)
-    counting = _Counting(figures=np.zeros((width, 3), dtype=np.int64))
+    counting = _Counting(len(problem.parties))
     forms = _form_demands(problem)
     chunk = FIRST
     while counting.draws < total and counting.stopped_by is None:
@@ -186,7 +189,7 @@ def decide(problem: Instance, majority: int | None, source: PollDraws | SeatTabl
                 except KeyboardInterrupt:  # (from a caller's progress display)
                     budget.stop("interrupt")
         chunk = min(2 * chunk, LAST)
-    return counting.decided(width)
+    return counting.decided()
 
 
 def _draws(source: PollDraws | SeatTable, start: int, end: int, majority: int | None,
@@ -225,7 +228,7 @@ def _range(numbers: NDArray[np.int64], listed: SeatRange | None) -> SeatRange:
 def _decide(counting: _Counting, draw: Draw, quota: int, problem: Instance,
             forming: Forming, forms: list[_FormDemand]) -> None:
     """Count one parliament."""
-    assert counting.structure is not None and counting.figures is not None
+    assert counting.structure is not None
     structure = counting.structure
     rules = SeatRules(draw.seats, quota, draw.unlisted, problem.government.investiture,
                       problem.government.forms, problem.government.margin)

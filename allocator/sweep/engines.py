@@ -166,12 +166,19 @@ class LocalPool(Engine):
         # the executor keeps its processes private (and forgets them on shutdown); ending
         # them is the only way not to wait for a task in progress
         processes = list((getattr(pool, "_processes", None) or {}).values())
+        results = getattr(pool, "_result_queue", None)  # (shutting down forgets both)
         pool.shutdown(wait=False, cancel_futures=True)
         for process in processes:  # killed: a worker's solver takes SIGTERM as a polite stop
             if process.is_alive():
                 process.kill()
         for process in processes:
             process.join()
+        # a worker killed while sending a large answer leaves half a message in the pipe, which
+        # the executor's thread would wait for, for ever, and the process with it at exit
+        # (CPython 3.11): with this process's end of the pipe closed too, it reads an end
+        # instead, and finishes
+        if results is not None:
+            results._writer.close()
 
 
 class DaskCluster(Engine):
