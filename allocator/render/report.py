@@ -335,10 +335,11 @@ def _sweep(sweep: dict[str, Any], problem: Instance) -> dict[str, Any]:
              f" No government is possible in {percent(none)} of them.")
     likely = bool(sweep.get("cabinets"))
     listed_ = sweep["cabinets"] if likely else sweep["coalitions"]
+    # a sweep read back keeps its first governments, and says how many it has (`listed`)
+    count = len(listed_) if likely else sweep.get("listed", len(listed_))
     rows = [_swept(i, c, likely, n, problem, names) for i, c in enumerate(listed_[:SWEPT], 1)]
     return {"said": said, "likely": likely, "rows": rows, "none": percent(none),
-            "more": max((len(listed_) if likely else sweep.get("listed", len(listed_)))
-                        - SWEPT, 0),
+            "more": max(count - SWEPT, 0),
             "parties": [[names.get(p, p), *(percent(f[key]) for key in ("cabinet", "support",
                                                                           "pivotal"))]
                         for p, f in sweep["parties"].items()]}
