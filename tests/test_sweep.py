@@ -316,6 +316,9 @@ def many_parties(draw) -> tuple[dict, list[tuple[tuple[int, ...], int]]]:
     if draw(st.booleans()):  # a quota the law fixes, below half of some draws' chambers
         raw["electoral_system"] = {"seats": 40, "method": "dhondt",
                                    "majority": draw(st.integers(4, 16))}
+    elif draw(st.booleans()):  # a qualified majority, and seats to spare
+        raw["government"].update(quota=draw(st.sampled_from(["2/3", 0.6])),
+                                 margin=draw(st.integers(1, 2)))
     base = tuple(draw(st.integers(0, 6)) for _ in ids)
     rows = [(base, draw(st.integers(0, 2)))]
     for _ in range(draw(st.integers(2, 6))):
