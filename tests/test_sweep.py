@@ -535,6 +535,24 @@ def test_a_sweep_is_read_back_a_value_at_a_time(tmp_path, monkeypatch):
         **whole, "coalitions": whole["coalitions"][:2], "listed": len(whole["coalitions"])}
 
 
+def test_a_sweep_cut_short_is_refused_with_its_place_in_the_file(tmp_path, monkeypatch):
+    """Read a piece at a time, a mistake is still placed in the whole file (line and
+    character), not in the piece being read."""
+    import allocator.sweep.reading as reading
+    from allocator.sweep.document import json_parts
+
+    text = "".join(json_parts(germany(40))).replace('], "', '],\n"')  # lines
+    cut = text.rindex('"cabinet"', 0, len(text) // 2) + 4  # inside a key
+    path = tmp_path / "sweep.json"
+    path.write_text(text[:cut])
+    monkeypatch.setattr(reading, "PIECE", 7)
+    start = text.rindex('"', 0, cut)  # the string left open
+    with pytest.raises(allocator.errors.UsageError) as raised:
+        reading.read_sweep(str(path), allocator.load(GERMANY))
+    assert (f"Unterminated string starting at: line {text.count(chr(10), 0, start) + 1:,}, "
+            f"character {start + 1:,} of the file") in str(raised.value)
+
+
 def test_the_report_takes_a_sweep_of_a_many_party_parliament(tmp_path):
     """One Spanish parliament's sweep lists 100,000 governments (16 MB of JSON, more than any
     other input file may hold): the report reads it a value at a time and shows its

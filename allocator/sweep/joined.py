@@ -87,16 +87,18 @@ class Structure:
         self.right = self.roles[np.arange(len(roles) ** len(split))[:, None] // places
                                 % len(roles)]
         self.left = left
-        compositions = np.unique(_composition(self.right))
-        self.right_composition = np.searchsorted(compositions, _composition(self.right))
+        right_compositions = _composition(self.right)
+        compositions = np.unique(right_compositions)
+        self.right_composition = np.searchsorted(compositions, right_compositions)
         self.left_composition = np.searchsorted(compositions,
                                                 _composition(left[:, list(split)]))
         self.compositions = len(compositions)
         outside = np.ones(self.width, dtype=bool)
         outside[list(split)] = False
-        #: per role, whether each left row gives it to each party outside J
-        self.left_has = [(left == role) & outside for role in range(4)]
-        self.right_has = [self.right == role for role in range(4)]
+        #: per role that backs or abstains (cabinet, support, abstain: 0 to 2), whether each
+        #: left row gives it to each party outside J, and each right row to each party of J
+        self.left_has = [(left == role) & outside for role in (CABINET, SUPPORT, ABSTAIN)]
+        self.right_has = [self.right == role for role in (CABINET, SUPPORT, ABSTAIN)]
         # numbering (`numbers`): the right rows by composition, each one's rank in its own,
         # and where each left row's governments begin
         self.by_composition = np.argsort(self.right_composition, kind="stable")

@@ -47,6 +47,8 @@ class _Pieces:
         self.handle, self.limit = handle, limit
         self.decoder = codecs.getincrementaldecoder("utf-8-sig")()
         self.text, self.at, self.read, self.ended = "", 0, 0, False
+        #: the characters and lines read past and dropped (to say where in the file)
+        self.dropped = self.lines = 0
 
     def more(self, wanted: int = 0) -> None:
         """Read on (a piece, or `wanted` bytes if more, so that a long value is parsed a few
@@ -61,6 +63,8 @@ class _Pieces:
             raise _NotJson(f"not UTF-8 text ({exc.reason}); save the file as UTF-8") from None
         if "\x00" in piece:
             raise _NotJson("the file holds a NUL byte: it is not a text file")
+        self.dropped += self.at
+        self.lines += self.text.count("\n", 0, self.at)
         self.text, self.at = self.text[self.at:] + piece, 0
         self.ended = not raw
 
@@ -89,13 +93,18 @@ class _Pieces:
                 found, end = _DECODER.raw_decode(self.text, self.at)
             except json.JSONDecodeError as exc:
                 if self.ended:
-                    raise _NotJson(str(exc)) from None
+                    raise _NotJson(f"{exc.msg}: {self.where(exc.pos)}") from None
                 self.longer()
                 continue
             if end < len(self.text) or self.ended:
                 self.at = end
                 return found
             self.longer()
+
+    def where(self, at: int) -> str:
+        """A place in what was read so far, as a place in the file."""
+        line = self.lines + self.text.count("\n", 0, at) + 1
+        return f"line {line:,}, character {self.dropped + at + 1:,} of the file"
 
     def longer(self) -> None:
         """Read as much again as the value begun (within `MAX_VALUE`)."""
